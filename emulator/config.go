@@ -1,0 +1,233 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config sets up an Emulator. The zero value of every field means "as AWS does it"; DefaultConfig
+// spells those defaults out.
+type Config struct {
+	// Region and AccountID appear in ARNs and error messages. Defaults: us-east-1, 123456789012.
+	Region    string
+	AccountID string
+
+	// Clock drives every limit. Default: the wall clock. Tests pass a *ManualClock.
+	Clock Clock
+
+	// Limits are the service limits enforced. Default: DefaultLimits().
+	Limits Limits
+
+	// Faults injected from the start; change them at run time with Emulator.SetFaults.
+	Faults Faults
+
+	// CreateDelay is how long a new stream stays CREATING. Default 0: ACTIVE at once.
+	CreateDelay time.Duration
+	// ReshardDelay is how long a stream stays UPDATING after SplitShard, MergeShards or
+	// UpdateShardCount before the new shards open. Default 500 ms.
+	ReshardDelay time.Duration
+
+	// RetainRecordsPerShard and RetainBytesPerShard bound the records kept for GetRecords on each
+	// shard (data + partition key bytes); the oldest go first. Defaults 100,000 records and 64 MiB.
+	RetainRecordsPerShard int
+	RetainBytesPerShard   int64
+
+	// MetricRetention bounds how long CloudWatch data points are kept. Default 3 h (as AWS keeps
+	// high-resolution data).
+	MetricRetention time.Duration
+
+	// Seed makes fault injection repeatable. Default 1.
+	Seed int64
+
+	// Streams are created ACTIVE when the emulator starts.
+	Streams []StreamSpec
+}
+
+// StreamSpec names a stream to create at start.
+type StreamSpec struct {
+	Name   string
+	Shards int
+	// OnDemand creates an ON_DEMAND stream (Shards is then ignored: 4 shards, as AWS starts).
+	OnDemand bool
+	// MaxRecordSizeKiB is the stream's record size limit, 1024..10240. Default 1024.
+	MaxRecordSizeKiB int
+}
+
+// Limits are the service limits the emulator enforces. Defaults are AWS's (kinesis-facts.md).
+type Limits struct {
+	// Per-shard write limits: a bytes bucket and a records bucket, each refilling at its rate.
+	ShardBytesPerSec   int64 // 1 MiB/s
+	ShardRecordsPerSec int64 // 1000/s
+	// Bucket capacities (the burst). ShardBytesBurst 0 means max(1 MiB, the stream's max record
+	// size), so a single maximum-size record always fits an idle shard.
+	ShardBytesBurst   int64
+	ShardRecordsBurst int64 // 1000
+
+	// Per-shard read limits for GetRecords.
+	ShardReadBytesPerSec int64 // 2 MiB/s
+	GetRecordsPerShard   int   // 5 calls/s
+
+	// MaxRequestBytes bounds a PutRecords request (data + partition keys). 10 MiB; set 5 MiB to
+	// model the limit before October 2025.
+	MaxRequestBytes int64
+
+	// ShardLimit is the account's open shard quota (DescribeLimits, CreateStream, resharding).
+	ShardLimit int // 500
+	// OnDemandStreamLimit is the account's on-demand stream quota.
+	OnDemandStreamLimit int // 50
+
+	// ControlPlane are the per-second API rate limits; a call over them fails with
+	// LimitExceededException.
+	ControlPlane ControlPlaneLimits
+}
+
+// ControlPlaneLimits are calls per second (UpdateShardCount: calls per rolling 24 hours).
+type ControlPlaneLimits struct {
+	CreateStream, DeleteStream, ListStreams, MergeShards, SplitShard int // 5/s per account
+	DescribeStream                                                   int // 10/s per account
+	DescribeStreamSummary                                            int // 20/s per account
+	ListShards                                                       int // 1000/s per stream
+	GetShardIteratorPerShard                                         int // 5/s per open shard
+	UpdateShardCountPerDay                                           int // 10 per rolling 24 h
+	MaxCreatingStreams                                               int // 5 streams CREATING at once
+}
+
+const (
+	mib = 1 << 20
+	kib = 1 << 10
+)
+
+// DefaultLimits returns AWS's limits.
+func DefaultLimits() Limits {
+	return Limits{
+		ShardBytesPerSec:     mib,
+		ShardRecordsPerSec:   1000,
+		ShardRecordsBurst:    1000,
+		ShardReadBytesPerSec: 2 * mib,
+		GetRecordsPerShard:   5,
+		MaxRequestBytes:      10 * mib,
+		ShardLimit:           500,
+		OnDemandStreamLimit:  50,
+		ControlPlane: ControlPlaneLimits{
+			CreateStream: 5, DeleteStream: 5, ListStreams: 5, MergeShards: 5, SplitShard: 5,
+			DescribeStream: 10, DescribeStreamSummary: 20, ListShards: 1000,
+			GetShardIteratorPerShard: 5, UpdateShardCountPerDay: 10, MaxCreatingStreams: 5,
+		},
+	}
+}
+
+// DefaultConfig returns the configuration used when a field is left zero.
+func DefaultConfig() Config {
+	return Config{
+		Region:                "us-east-1",
+		AccountID:             "123456789012",
+		Clock:                 SystemClock{},
+		Limits:                DefaultLimits(),
+		ReshardDelay:          500 * time.Millisecond,
+		RetainRecordsPerShard: 100_000,
+		RetainBytesPerShard:   64 * mib,
+		MetricRetention:       3 * time.Hour,
+		Seed:                  1,
+	}
+}
+
+// withDefaults fills zero fields from DefaultConfig, field by field, so a caller can set one
+// limit and keep the others.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Region == "" {
+		c.Region = d.Region
+	}
+	if c.AccountID == "" {
+		c.AccountID = d.AccountID
+	}
+	if c.Clock == nil {
+		c.Clock = d.Clock
+	}
+	if c.ReshardDelay == 0 {
+		c.ReshardDelay = d.ReshardDelay
+	}
+	if c.RetainRecordsPerShard == 0 {
+		c.RetainRecordsPerShard = d.RetainRecordsPerShard
+	}
+	if c.RetainBytesPerShard == 0 {
+		c.RetainBytesPerShard = d.RetainBytesPerShard
+	}
+	if c.MetricRetention == 0 {
+		c.MetricRetention = d.MetricRetention
+	}
+	if c.Seed == 0 {
+		c.Seed = d.Seed
+	}
+	c.Limits = c.Limits.withDefaults(d.Limits)
+	return c
+}
+
+func (l Limits) withDefaults(d Limits) Limits {
+	set := func(v *int64, def int64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	seti := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	set(&l.ShardBytesPerSec, d.ShardBytesPerSec)
+	set(&l.ShardRecordsPerSec, d.ShardRecordsPerSec)
+	set(&l.ShardRecordsBurst, d.ShardRecordsBurst)
+	set(&l.ShardReadBytesPerSec, d.ShardReadBytesPerSec)
+	seti(&l.GetRecordsPerShard, d.GetRecordsPerShard)
+	set(&l.MaxRequestBytes, d.MaxRequestBytes)
+	seti(&l.ShardLimit, d.ShardLimit)
+	seti(&l.OnDemandStreamLimit, d.OnDemandStreamLimit)
+	cp, dc := &l.ControlPlane, d.ControlPlane
+	seti(&cp.CreateStream, dc.CreateStream)
+	seti(&cp.DeleteStream, dc.DeleteStream)
+	seti(&cp.ListStreams, dc.ListStreams)
+	seti(&cp.MergeShards, dc.MergeShards)
+	seti(&cp.SplitShard, dc.SplitShard)
+	seti(&cp.DescribeStream, dc.DescribeStream)
+	seti(&cp.DescribeStreamSummary, dc.DescribeStreamSummary)
+	seti(&cp.ListShards, dc.ListShards)
+	seti(&cp.GetShardIteratorPerShard, dc.GetShardIteratorPerShard)
+	seti(&cp.UpdateShardCountPerDay, dc.UpdateShardCountPerDay)
+	seti(&cp.MaxCreatingStreams, dc.MaxCreatingStreams)
+	return l
+}
+
+// validate reports every bad field at once.
+func (c Config) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	l := c.Limits
+	if l.ShardBytesPerSec < 0 || l.ShardRecordsPerSec < 0 || l.ShardBytesBurst < 0 || l.ShardRecordsBurst < 0 {
+		bad("emulator: shard limits must not be negative")
+	}
+	if l.MaxRequestBytes < 0 {
+		bad("emulator: MaxRequestBytes %d must not be negative", l.MaxRequestBytes)
+	}
+	if c.CreateDelay < 0 || c.ReshardDelay < 0 {
+		bad("emulator: CreateDelay and ReshardDelay must not be negative")
+	}
+	if c.RetainRecordsPerShard < 0 || c.RetainBytesPerShard < 0 {
+		bad("emulator: retention bounds must not be negative")
+	}
+	if err := c.Faults.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	for i, s := range c.Streams {
+		if !streamNameOK(s.Name) {
+			bad("emulator: Streams[%d]: invalid stream name %q (1-128 of a-zA-Z0-9_.-)", i, s.Name)
+		}
+		if !s.OnDemand && (s.Shards < 1 || s.Shards > l.ShardLimit) {
+			bad("emulator: Streams[%d] %q: shard count %d outside 1..%d", i, s.Name, s.Shards, l.ShardLimit)
+		}
+		if s.MaxRecordSizeKiB != 0 && (s.MaxRecordSizeKiB < 1024 || s.MaxRecordSizeKiB > 10240) {
+			bad("emulator: Streams[%d] %q: MaxRecordSizeKiB %d outside 1024..10240", i, s.Name, s.MaxRecordSizeKiB)
+		}
+	}
+	return errors.Join(errs...)
+}

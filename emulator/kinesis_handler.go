@@ -1,0 +1,157 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+const kinesisTargetPrefix = "Kinesis_20131202."
+
+// request is what an operation handler gets: the body, the emulator clock's reading for this
+// request, when it arrived (wall clock, for the Latency metrics) and the faults in force.
+type request struct {
+	body     []byte
+	now      time.Time
+	received time.Time
+	faults   Faults
+}
+
+// kinesisHandler runs one operation.
+type kinesisHandler func(e *Emulator, req request) (any, *apiError)
+
+// kinesisOps maps X-Amz-Target operation names to their handlers.
+var kinesisOps map[string]kinesisHandler
+
+func init() {
+	kinesisOps = map[string]kinesisHandler{
+		"CreateStream":              (*Emulator).opCreateStream,
+		"DeleteStream":              (*Emulator).opDeleteStream,
+		"DescribeStream":            (*Emulator).opDescribeStream,
+		"DescribeStreamSummary":     (*Emulator).opDescribeStreamSummary,
+		"ListStreams":               (*Emulator).opListStreams,
+		"ListShards":                (*Emulator).opListShards,
+		"PutRecord":                 (*Emulator).opPutRecord,
+		"PutRecords":                (*Emulator).opPutRecords,
+		"GetShardIterator":          (*Emulator).opGetShardIterator,
+		"GetRecords":                (*Emulator).opGetRecords,
+		"SplitShard":                (*Emulator).opSplitShard,
+		"MergeShards":               (*Emulator).opMergeShards,
+		"UpdateShardCount":          (*Emulator).opUpdateShardCount,
+		"UpdateMaxRecordSize":       (*Emulator).opUpdateMaxRecordSize,
+		"EnableEnhancedMonitoring":  (*Emulator).opEnableEnhancedMonitoring,
+		"DisableEnhancedMonitoring": (*Emulator).opDisableEnhancedMonitoring,
+		"StartStreamEncryption":     (*Emulator).opStartStreamEncryption,
+		"StopStreamEncryption":      (*Emulator).opStopStreamEncryption,
+		"DescribeLimits":            (*Emulator).opDescribeLimits,
+	}
+}
+
+// maxKinesisBody bounds a request body: a 10 MiB PutRecords grows by a third in base64, plus
+// JSON framing for 500 records. A larger limit configured for requests raises it in proportion.
+func (e *Emulator) maxKinesisBody() int64 {
+	return e.cfg.Limits.MaxRequestBytes*4/3 + 1*mib
+}
+
+func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), kinesisTargetPrefix)
+	handler := kinesisOps[op]
+	if r.Method != http.MethodPost || !ok || handler == nil {
+		writeKinesisError(w, newAPIError(http.StatusBadRequest, "UnknownOperationException",
+			"Unknown operation %q (X-Amz-Target %q)", op, r.Header.Get("X-Amz-Target")))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, e.maxKinesisBody()+1))
+	if err != nil {
+		writeKinesisError(w, newAPIError(http.StatusBadRequest, "SerializationException", "could not read request body: %v", err))
+		return
+	}
+	if int64(len(body)) > e.maxKinesisBody() {
+		writeKinesisError(w, newAPIError(http.StatusRequestEntityTooLarge, "InvalidArgumentException",
+			"Request body exceeds %d bytes", e.maxKinesisBody()))
+		return
+	}
+
+	received := time.Now()
+	wait, injected, faults := e.drawRequestFaults(op)
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if injected != nil {
+		e.countInjected(op, injected)
+		writeKinesisError(w, injected)
+		return
+	}
+
+	out, aerr := handler(e, request{body: body, now: e.clock.Now(), received: received, faults: faults})
+	if aerr != nil {
+		writeKinesisError(w, aerr)
+		return
+	}
+	buf, err := json.Marshal(out)
+	if err != nil { // our own response types always marshal; say so loudly if not
+		writeKinesisError(w, newAPIError(http.StatusInternalServerError, "InternalFailure", "encode response: %v", err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf)
+}
+
+// drawRequestFaults decides, once per request, the injected latency and whether the request is
+// answered with an injected 5xx or LimitExceededException instead of being served.
+func (e *Emulator) drawRequestFaults(op string) (wait time.Duration, injected *apiError, f Faults) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f = e.faults
+	wait = f.Latency.draw(e.rng)
+	if f.ServerErrorRate > 0 && e.rng.Float64() < f.ServerErrorRate {
+		if e.rng.IntN(2) == 0 {
+			return wait, newAPIError(http.StatusInternalServerError, codeInternalFailure, messageInternalFailure), f
+		}
+		return wait, newAPIError(http.StatusServiceUnavailable, "ServiceUnavailable", "Service Unavailable"), f
+	}
+	if isControlPlane(op) && f.ControlPlaneThrottleRate > 0 && e.rng.Float64() < f.ControlPlaneThrottleRate {
+		return wait, newAPIError(http.StatusBadRequest, "LimitExceededException",
+			"Rate exceeded for %s under account %s.", op, e.cfg.AccountID), f
+	}
+	return wait, nil, f
+}
+
+func writeKinesisError(w http.ResponseWriter, err *apiError) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-ErrorType", err.Type)
+	w.WriteHeader(err.Status)
+	buf, _ := json.Marshal(struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}{err.Type, err.Message})
+	w.Write(buf)
+}
+
+// decodeInput decodes an awsJson1_1 body into T, answering SerializationException as AWS does
+// for bodies that are not JSON of the operation's shape.
+func decodeInput[T any](body []byte) (T, *apiError) {
+	var in T
+	if len(body) == 0 {
+		return in, nil // an empty body is an empty input, as the SDKs send for no-argument calls
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return in, newAPIError(http.StatusBadRequest, "SerializationException",
+				"Unexpected value for field %q: %s given where %s expected", typeErr.Field, typeErr.Value, typeErr.Type)
+		}
+		return in, newAPIError(http.StatusBadRequest, "SerializationException", "Malformed request body: %v", err)
+	}
+	return in, nil
+}

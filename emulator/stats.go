@@ -1,0 +1,113 @@
+package emulator
+
+import "sort"
+
+// ShardStats are one shard's counters since it opened: the emulator's ground truth, which tests
+// and benchmarks compare a producer's own accounting against.
+type ShardStats struct {
+	ShardID          string
+	Open             bool
+	AcceptedRecords  int64 // records stored
+	AcceptedBytes    int64 // data + partition key bytes stored
+	ThrottledRecords int64 // refused with ProvisionedThroughputExceededException
+	InternalFailures int64 // refused with an injected InternalFailure
+	ReadRecords      int64
+	ReadBytes        int64
+	ReadThrottles    int64
+}
+
+// StreamStats are a stream's counters: per shard (by index) and in total.
+type StreamStats struct {
+	Name   string
+	Status string
+	Shards []ShardStats
+	Total  ShardStats // sums over all shards; ShardID and Open unset
+}
+
+// FaultStats count requests answered by injected faults or account-level limits.
+type FaultStats struct {
+	ServerErrors  int64            // injected 500/503 answers
+	KMSDenied     int64            // writes refused with KMSAccessDeniedException
+	LimitExceeded map[string]int64 // LimitExceededException by operation (injected or real)
+}
+
+// StreamStats returns the counters of a stream, or false if there is no such stream.
+func (e *Emulator) StreamStats(name string) (StreamStats, bool) {
+	e.mu.Lock()
+	s := e.streams[name]
+	e.mu.Unlock()
+	if s == nil {
+		return StreamStats{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.advance(e.clock.Now())
+	out := StreamStats{Name: s.name, Status: s.status}
+	for _, sh := range s.shards {
+		st := sh.stats
+		st.ShardID, st.Open = sh.id, !sh.closed
+		out.Shards = append(out.Shards, st)
+		t := &out.Total
+		t.AcceptedRecords += st.AcceptedRecords
+		t.AcceptedBytes += st.AcceptedBytes
+		t.ThrottledRecords += st.ThrottledRecords
+		t.InternalFailures += st.InternalFailures
+		t.ReadRecords += st.ReadRecords
+		t.ReadBytes += st.ReadBytes
+		t.ReadThrottles += st.ReadThrottles
+	}
+	return out, true
+}
+
+// StreamNames lists the streams, sorted.
+func (e *Emulator) StreamNames() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	names := make([]string, 0, len(e.streams))
+	for n := range e.streams {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// FaultStats returns the fault counters.
+func (e *Emulator) FaultStats() FaultStats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.faultStats
+	out.LimitExceeded = make(map[string]int64, len(e.faultStats.LimitExceeded))
+	for k, v := range e.faultStats.LimitExceeded {
+		out.LimitExceeded[k] = v
+	}
+	return out
+}
+
+func (e *Emulator) countInjected(op string, err *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err.Type == "LimitExceededException" {
+		e.countLimitExceededLocked(op)
+		return
+	}
+	e.faultStats.ServerErrors++
+}
+
+func (e *Emulator) countKMSDenied() {
+	e.mu.Lock()
+	e.faultStats.KMSDenied++
+	e.mu.Unlock()
+}
+
+func (e *Emulator) countLimitExceeded(op string) {
+	e.mu.Lock()
+	e.countLimitExceededLocked(op)
+	e.mu.Unlock()
+}
+
+func (e *Emulator) countLimitExceededLocked(op string) {
+	if e.faultStats.LimitExceeded == nil {
+		e.faultStats.LimitExceeded = map[string]int64{}
+	}
+	e.faultStats.LimitExceeded[op]++
+}
