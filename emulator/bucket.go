@@ -15,6 +15,10 @@ type tokenBucket struct {
 
 const nanosPerSec = int64(time.Second)
 
+// maxBucketTokens keeps capacity × 1e9 inside an int64; limits above it are refused at
+// configuration (8 Gi tokens: far beyond any real shard).
+const maxBucketTokens = 1 << 33
+
 func newTokenBucket(capacity, ratePerSec int64, now time.Time) tokenBucket {
 	return tokenBucket{capacity: capacity, ratePerSec: ratePerSec, level: capacity * nanosPerSec, last: now}
 }

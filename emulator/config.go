@@ -203,8 +203,17 @@ func (c Config) validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	l := c.Limits
-	if l.ShardBytesPerSec < 0 || l.ShardRecordsPerSec < 0 || l.ShardBytesBurst < 0 || l.ShardRecordsBurst < 0 {
-		bad("emulator: shard limits must not be negative")
+	for _, v := range []struct {
+		name string
+		v    int64
+	}{
+		{"ShardBytesPerSec", l.ShardBytesPerSec}, {"ShardRecordsPerSec", l.ShardRecordsPerSec},
+		{"ShardBytesBurst", l.ShardBytesBurst}, {"ShardRecordsBurst", l.ShardRecordsBurst},
+		{"ShardReadBytesPerSec", l.ShardReadBytesPerSec},
+	} {
+		if v.v < 0 || v.v > maxBucketTokens {
+			bad("emulator: Limits.%s %d outside 0..%d", v.name, v.v, int64(maxBucketTokens))
+		}
 	}
 	if l.MaxRequestBytes < 0 {
 		bad("emulator: MaxRequestBytes %d must not be negative", l.MaxRequestBytes)

@@ -64,7 +64,7 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 			"Unknown operation %q (X-Amz-Target %q)", op, r.Header.Get("X-Amz-Target")))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, e.maxKinesisBody()+1))
+	body, err := readBody(r, e.maxKinesisBody())
 	if err != nil {
 		writeKinesisError(w, newAPIError(http.StatusBadRequest, "SerializationException", "could not read request body: %v", err))
 		return
@@ -105,6 +105,18 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf)
+}
+
+// readBody reads at most limit+1 bytes (so an oversized body is detected, not truncated). A
+// declared Content-Length sizes the buffer once: growing it by doubling cost a third of the
+// time of a 10 MiB PutRecords.
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= limit {
+		buf := make([]byte, n)
+		_, err := io.ReadFull(r.Body, buf)
+		return buf, err
+	}
+	return io.ReadAll(io.LimitReader(r.Body, limit+1))
 }
 
 // drawRequestFaults decides, once per request, the injected latency and whether the request is

@@ -81,6 +81,19 @@ func (t *writeTally) add(sh *shard, o writeOutcome, size int64) {
 
 func (t *writeTally) streamDims() []Dimension { return []Dimension{{"StreamName", t.stream}} }
 
+// sampleBatch collects one call's AWS/Kinesis samples so they are stored under one lock.
+type sampleBatch struct {
+	at      time.Time
+	samples []metricSample
+}
+
+func (b *sampleBatch) add(name string, dims []Dimension, unit string, v float64) {
+	b.samples = append(b.samples, metricSample{namespace: kinesisNamespace, name: name, unit: unit, dims: dims, at: b.at,
+		stats: secondStats{sum: v, count: 1, min: v, max: v}})
+}
+
+func (b *sampleBatch) store(m *metricStore) { m.add(b.samples, b.at) }
+
 func latencyMillis(req request) float64 {
 	return float64(time.Since(req.received)) / float64(time.Millisecond)
 }
@@ -93,42 +106,46 @@ func boolSample(b bool) float64 {
 }
 
 func (t *writeTally) recordPutRecords(e *Emulator, req request) {
-	dims, at, m := t.streamDims(), req.now, e.metrics
-	m.record(kinesisNamespace, "PutRecords.TotalRecords", dims, "Count", at, float64(t.total))
-	m.record(kinesisNamespace, "PutRecords.SuccessfulRecords", dims, "Count", at, float64(t.accepted))
-	m.record(kinesisNamespace, "PutRecords.Records", dims, "Count", at, float64(t.accepted))
-	m.record(kinesisNamespace, "PutRecords.FailedRecords", dims, "Count", at, float64(t.failed))
-	m.record(kinesisNamespace, "PutRecords.ThrottledRecords", dims, "Count", at, float64(t.throttled))
-	m.record(kinesisNamespace, "PutRecords.Bytes", dims, "Bytes", at, float64(t.bytes))
-	m.record(kinesisNamespace, "PutRecords.Success", dims, "Count", at, boolSample(t.accepted > 0))
-	m.record(kinesisNamespace, "PutRecords.Latency", dims, "Milliseconds", at, latencyMillis(req))
-	t.recordCommon(e, at)
+	b := &sampleBatch{at: req.now, samples: make([]metricSample, 0, 11+3*len(t.shards))}
+	dims := t.streamDims()
+	b.add("PutRecords.TotalRecords", dims, "Count", float64(t.total))
+	b.add("PutRecords.SuccessfulRecords", dims, "Count", float64(t.accepted))
+	b.add("PutRecords.Records", dims, "Count", float64(t.accepted))
+	b.add("PutRecords.FailedRecords", dims, "Count", float64(t.failed))
+	b.add("PutRecords.ThrottledRecords", dims, "Count", float64(t.throttled))
+	b.add("PutRecords.Bytes", dims, "Bytes", float64(t.bytes))
+	b.add("PutRecords.Success", dims, "Count", boolSample(t.accepted > 0))
+	b.add("PutRecords.Latency", dims, "Milliseconds", latencyMillis(req))
+	t.addCommon(b)
+	b.store(e.metrics)
 }
 
 func (t *writeTally) recordPutRecord(e *Emulator, req request) {
-	dims, at, m := t.streamDims(), req.now, e.metrics
-	m.record(kinesisNamespace, "PutRecord.Bytes", dims, "Bytes", at, float64(t.bytes))
-	m.record(kinesisNamespace, "PutRecord.Success", dims, "Count", at, boolSample(t.accepted > 0))
-	m.record(kinesisNamespace, "PutRecord.Latency", dims, "Milliseconds", at, latencyMillis(req))
-	t.recordCommon(e, at)
+	b := &sampleBatch{at: req.now, samples: make([]metricSample, 0, 9)}
+	dims := t.streamDims()
+	b.add("PutRecord.Bytes", dims, "Bytes", float64(t.bytes))
+	b.add("PutRecord.Success", dims, "Count", boolSample(t.accepted > 0))
+	b.add("PutRecord.Latency", dims, "Milliseconds", latencyMillis(req))
+	t.addCommon(b)
+	b.store(e.metrics)
 }
 
-// recordCommon records the metrics PutRecord and PutRecords share, stream and shard level.
-func (t *writeTally) recordCommon(e *Emulator, at time.Time) {
-	dims, m := t.streamDims(), e.metrics
-	m.record(kinesisNamespace, "IncomingBytes", dims, "Bytes", at, float64(t.bytes))
-	m.record(kinesisNamespace, "IncomingRecords", dims, "Count", at, float64(t.accepted))
-	m.record(kinesisNamespace, "WriteProvisionedThroughputExceeded", dims, "Count", at, float64(t.throttled))
+// addCommon adds the metrics PutRecord and PutRecords share, stream and shard level.
+func (t *writeTally) addCommon(b *sampleBatch) {
+	dims := t.streamDims()
+	b.add("IncomingBytes", dims, "Bytes", float64(t.bytes))
+	b.add("IncomingRecords", dims, "Count", float64(t.accepted))
+	b.add("WriteProvisionedThroughputExceeded", dims, "Count", float64(t.throttled))
 	for _, st := range t.shards {
 		sd := []Dimension{{"StreamName", t.stream}, {"ShardId", st.id}}
 		if t.enhanced["IncomingBytes"] {
-			m.record(kinesisNamespace, "IncomingBytes", sd, "Bytes", at, float64(st.bytes))
+			b.add("IncomingBytes", sd, "Bytes", float64(st.bytes))
 		}
 		if t.enhanced["IncomingRecords"] {
-			m.record(kinesisNamespace, "IncomingRecords", sd, "Count", at, float64(st.records))
+			b.add("IncomingRecords", sd, "Count", float64(st.records))
 		}
 		if t.enhanced["WriteProvisionedThroughputExceeded"] {
-			m.record(kinesisNamespace, "WriteProvisionedThroughputExceeded", sd, "Count", at, float64(st.throttled))
+			b.add("WriteProvisionedThroughputExceeded", sd, "Count", float64(st.throttled))
 		}
 	}
 }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+)
+
+// TestEmulatorCommand runs the built binary as a user would, points an SDK client at it through
+// AWS_ENDPOINT_URL_KINESIS (the standard configuration chain), writes, and stops it with Ctrl-C.
+func TestEmulatorCommand(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "shardstorm")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "emulator", "--addr", addr, "--stream", "orders:3", "--log-every", "200ms")
+	var stdout bytes.Buffer
+	pr, pw, _ := os.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	pw.Close()
+	lines := bufio.NewScanner(pr)
+	if !lines.Scan() || !strings.Contains(lines.Text(), "http://"+addr) {
+		t.Fatalf("first line %q does not name the endpoint", lines.Text())
+	}
+
+	t.Setenv("AWS_ENDPOINT_URL_KINESIS", "http://"+addr)
+	t.Setenv("AWS_ACCESS_KEY_ID", "x")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "y")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := kinesis.NewFromConfig(cfg)
+	out, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("orders"), PartitionKey: aws.String("k"), Data: []byte("hello")})
+	if err != nil {
+		t.Fatalf("PutRecord through AWS_ENDPOINT_URL_KINESIS: %v", err)
+	}
+	if !strings.HasPrefix(*out.ShardId, "shardId-") {
+		t.Fatalf("shard %q", *out.ShardId)
+	}
+	var logged bool
+	deadline := time.Now().Add(5 * time.Second)
+	for !logged && time.Now().Before(deadline) && lines.Scan() {
+		logged = strings.Contains(lines.Text(), "orders [ACTIVE, 3 shards]: +1 records")
+	}
+	if !logged {
+		t.Fatal("no totals line counting the record")
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after Ctrl-C: %v\n%s", err, stdout.String())
+	}
+}
+
+func TestEmulatorRefusesRemoteWithoutFlag(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run([]string{"emulator", "--addr", "0.0.0.0:0"}, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), "--allow-remote") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	for addr, ok := range map[string]bool{"127.0.0.1:1": true, "[::1]:1": true, "localhost:1": true, ":1": false, "10.0.0.1:1": false} {
+		if err := checkLoopback(addr, false); (err == nil) != ok {
+			t.Errorf("checkLoopback(%q) = %v", addr, err)
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run([]string{"nope"}, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), `unknown command "nope"`) {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+}
