@@ -50,10 +50,11 @@ func init() {
 	}
 }
 
-// maxKinesisBody bounds a request body: a 10 MiB PutRecords grows by a third in base64, plus
-// JSON framing for 500 records. A larger limit configured for requests raises it in proportion.
+// maxKinesisBody bounds a request body at twice what a PutRecords of MaxRequestBytes takes in
+// base64 JSON, so every request over the limit by less than that reaches the real size check
+// and its message; a body beyond even this cannot be under the limit.
 func (e *Emulator) maxKinesisBody() int64 {
-	return e.cfg.Limits.MaxRequestBytes*4/3 + 1*mib
+	return 2*(e.cfg.Limits.MaxRequestBytes*4/3) + 1*mib
 }
 
 func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
@@ -70,8 +71,7 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if int64(len(body)) > e.maxKinesisBody() {
-		writeKinesisError(w, newAPIError(http.StatusRequestEntityTooLarge, "InvalidArgumentException",
-			"Request body exceeds %d bytes", e.maxKinesisBody()))
+		writeKinesisError(w, errInvalidArgument("Records size exceeds %d MB limit", e.cfg.Limits.MaxRequestBytes/mib))
 		return
 	}
 
