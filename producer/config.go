@@ -1,0 +1,207 @@
+package producer
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config sets up a Producer. Options with a KPL counterpart keep the KPL's name and default;
+// DefaultConfig spells every default out, and a zero field means that default.
+type Config struct {
+	// StreamName or StreamARN names the stream (one is required).
+	StreamName string
+	StreamARN  string
+
+	// RecordMaxBufferedTime is how long a record may wait to be batched before it is sent: its
+	// deadline. KPL default 100 ms.
+	RecordMaxBufferedTime time.Duration
+	// RecordTtl is how long a record may be retried before it fails with ErrExpired. KPL default 30 s.
+	RecordTtl time.Duration
+
+	// AggregationEnabled packs user records for the same shard into KPL aggregated records. KPL
+	// default true. Use Aggregation() to read it (the zero value of a bool cannot mean "default").
+	AggregationEnabled *bool
+	// AggregationMaxCount and AggregationMaxSize bound one aggregated record. KPL defaults
+	// 4294967295 and 51200 bytes.
+	AggregationMaxCount int
+	AggregationMaxSize  int
+
+	// CollectionMaxCount and CollectionMaxSize bound one PutRecords request. KPL defaults 500 and
+	// 5 MiB; at most 500 and RequestSizeLimit.
+	CollectionMaxCount int
+	CollectionMaxSize  int
+
+	// RateLimit caps what this producer sends to each shard, in percent of the shard's limits
+	// (1000 records/s and 1 MiB/s). KPL default 150.
+	RateLimit float64
+	// FailIfThrottled fails a throttled record at once with ErrThrottled instead of retrying it.
+	// KPL default false.
+	FailIfThrottled bool
+	// MaxConnections bounds PutRecords requests in flight. KPL default 24.
+	MaxConnections int
+	// RequestTimeout bounds one PutRecords request. KPL default 6 s.
+	RequestTimeout time.Duration
+
+	// MaxBufferedRecords and MaxBufferedBytes bound what the producer holds (user records not
+	// yet resolved, data + partition key bytes); Put blocks beyond them, TryPut fails. Defaults
+	// 100,000 records and 64 MiB. (The KPL has no bound.)
+	MaxBufferedRecords int
+	MaxBufferedBytes   int64
+
+	// Adaptive lowers a shard's rate multiplicatively when it throttles and raises it additively
+	// on success, back toward RateLimit, so producers sharing a stream stop storming it. Default
+	// true; use Adaptivity() to read it. (The KPL has the hook, empty.)
+	Adaptive *bool
+	// AdaptiveFloor is the lowest rate adaptive limiting goes to, in percent of the shard limits.
+	// Default 10.
+	AdaptiveFloor float64
+
+	// ShardMapRefreshInterval is how often the shard map is reloaded even without evidence it
+	// changed. Default 60 s.
+	ShardMapRefreshInterval time.Duration
+
+	// RequestSizeLimit is the PutRecords request size limit of the service: 10 MiB (5 MiB before
+	// October 2025). Default 10 MiB.
+	RequestSizeLimit int
+}
+
+// Defaults (KPL's where it has one).
+const (
+	DefaultRecordMaxBufferedTime   = 100 * time.Millisecond
+	DefaultRecordTtl               = 30 * time.Second
+	DefaultAggregationMaxCount     = 4294967295
+	DefaultAggregationMaxSize      = 51200
+	DefaultCollectionMaxCount      = 500
+	DefaultCollectionMaxSize       = 5 * mib
+	DefaultRateLimit               = 150.0
+	DefaultMaxConnections          = 24
+	DefaultRequestTimeout          = 6 * time.Second
+	DefaultMaxBufferedRecords      = 100_000
+	DefaultMaxBufferedBytes        = 64 * mib
+	DefaultAdaptiveFloor           = 10.0
+	DefaultShardMapRefreshInterval = 60 * time.Second
+	DefaultRequestSizeLimit        = 10 * mib
+)
+
+const (
+	mib                  = 1 << 20
+	shardBytesPerSec     = 1 << 20
+	shardRecordsPerSec   = 1000
+	maxRecordsPerRequest = 500
+	maxPartitionKeyLen   = 256
+)
+
+// Bool returns a pointer to b, for the optional bool fields.
+func Bool(b bool) *bool { return &b }
+
+// DefaultConfig returns every option at its default, for stream.
+func DefaultConfig(stream string) Config {
+	return Config{StreamName: stream}.withDefaults()
+}
+
+// Aggregation reports whether aggregation is on.
+func (c Config) Aggregation() bool { return c.AggregationEnabled == nil || *c.AggregationEnabled }
+
+// Adaptivity reports whether adaptive limiting is on.
+func (c Config) Adaptivity() bool { return c.Adaptive == nil || *c.Adaptive }
+
+func (c Config) withDefaults() Config {
+	setD := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	setI := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	setD(&c.RecordMaxBufferedTime, DefaultRecordMaxBufferedTime)
+	setD(&c.RecordTtl, DefaultRecordTtl)
+	setI(&c.AggregationMaxCount, DefaultAggregationMaxCount)
+	setI(&c.AggregationMaxSize, DefaultAggregationMaxSize)
+	setI(&c.CollectionMaxCount, DefaultCollectionMaxCount)
+	setI(&c.CollectionMaxSize, DefaultCollectionMaxSize)
+	setI(&c.MaxConnections, DefaultMaxConnections)
+	setD(&c.RequestTimeout, DefaultRequestTimeout)
+	setI(&c.MaxBufferedRecords, DefaultMaxBufferedRecords)
+	setD(&c.ShardMapRefreshInterval, DefaultShardMapRefreshInterval)
+	setI(&c.RequestSizeLimit, DefaultRequestSizeLimit)
+	if c.RateLimit == 0 {
+		c.RateLimit = DefaultRateLimit
+	}
+	if c.AdaptiveFloor == 0 {
+		c.AdaptiveFloor = DefaultAdaptiveFloor
+	}
+	if c.MaxBufferedBytes == 0 {
+		c.MaxBufferedBytes = DefaultMaxBufferedBytes
+	}
+	if c.AggregationEnabled == nil {
+		c.AggregationEnabled = Bool(true)
+	}
+	if c.Adaptive == nil {
+		c.Adaptive = Bool(true)
+	}
+	return c
+}
+
+// Validate reports every bad field at once.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("producer: %s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if c.StreamName == "" && c.StreamARN == "" {
+		bad("StreamName", "one of StreamName or StreamARN is required")
+	}
+	if c.RecordMaxBufferedTime < 0 {
+		bad("RecordMaxBufferedTime", "%v is negative", c.RecordMaxBufferedTime)
+	}
+	if c.RecordTtl < 0 {
+		bad("RecordTtl", "%v is negative", c.RecordTtl)
+	}
+	if c.AggregationMaxCount < 0 || c.AggregationMaxCount > DefaultAggregationMaxCount {
+		bad("AggregationMaxCount", "%d outside 1..%d", c.AggregationMaxCount, DefaultAggregationMaxCount)
+	}
+	if c.AggregationMaxSize < 0 || c.AggregationMaxSize > 10*mib {
+		bad("AggregationMaxSize", "%d outside 64..%d", c.AggregationMaxSize, 10*mib)
+	} else if c.AggregationMaxSize > 0 && c.AggregationMaxSize < 64 {
+		bad("AggregationMaxSize", "%d outside 64..%d", c.AggregationMaxSize, 10*mib)
+	}
+	if c.CollectionMaxCount < 0 || c.CollectionMaxCount > maxRecordsPerRequest {
+		bad("CollectionMaxCount", "%d outside 1..%d", c.CollectionMaxCount, maxRecordsPerRequest)
+	}
+	if c.RequestSizeLimit < 0 || c.RequestSizeLimit > 10*mib {
+		bad("RequestSizeLimit", "%d outside 1..%d (10 MiB, or 5 MiB before Oct 2025)", c.RequestSizeLimit, 10*mib)
+	}
+	limit := c.RequestSizeLimit
+	if limit == 0 {
+		limit = DefaultRequestSizeLimit
+	}
+	if c.CollectionMaxSize < 0 || c.CollectionMaxSize > limit {
+		bad("CollectionMaxSize", "%d outside 1..RequestSizeLimit (%d)", c.CollectionMaxSize, limit)
+	}
+	if c.RateLimit < 0 || c.RateLimit > 10000 {
+		bad("RateLimit", "%v%% outside 1..10000%%", c.RateLimit)
+	}
+	if c.AdaptiveFloor < 0 || (c.RateLimit > 0 && c.AdaptiveFloor > c.RateLimit) {
+		bad("AdaptiveFloor", "%v%% must be between 0 and RateLimit", c.AdaptiveFloor)
+	}
+	if c.MaxConnections < 0 || c.MaxConnections > 1024 {
+		bad("MaxConnections", "%d outside 1..1024", c.MaxConnections)
+	}
+	if c.RequestTimeout < 0 {
+		bad("RequestTimeout", "%v is negative", c.RequestTimeout)
+	}
+	if c.MaxBufferedRecords < 0 {
+		bad("MaxBufferedRecords", "%d is negative", c.MaxBufferedRecords)
+	}
+	if c.MaxBufferedBytes < 0 {
+		bad("MaxBufferedBytes", "%d is negative", c.MaxBufferedBytes)
+	}
+	if c.ShardMapRefreshInterval < 0 {
+		bad("ShardMapRefreshInterval", "%v is negative", c.ShardMapRefreshInterval)
+	}
+	return errors.Join(errs...)
+}

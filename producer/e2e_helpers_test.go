@@ -1,0 +1,141 @@
+package producer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/producer/kpl"
+)
+
+// startEmulator serves an emulator with one stream for a test and returns a real SDK client
+// for it. Reads are made fast (tests read everything back) — writes keep AWS's limits unless
+// cfg changes them.
+func startEmulator(t testing.TB, cfg emulator.Config) (*emulator.Server, *kinesis.Client) {
+	t.Helper()
+	if cfg.Limits.GetRecordsPerShard == 0 {
+		cfg.Limits.GetRecordsPerShard = 1000
+	}
+	if cfg.Limits.ShardReadBytesPerSec == 0 {
+		cfg.Limits.ShardReadBytesPerSec = 1 << 30
+	}
+	if cfg.Limits.ControlPlane.GetShardIteratorPerShard == 0 {
+		cfg.Limits.ControlPlane.GetShardIteratorPerShard = 1000
+	}
+	srv, err := emulator.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv, newClient(srv.URL)
+}
+
+func newClient(url string) *kinesis.Client {
+	return kinesis.New(kinesis.Options{
+		BaseEndpoint: aws.String(url), Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
+	})
+}
+
+// stored is one user record as read back from the stream.
+type stored struct {
+	shardID, seq string
+	sub          int
+	key          string
+	data         string
+}
+
+// readBack reads every shard of the stream (closed ones too) from TRIM_HORIZON, deaggregates,
+// and checks each sub-record lies in the hash range of the shard that stored it — what the KCL
+// checks before handing records to a consumer.
+func readBack(t testing.TB, client *kinesis.Client, stream string) []stored {
+	t.Helper()
+	ctx := context.Background()
+	var out []stored
+	var shards []types.Shard
+	in := &kinesis.ListShardsInput{StreamName: aws.String(stream)}
+	for {
+		page, err := client.ListShards(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, page.Shards...)
+		if page.NextToken == nil {
+			break
+		}
+		in = &kinesis.ListShardsInput{NextToken: page.NextToken}
+	}
+	for _, sh := range shards {
+		lo, _ := new(big.Int).SetString(*sh.HashKeyRange.StartingHashKey, 10)
+		hi, _ := new(big.Int).SetString(*sh.HashKeyRange.EndingHashKey, 10)
+		it, err := client.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String(stream), ShardId: sh.ShardId, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		iter := it.ShardIterator
+		for iter != nil {
+			page, err := client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: iter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Records {
+				subs, aggregated, err := kpl.Deaggregate(r.Data)
+				if err != nil {
+					t.Fatalf("shard %s record %s: %v", *sh.ShardId, *r.SequenceNumber, err)
+				}
+				if !aggregated {
+					subs = []kpl.Record{{PartitionKey: *r.PartitionKey, Data: r.Data}}
+				}
+				for i, s := range subs {
+					h := hashOf(s)
+					if aggregated && (h.Cmp(lo) < 0 || h.Cmp(hi) > 0) {
+						t.Fatalf("KCL-unsafe aggregate: sub-record %q (hash %s) stored in %s [%s, %s]", s.PartitionKey, h, *sh.ShardId, lo, hi)
+					}
+					out = append(out, stored{shardID: *sh.ShardId, seq: *r.SequenceNumber, sub: i, key: s.PartitionKey, data: string(s.Data)})
+				}
+			}
+			if len(page.Records) == 0 && (page.MillisBehindLatest == nil || *page.MillisBehindLatest == 0) {
+				break
+			}
+			iter = page.NextShardIterator
+		}
+	}
+	return out
+}
+
+func hashOf(r kpl.Record) *big.Int {
+	if r.ExplicitHashKey != "" {
+		v, _ := new(big.Int).SetString(r.ExplicitHashKey, 10)
+		return v
+	}
+	return md5Big(r.PartitionKey)
+}
+
+func errCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return fmt.Sprint(err)
+}
+
+func within(d time.Duration, f func() bool) bool {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if f() {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return f()
+}

@@ -1,0 +1,141 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+var errGateClosed = errors.New("producer: closing")
+
+// bufferGate bounds what the producer holds: user records and their bytes, from Put until they
+// resolve. The fast path is two atomic adds; waiters park on a channel that is closed whenever
+// space is released, so Put can also give up on its context.
+type bufferGate struct {
+	records, bytes       atomic.Int64
+	maxRecords, maxBytes atomic.Int64
+	waiters              atomic.Int32
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced on every release while someone waits
+}
+
+func (g *bufferGate) init() { g.changed = make(chan struct{}) }
+
+func (g *bufferGate) setLimits(records, bytes int64) {
+	g.maxRecords.Store(records)
+	g.maxBytes.Store(bytes)
+	g.broadcast()
+}
+
+// tryAcquire takes room for one record of size bytes. A record larger than the whole byte
+// bound is let in when nothing else is buffered, so it can never wait forever. The record slot
+// is taken by compare-and-swap; the byte count may overshoot its bound by what concurrent Puts
+// add in the same instant, never more.
+func (g *bufferGate) tryAcquire(size int64) bool {
+	for {
+		r, b := g.records.Load(), g.bytes.Load()
+		if r+1 > g.maxRecords.Load() || (r > 0 && b+size > g.maxBytes.Load()) {
+			return false
+		}
+		if g.records.CompareAndSwap(r, r+1) {
+			g.bytes.Add(size)
+			return true
+		}
+	}
+}
+
+func (g *bufferGate) acquire(ctx context.Context, size int64, stop <-chan struct{}) error {
+	for {
+		g.mu.Lock()
+		ch := g.changed
+		g.waiters.Add(1)
+		g.mu.Unlock()
+		ok := g.tryAcquire(size)
+		if ok {
+			g.waiters.Add(-1)
+			return nil
+		}
+		select {
+		case <-ch:
+			g.waiters.Add(-1)
+		case <-ctx.Done():
+			g.waiters.Add(-1)
+			return ctx.Err()
+		case <-stop:
+			g.waiters.Add(-1)
+			return errGateClosed
+		}
+	}
+}
+
+func (g *bufferGate) release(records, bytes int64) {
+	g.records.Add(-records)
+	g.bytes.Add(-bytes)
+	if g.waiters.Load() > 0 {
+		g.broadcast()
+	}
+}
+
+func (g *bufferGate) broadcast() {
+	g.mu.Lock()
+	close(g.changed)
+	g.changed = make(chan struct{})
+	g.mu.Unlock()
+}
+
+// waitEmpty waits until nothing is buffered.
+func (g *bufferGate) waitEmpty(ctx context.Context) error {
+	for {
+		g.mu.Lock()
+		ch := g.changed
+		g.waiters.Add(1)
+		g.mu.Unlock()
+		if g.records.Load() == 0 {
+			g.waiters.Add(-1)
+			return nil
+		}
+		select {
+		case <-ch:
+			g.waiters.Add(-1)
+		case <-ctx.Done():
+			g.waiters.Add(-1)
+			return ctx.Err()
+		}
+	}
+}
+
+// slotPool counts PutRecords requests in flight against MaxConnections (which may change
+// while running). The dispatcher never blocks on it: no free slot means "send later".
+type slotPool struct {
+	mu    sync.Mutex
+	inUse int
+	wg    sync.WaitGroup
+}
+
+func (s *slotPool) tryAcquire(limit int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inUse >= limit {
+		return false
+	}
+	s.inUse++
+	s.wg.Add(1)
+	return true
+}
+
+func (s *slotPool) release() {
+	s.mu.Lock()
+	s.inUse--
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+func (s *slotPool) inFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inUse
+}
+
+func (s *slotPool) wait() { s.wg.Wait() }

@@ -1,0 +1,144 @@
+package kpl
+
+import (
+	"crypto/md5"
+	"slices"
+)
+
+// Aggregator builds one aggregated record incrementally. The caller asks SizeWith before each
+// Add to stay within its limits, then Encode, then Reset to start the next aggregate with the
+// buffers and maps of the last one, so that steady-state use allocates nothing per record.
+//
+// The zero value is an empty Aggregator ready to use. It is not safe for concurrent use.
+type Aggregator struct {
+	// The three parts of the protobuf, kept already encoded in canonical order (all field 1
+	// entries, all field 2 entries, all field 3 entries), so Size is their sum plus the magic
+	// and checksum, and Encode only concatenates them.
+	pkTable  []byte
+	ehkTable []byte
+	records  []byte
+
+	// Table index of each key. The maps hold the callers' key strings until Reset: strings are
+	// immutable, so there is nothing to copy.
+	pkIndex  map[string]uint64
+	ehkIndex map[string]uint64
+
+	n       int
+	firstPK string
+}
+
+// Len is the number of user records added since the last Reset.
+func (a *Aggregator) Len() int { return a.n }
+
+// Size is the exact length Encode would append now. With no records it is MagicLen+ChecksumLen,
+// the encoding of an empty AggregatedRecord; consumers treat data that short as a plain record,
+// so never send an empty aggregate. (Like the KPL, send a lone record raw, not aggregated.)
+func (a *Aggregator) Size() int {
+	return MagicLen + len(a.pkTable) + len(a.ehkTable) + len(a.records) + ChecksumLen
+}
+
+// FirstPartitionKey is the partition key of the first record added, "" if there is none. The
+// KPL sends an aggregate under that partition key, with an explicit hash key routing it to the
+// shard its records belong to.
+func (a *Aggregator) FirstPartitionKey() string { return a.firstPK }
+
+// SizeWith is the exact value Size would have after Add(r). It costs two map lookups at most
+// and does not allocate.
+func (a *Aggregator) SizeWith(r Record) int {
+	size := a.Size()
+	pk, ok := a.pkIndex[r.PartitionKey]
+	if !ok {
+		// A new key goes at the end of its table, and its index (the table length) sets the
+		// width of the record's index varint.
+		pk = uint64(len(a.pkIndex))
+		size += tableEntryLen(len(r.PartitionKey))
+	}
+	var ehk uint64
+	hasEHK := r.ExplicitHashKey != ""
+	if hasEHK {
+		if ehk, ok = a.ehkIndex[r.ExplicitHashKey]; !ok {
+			ehk = uint64(len(a.ehkIndex))
+			size += tableEntryLen(len(r.ExplicitHashKey))
+		}
+	}
+	return size + recordEntryLen(pk, ehk, hasEHK, len(r.Data))
+}
+
+// Add appends r to the aggregate. It copies r.Data, so the caller may reuse it once Add
+// returns. Add checks no limit: the caller compares SizeWith with its own first. Keys are not
+// validated either (Kinesis wants 1..256 characters and decimal hash keys; that is the
+// producer's check).
+func (a *Aggregator) Add(r Record) {
+	if a.pkIndex == nil {
+		a.pkIndex = make(map[string]uint64)
+		a.ehkIndex = make(map[string]uint64)
+	}
+	pk, ok := a.pkIndex[r.PartitionKey]
+	if !ok {
+		pk = uint64(len(a.pkIndex))
+		a.pkIndex[r.PartitionKey] = pk
+		a.pkTable = appendTableEntry(a.pkTable, tagPartitionKeyTable, r.PartitionKey)
+	}
+	var ehk uint64
+	hasEHK := r.ExplicitHashKey != ""
+	if hasEHK {
+		if ehk, ok = a.ehkIndex[r.ExplicitHashKey]; !ok {
+			ehk = uint64(len(a.ehkIndex))
+			a.ehkIndex[r.ExplicitHashKey] = ehk
+			a.ehkTable = appendTableEntry(a.ehkTable, tagExplicitHashKeyTable, r.ExplicitHashKey)
+		}
+	}
+	a.records = appendRecordEntry(a.records, pk, ehk, hasEHK, r.Data)
+	if a.n == 0 {
+		a.firstPK = r.PartitionKey
+	}
+	a.n++
+}
+
+// Encode appends the aggregated record (magic, protobuf, MD5) to dst and returns the extended
+// slice: exactly Size() bytes. It grows dst at most once; pass a reused buffer to avoid that.
+// Encode leaves the Aggregator unchanged.
+func (a *Aggregator) Encode(dst []byte) []byte {
+	dst = slices.Grow(dst, a.Size())
+	dst = append(dst, magic[:]...)
+	start := len(dst)
+	dst = append(dst, a.pkTable...)
+	dst = append(dst, a.ehkTable...)
+	dst = append(dst, a.records...)
+	sum := md5.Sum(dst[start:])
+	return append(dst, sum[:]...)
+}
+
+// Reset empties the Aggregator, keeping its buffers and maps for the next aggregate.
+func (a *Aggregator) Reset() {
+	a.pkTable = a.pkTable[:0]
+	a.ehkTable = a.ehkTable[:0]
+	a.records = a.records[:0]
+	clear(a.pkIndex)
+	clear(a.ehkIndex)
+	a.n = 0
+	a.firstPK = ""
+}
+
+func appendTableEntry(b []byte, tag byte, key string) []byte {
+	b = append(b, tag)
+	b = appendVarint(b, uint64(len(key)))
+	return append(b, key...)
+}
+
+// appendRecordEntry appends one records entry: the Record's fields in number order, as a
+// protobuf library writes them. partition_key_index is written even when 0: proto2 writes a
+// required field whatever its value.
+func appendRecordEntry(b []byte, pk, ehk uint64, hasEHK bool, data []byte) []byte {
+	b = append(b, tagRecords)
+	b = appendVarint(b, uint64(recordBodyLen(pk, ehk, hasEHK, len(data))))
+	b = append(b, tagPartitionKeyIndex)
+	b = appendVarint(b, pk)
+	if hasEHK {
+		b = append(b, tagExplicitHashKeyIndex)
+		b = appendVarint(b, ehk)
+	}
+	b = append(b, tagData)
+	b = appendVarint(b, uint64(len(data)))
+	return append(b, data...)
+}

@@ -1,0 +1,296 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf16"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+)
+
+// KinesisAPI is what the producer needs of a Kinesis client; *kinesis.Client has it.
+type KinesisAPI interface {
+	PutRecords(ctx context.Context, in *kinesis.PutRecordsInput, optFns ...func(*kinesis.Options)) (*kinesis.PutRecordsOutput, error)
+	ListShards(ctx context.Context, in *kinesis.ListShardsInput, optFns ...func(*kinesis.Options)) (*kinesis.ListShardsOutput, error)
+	DescribeStreamSummary(ctx context.Context, in *kinesis.DescribeStreamSummaryInput, optFns ...func(*kinesis.Options)) (*kinesis.DescribeStreamSummaryOutput, error)
+}
+
+type streamRef struct{ name, arn *string }
+
+// Producer sends user records to one Kinesis stream. Safe for concurrent use.
+type Producer struct {
+	api    KinesisAPI
+	ref    streamRef
+	label  string // the stream's name or ARN, for messages
+	cfg    atomic.Pointer[Config]
+	opts   []func(*kinesis.Options) // per-call client options: SDK retries off, enough connections
+	maxRec int                      // the stream's max record size, data + key
+
+	smap      atomic.Pointer[routeMap]
+	refreshCh chan struct{}
+
+	gate      bufferGate
+	wake      chan struct{}
+	flushing  atomic.Int32
+	closed    atomic.Bool
+	aborting  atomic.Bool
+	stop      chan struct{}
+	ctx       context.Context // cancelled when Close gives up waiting: aborts requests
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+
+	slots     slotPool
+	collector collector // owned by the dispatcher goroutine
+	stats     streamCounters
+	hist      histograms
+}
+
+// New starts a producer for the stream cfg names, loading its shard map and max record size.
+func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	p := &Producer{
+		api:       api,
+		refreshCh: make(chan struct{}, 1),
+		wake:      make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+	}
+	if cfg.StreamName != "" {
+		p.ref.name, p.label = aws.String(cfg.StreamName), cfg.StreamName
+	}
+	if cfg.StreamARN != "" {
+		p.ref.arn, p.label = aws.String(cfg.StreamARN), cfg.StreamARN
+	}
+	p.cfg.Store(&cfg)
+	p.opts = clientOptions(api, cfg.MaxConnections)
+	p.gate.init()
+	p.gate.setLimits(int64(cfg.MaxBufferedRecords), cfg.MaxBufferedBytes)
+	p.hist.init()
+
+	var err error
+	if p.maxRec, err = p.loadMaxRecordSize(ctx); err != nil {
+		return nil, err
+	}
+	m, err := loadShardMap(ctx, api, p.ref)
+	if err != nil {
+		return nil, fmt.Errorf("producer: stream %s: %w", p.label, err)
+	}
+	p.installMap(m)
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.wg.Add(2)
+	go p.dispatchLoop()
+	go p.refreshLoop()
+	return p, nil
+}
+
+// clientOptions turns the SDK's own retries off (the producer owns retries; the default retryer
+// would silently retry throttles) and, for the SDK's default HTTP client, keeps enough idle
+// connections per host for MaxConnections requests in flight.
+func clientOptions(api KinesisAPI, maxConns int) []func(*kinesis.Options) {
+	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }}
+	if c, ok := api.(*kinesis.Client); ok {
+		if bc, ok := c.Options().HTTPClient.(*awshttp.BuildableClient); ok {
+			hc := bc.WithTransportOptions(func(tr *http.Transport) {
+				tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, 2*maxConns)
+				tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxConns)
+			})
+			opts = append(opts, func(o *kinesis.Options) { o.HTTPClient = hc })
+		}
+	}
+	return opts
+}
+
+// loadMaxRecordSize reads the stream's MaxRecordSizeInKiB; a caller allowed only to write
+// (AccessDenied on DescribeStreamSummary) gets the default 1 MiB.
+func (p *Producer) loadMaxRecordSize(ctx context.Context) (int, error) {
+	out, err := p.api.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: p.ref.name, StreamARN: p.ref.arn})
+	if err != nil {
+		if code := errorCode(err); code == "ResourceNotFoundException" {
+			return 0, fmt.Errorf("producer: stream %s: %w", p.label, err)
+		}
+		return mib, nil
+	}
+	if kib := out.StreamDescriptionSummary.MaxRecordSizeInKiB; kib != nil && *kib > 0 {
+		return int(*kib) * 1024, nil
+	}
+	return mib, nil
+}
+
+// Config returns the configuration in force.
+func (p *Producer) Config() Config { return *p.cfg.Load() }
+
+// Reconfigure changes the configuration while running: RateLimit, RecordMaxBufferedTime,
+// RecordTtl, AggregationEnabled, MaxConnections, FailIfThrottled, Adaptive, AdaptiveFloor,
+// buffer bounds. The stream and the request size limits cannot change. Records already
+// buffered keep their deadlines; the next decision of each stage uses the new values.
+func (p *Producer) Reconfigure(change func(*Config)) error {
+	for {
+		old := p.cfg.Load()
+		next := *old
+		change(&next)
+		if next.StreamName != old.StreamName || next.StreamARN != old.StreamARN || next.RequestSizeLimit != old.RequestSizeLimit {
+			return errors.New("producer: Reconfigure cannot change the stream or RequestSizeLimit")
+		}
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		next = next.withDefaults()
+		if p.cfg.CompareAndSwap(old, &next) {
+			p.gate.setLimits(int64(next.MaxBufferedRecords), next.MaxBufferedBytes)
+			p.poke()
+			return nil
+		}
+	}
+}
+
+// Put accepts a record for sending and calls cb (if not nil) exactly once when it resolves,
+// from a producer goroutine: keep cb short. It blocks while the buffers are full, until space
+// or ctx is done. If Put returns an error the record was not accepted and cb is never called.
+func (p *Producer) Put(ctx context.Context, r Record, cb func(Result)) error {
+	return p.put(ctx, r, cb, true)
+}
+
+// TryPut is Put that fails at once with ErrBufferFull instead of waiting for space.
+func (p *Producer) TryPut(r Record, cb func(Result)) error {
+	return p.put(context.Background(), r, cb, false)
+}
+
+// PutSync sends a record and waits for its result. The error is Put's, or the record's.
+func (p *Producer) PutSync(ctx context.Context, r Record) (Result, error) {
+	done := make(chan Result, 1)
+	if err := p.Put(ctx, r, func(res Result) { done <- res }); err != nil {
+		return Result{Record: r, Err: err}, err
+	}
+	select {
+	case res := <-done:
+		return res, res.Err
+	case <-ctx.Done():
+		// The record stays in flight and resolves later; the caller stopped waiting.
+		return Result{Record: r, Err: ctx.Err()}, ctx.Err()
+	}
+}
+
+func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool) error {
+	if p.closed.Load() {
+		return ErrClosed
+	}
+	hash, err := p.validate(r)
+	if err != nil {
+		return err
+	}
+	size := int64(len(r.Data) + len(r.PartitionKey))
+	if wait {
+		if err := p.gate.acquire(ctx, size, p.stop); err != nil {
+			if errors.Is(err, errGateClosed) {
+				return ErrClosed
+			}
+			return err
+		}
+	} else if !p.gate.tryAcquire(size) {
+		return ErrBufferFull
+	}
+	if p.closed.Load() { // closed while waiting for space
+		p.gate.release(1, size)
+		return ErrClosed
+	}
+	cfg := p.cfg.Load()
+	now := time.Now()
+	u := newUserRecord()
+	u.rec, u.hash, u.size, u.cb = r, hash, size, cb
+	u.arrival, u.deadline, u.expiry = now, now.Add(cfg.RecordMaxBufferedTime), now.Add(cfg.RecordTtl)
+	p.stats.received.Add(1)
+	p.route(u, now)
+	return nil
+}
+
+// validate refuses what the service would refuse, naming the problem, and returns the hash key.
+func (p *Producer) validate(r Record) (hashKey, error) {
+	n := 0
+	for _, c := range r.PartitionKey {
+		n += utf16.RuneLen(c)
+	}
+	switch {
+	case n < 1:
+		return hashKey{}, fmt.Errorf("%w: empty partition key", ErrInvalidRecord)
+	case n > maxPartitionKeyLen:
+		return hashKey{}, fmt.Errorf("%w: partition key of %d characters (at most %d)", ErrInvalidRecord, n, maxPartitionKeyLen)
+	case len(r.Data)+len(r.PartitionKey) > p.maxRec:
+		return hashKey{}, fmt.Errorf("%w: %d bytes of data and partition key, over the stream's maximum record size of %d bytes",
+			ErrInvalidRecord, len(r.Data)+len(r.PartitionKey), p.maxRec)
+	}
+	if r.ExplicitHashKey != "" {
+		h, ok := parseHashKey(r.ExplicitHashKey)
+		if !ok {
+			return hashKey{}, fmt.Errorf("%w: explicit hash key %q is not a decimal in [0, 2^128-1]", ErrInvalidRecord, r.ExplicitHashKey)
+		}
+		return h, nil
+	}
+	return partitionKeyHash(r.PartitionKey), nil
+}
+
+// route hands a record to the aggregator of the shard its hash key belongs to in the current
+// map. A shard retired by a map swap between the lookup and its lock sends the record back here.
+func (p *Producer) route(u *userRecord, now time.Time) {
+	for {
+		m := p.smap.Load()
+		s, holds := m.shardFor(u.hash)
+		if !holds {
+			p.requestRefresh()
+		}
+		if s.add(u, now, !holds) {
+			return
+		}
+		if p.smap.Load() == m { // retired with no new map: the producer has closed
+			p.fail(u, nil, ErrClosed, now)
+			return
+		}
+	}
+}
+
+// poke wakes the dispatcher without blocking.
+func (p *Producer) poke() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Flush sends everything buffered now, ignoring RecordMaxBufferedTime (the limiter still
+// applies), and waits until nothing is buffered or ctx is done.
+func (p *Producer) Flush(ctx context.Context) error {
+	p.flushing.Add(1)
+	defer p.flushing.Add(-1)
+	p.poke()
+	return p.gate.waitEmpty(ctx)
+}
+
+// Close stops accepting records, sends what is buffered, and stops the producer's goroutines.
+// If ctx ends first, requests in flight are abandoned and every record not yet resolved fails
+// with ErrClosed. No goroutine of the producer outlives Close.
+func (p *Producer) Close(ctx context.Context) error {
+	var err error
+	p.closeOnce.Do(func() {
+		p.closed.Store(true)
+		err = p.Flush(ctx)
+		if err != nil {
+			p.aborting.Store(true)
+			p.cancel() // requests in flight fail and, aborting, resolve ErrClosed
+		}
+		close(p.stop)
+		p.wg.Wait()
+		p.slots.wait() // every request goroutine has returned
+		p.failEverything()
+		p.cancel()
+	})
+	return err
+}

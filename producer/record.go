@@ -1,0 +1,66 @@
+package producer
+
+import (
+	"sync"
+	"time"
+)
+
+// Record is one user record.
+type Record struct {
+	// PartitionKey picks the shard (by its MD5) unless ExplicitHashKey is set; 1..256 characters.
+	PartitionKey string
+	// ExplicitHashKey, if not empty, is a decimal in [0, 2^128-1] that picks the shard instead.
+	ExplicitHashKey string
+	// Data is the payload. The producer keeps a reference until the record resolves (it may be
+	// re-aggregated on retry): do not modify it before the callback.
+	Data []byte
+}
+
+// Attempt is one try at sending a record: when, how long the request took, and the error code
+// and message if it failed (empty on success).
+type Attempt struct {
+	Start    time.Time
+	Duration time.Duration
+	Code     string
+	Message  string
+}
+
+// Result is how a record resolved: exactly once, success or failure.
+type Result struct {
+	Record Record
+	// On success: where the record landed. SubSequenceNumber is its index inside the aggregated
+	// record (0 for a record sent alone).
+	ShardID           string
+	SequenceNumber    string
+	SubSequenceNumber int
+	// Attempts lists every try, in order. It is the caller's to keep.
+	Attempts []Attempt
+	// Err is nil on success, else a *RecordError matching ErrExpired, ErrThrottled,
+	// ErrNonRetryable or ErrClosed.
+	Err error
+}
+
+// userRecord is the producer's state for one accepted record, pooled: it is recycled once its
+// callback has returned.
+type userRecord struct {
+	rec      Record
+	hash     hashKey
+	size     int64 // data + partition key bytes, as buffered and as the service counts them
+	arrival  time.Time
+	deadline time.Time // when it should be sent
+	expiry   time.Time // arrival + RecordTtl
+	cb       func(Result)
+	attempts []Attempt // failed attempts so far; nil until a retry
+	lastCode string
+	lastMsg  string
+	retries  int
+}
+
+var userRecordPool = sync.Pool{New: func() any { return new(userRecord) }}
+
+func newUserRecord() *userRecord { return userRecordPool.Get().(*userRecord) }
+
+func (u *userRecord) recycle() {
+	*u = userRecord{}
+	userRecordPool.Put(u)
+}

@@ -1,0 +1,90 @@
+package producer
+
+import (
+	"strconv"
+	"time"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// succeed resolves every user record of k, stored at seq in shardID. Records on their first
+// attempt share one Attempts slice (read-only), so a success costs no allocation per record.
+func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.Time) {
+	shared := []Attempt{att}
+	s := k.shard
+	s.c.kinesisPut.Add(1)
+	s.c.kinesisBytes.Add(int64(k.size))
+	p.stats.kinesisPut.Add(1)
+	p.stats.kinesisBytes.Add(int64(k.size))
+	var bytes int64
+	for i, u := range k.users {
+		attempts := shared
+		if u.attempts != nil {
+			attempts = append(u.attempts, att)
+		}
+		sub := 0
+		if k.aggregated {
+			sub = i
+		}
+		bytes += u.size
+		p.hist.recordEndToEnd(now.Sub(u.arrival))
+		p.stats.retriesOfPut.Add(int64(u.retries))
+		if u.cb != nil {
+			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: sub, Attempts: attempts})
+		}
+		u.attempts = nil // now the caller's
+		u.recycle()
+	}
+	n := int64(len(k.users))
+	s.c.userPut.Add(n)
+	s.c.userBytesPut.Add(bytes)
+	p.stats.userPut.Add(n)
+	p.stats.userBytesPut.Add(bytes)
+	p.gate.release(n, bytes)
+}
+
+// fail resolves u with an error of the given kind. s may be nil (a record failed at close
+// before reaching a shard).
+func (p *Producer) fail(u *userRecord, s *shardState, kind error, now time.Time) {
+	if kind == ErrExpired {
+		p.stats.expired.Add(1)
+		if s != nil {
+			s.c.expired.Add(1)
+		}
+	}
+	p.stats.failed.Add(1)
+	if s != nil {
+		s.c.failed.Add(1)
+	}
+	if u.cb != nil {
+		u.cb(Result{Record: u.rec, Attempts: u.attempts, Err: &RecordError{Kind: kind, Code: u.lastCode, Message: u.lastMsg}})
+	}
+	u.attempts = nil
+	size := u.size
+	u.recycle()
+	p.gate.release(1, size)
+}
+
+// retry re-buffers u after a failed attempt, as the KPL does: back into routing (the map may
+// have changed) with deadline min(now + RecordMaxBufferedTime/2, expiry) — or, past its expiry,
+// it fails with ErrExpired. counted is false for resends that are not the record's fault
+// (wrong-shard evidence).
+func (p *Producer) retry(u *userRecord, s *shardState, att Attempt, now time.Time, counted bool) {
+	u.attempts = append(u.attempts, att)
+	u.lastCode, u.lastMsg = att.Code, att.Message
+	if !now.Before(u.expiry) {
+		p.fail(u, s, ErrExpired, now)
+		return
+	}
+	if counted {
+		u.retries++
+		s.c.retries.Add(1)
+		p.stats.retries.Add(1)
+	}
+	cfg := p.cfg.Load()
+	u.deadline = now.Add(cfg.RecordMaxBufferedTime / 2)
+	if u.expiry.Before(u.deadline) {
+		u.deadline = u.expiry
+	}
+	p.route(u, now)
+}

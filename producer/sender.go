@@ -1,0 +1,181 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/aws/smithy-go"
+)
+
+const codeThrottled = "ProvisionedThroughputExceededException"
+
+// send makes one PutRecords request for batch and resolves or re-buffers every record in it.
+func (p *Producer) send(batch []*krec, cfg *Config) {
+	defer func() {
+		p.stats.requestsInFlight.Add(-1)
+		p.slots.release()
+		p.poke() // a connection is free
+	}()
+	entries := make([]types.PutRecordsRequestEntry, len(batch))
+	for i, k := range batch {
+		entries[i] = types.PutRecordsRequestEntry{Data: k.data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, cfg.RequestTimeout)
+	start := time.Now()
+	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
+	cancel()
+	end := time.Now()
+	dur := end.Sub(start)
+	p.stats.requests.Add(1)
+	p.stats.requestRecords.Add(int64(len(batch)))
+	p.hist.recordRequest(dur)
+	for _, k := range batch {
+		k.shard.c.flightRecords.Add(-int64(len(k.users)))
+		k.shard.c.flightBytes.Add(-k.userBytes)
+		for _, u := range k.users {
+			p.hist.recordBuffering(start.Sub(u.arrival))
+		}
+	}
+	if err == nil && len(out.Records) != len(batch) {
+		err = &smithy.GenericAPIError{Code: "MalformedResponse", Message: "PutRecords answered a different number of records than sent"}
+	}
+	if err != nil {
+		p.requestFailed(batch, err, start, dur, end)
+		return
+	}
+	p.handleResponse(batch, out, cfg, start, dur, end)
+}
+
+// handleResponse resolves each record from its entry: success, wrong shard, throttle or failure.
+func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, cfg *Config, start time.Time, dur time.Duration, now time.Time) {
+	var throttled, succeeded map[*shardState]bool
+	for i, k := range batch {
+		e := out.Records[i]
+		if e.ErrorCode == nil {
+			shardID := aws.ToString(e.ShardId)
+			if k.aggregated && shardID != k.shard.id {
+				// The map was stale: the aggregate landed on a shard that may not hold all of its
+				// records' hash keys, and a KCL consumer would drop those. Send them again.
+				k.shard.c.wrongShard.Add(1)
+				p.stats.wrongShardResends.Add(int64(len(k.users)))
+				p.requestRefresh()
+				att := Attempt{Start: start, Duration: dur, Code: "WrongShard", Message: "aggregate stored in " + shardID + ", predicted " + k.shard.id}
+				for _, u := range k.users {
+					p.retry(u, k.shard, att, now, false)
+				}
+				continue
+			}
+			if succeeded == nil {
+				succeeded = map[*shardState]bool{}
+			}
+			succeeded[k.shard] = true
+			p.succeed(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur}, now)
+			continue
+		}
+		code, msg := aws.ToString(e.ErrorCode), aws.ToString(e.ErrorMessage)
+		att := Attempt{Start: start, Duration: dur, Code: code, Message: msg}
+		k.shard.c.errors.add(code)
+		if code == codeThrottled {
+			k.shard.c.throttles.Add(1)
+			if throttled == nil {
+				throttled = map[*shardState]bool{}
+			}
+			throttled[k.shard] = true
+			if cfg.FailIfThrottled {
+				for _, u := range k.users {
+					u.attempts = append(u.attempts, att)
+					u.lastCode, u.lastMsg = code, msg
+					p.fail(u, k.shard, ErrThrottled, now)
+				}
+				continue
+			}
+		}
+		for _, u := range k.users {
+			p.retry(u, k.shard, att, now, true)
+		}
+	}
+	for s := range throttled {
+		s.mu.Lock()
+		s.onThrottleLocked(cfg, now)
+		s.mu.Unlock()
+	}
+}
+
+// requestFailed handles a request that failed whole: retried if the failure is transient,
+// else every record fails with ErrNonRetryable.
+func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur time.Duration, now time.Time) {
+	code, msg := errorCode(err), errorMessage(err)
+	att := Attempt{Start: start, Duration: dur, Code: code, Message: msg}
+	retryable := isRetryable(err) && !p.aborting.Load()
+	for _, k := range batch {
+		k.shard.c.errors.add(code)
+		for _, u := range k.users {
+			switch {
+			case p.aborting.Load():
+				u.attempts = append(u.attempts, att)
+				p.fail(u, k.shard, ErrClosed, now)
+			case retryable:
+				p.retry(u, k.shard, att, now, true)
+			default:
+				u.attempts = append(u.attempts, att)
+				u.lastCode, u.lastMsg = code, msg
+				p.fail(u, k.shard, ErrNonRetryable, now)
+			}
+		}
+	}
+}
+
+// nonRetryableCodes are service errors that retrying the same request cannot fix.
+var nonRetryableCodes = map[string]bool{
+	"ValidationException": true, "InvalidArgumentException": true, "ResourceNotFoundException": true,
+	"AccessDeniedException": true, "UnrecognizedClientException": true, "InvalidSignatureException": true,
+	"MissingAuthenticationTokenException": true, "IncompleteSignature": true,
+	"KMSAccessDeniedException": true, "KMSDisabledException": true, "KMSInvalidStateException": true,
+	"KMSNotFoundException": true, "KMSOptInRequired": true, "SerializationException": true,
+	"UnknownOperationException": true,
+}
+
+// isRetryable: throttling, internal failures, 5xx, timeouts and connection errors are; the
+// service's refusals of the request itself are not. Unknown errors are retried (bounded by
+// RecordTtl) rather than dropped.
+func isRetryable(err error) bool {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		return true
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return !nonRetryableCodes[ae.ErrorCode()]
+	}
+	return true // timeouts, connection errors, responses cut short
+}
+
+// errorCode names an error for attempts and ErrorsByCode: the service's code, or the kind of
+// transport failure.
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return "HTTP" + itoa(re.HTTPStatusCode())
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "Timeout"
+	}
+	return "ConnectionError"
+}
+
+func errorMessage(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorMessage()
+	}
+	return err.Error()
+}

@@ -1,0 +1,232 @@
+package producer
+
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/shardstorm/shardstorm/producer/kpl"
+)
+
+// krec is one Kinesis record: a KPL aggregate of user records of one shard, or one user record
+// sent raw.
+type krec struct {
+	shard      *shardState // the shard it was built for
+	users      []*userRecord
+	data       []byte
+	pk         string
+	ehk        *string // the outer explicit hash key of an aggregate: its first record's, inside the shard
+	size       int     // data + partition key, as the service counts it
+	userBytes  int64
+	deadline   time.Time
+	expiry     time.Time // the earliest of its records'
+	aggregated bool
+}
+
+// shardState is one shard's stage of the pipeline: its aggregator, its limiter (queue and token
+// buckets, with the adaptive rate) and its counters.
+type shardState struct {
+	id         string
+	start, end hashKey
+	p          *Producer
+
+	mu          sync.Mutex
+	agg         kpl.Aggregator
+	aggUsers    []*userRecord
+	aggBytes    int64
+	aggDeadline time.Time
+	aggExpiry   time.Time
+	queue       []*krec // the limiter's queue, by deadline
+	recBucket   tokenBucket
+	byteBucket  tokenBucket
+	ratePct     float64 // current rate, percent of the shard limits
+	lastCut     time.Time
+	lastRaise   time.Time
+	retired     bool // no longer in the shard map: add refuses, the refresher re-routes its records
+
+	c shardCounters
+}
+
+// shardCounters are read by Stats without locks.
+type shardCounters struct {
+	aggRecords, aggBytes       atomic.Int64
+	limRecords, limBytes       atomic.Int64
+	colRecords, colBytes       atomic.Int64
+	flightRecords, flightBytes atomic.Int64
+	userPut, userBytesPut      atomic.Int64
+	kinesisPut, kinesisBytes   atomic.Int64
+	throttles, retries         atomic.Int64
+	expired, failed            atomic.Int64
+	wrongShard                 atomic.Int64
+	errors                     errorCounts
+}
+
+func newShardState(p *Producer, s mapShard, cfg *Config, now time.Time) *shardState {
+	st := &shardState{id: s.id, start: s.start, end: s.end, p: p, ratePct: cfg.RateLimit, lastRaise: now}
+	st.recBucket = newTokenBucket(shardRecordsPerSec*cfg.RateLimit/100, now)
+	st.byteBucket = newTokenBucket(shardBytesPerSec*cfg.RateLimit/100, now)
+	return st
+}
+
+// add puts a user record into the shard's aggregator (or, raw, straight into its limiter). It
+// returns false if the shard was retired, for the caller to route again.
+func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retired {
+		return false
+	}
+	cfg := s.p.cfg.Load()
+	if raw || !cfg.Aggregation() {
+		s.enqueueLocked(s.rawKrec(u))
+		return true
+	}
+	kr := kpl.Record{PartitionKey: u.rec.PartitionKey, ExplicitHashKey: u.rec.ExplicitHashKey, Data: u.rec.Data}
+	if n := s.agg.Len(); n > 0 {
+		size := s.agg.SizeWith(kr)
+		if size > cfg.AggregationMaxSize || size+len(s.aggUsers[0].rec.PartitionKey) > s.p.maxRec || n >= cfg.AggregationMaxCount {
+			s.sealLocked()
+		}
+	}
+	if s.agg.Len() == 0 {
+		// A record too big to aggregate even alone goes raw.
+		if size := s.agg.SizeWith(kr); size > cfg.AggregationMaxSize || size+len(u.rec.PartitionKey) > s.p.maxRec {
+			s.enqueueLocked(s.rawKrec(u))
+			return true
+		}
+		s.aggDeadline, s.aggExpiry = u.deadline, u.expiry
+	}
+	s.agg.Add(kr)
+	s.aggUsers = append(s.aggUsers, u)
+	s.aggBytes += u.size
+	s.c.aggRecords.Add(1)
+	s.c.aggBytes.Add(u.size)
+	if u.deadline.Before(s.aggDeadline) {
+		s.aggDeadline = u.deadline
+	}
+	if u.expiry.Before(s.aggExpiry) {
+		s.aggExpiry = u.expiry
+	}
+	if s.agg.Len() >= cfg.AggregationMaxCount {
+		s.sealLocked()
+	}
+	return true
+}
+
+func (s *shardState) rawKrec(u *userRecord) *krec {
+	k := &krec{shard: s, users: []*userRecord{u}, data: u.rec.Data, pk: u.rec.PartitionKey, size: int(u.size),
+		userBytes: u.size, deadline: u.deadline, expiry: u.expiry}
+	if u.rec.ExplicitHashKey != "" {
+		k.ehk = &u.rec.ExplicitHashKey
+	}
+	s.c.limRecords.Add(1)
+	s.c.limBytes.Add(u.size)
+	return k
+}
+
+// sealLocked closes the current aggregate and queues it for the limiter. One record is sent
+// raw, as the KPL does: an aggregate of one only costs bytes.
+func (s *shardState) sealLocked() {
+	users := s.aggUsers
+	if len(users) == 0 {
+		return
+	}
+	s.c.aggRecords.Add(-int64(len(users)))
+	s.c.aggBytes.Add(-s.aggBytes)
+	if len(users) == 1 {
+		k := s.rawKrec(users[0])
+		s.agg.Reset()
+		s.aggUsers, s.aggBytes = s.aggUsers[:0], 0
+		s.enqueueLocked(k)
+		return
+	}
+	data := s.agg.Encode(make([]byte, 0, s.agg.Size()))
+	ehk := users[0].hash.String()
+	k := &krec{shard: s, users: users, data: data, pk: users[0].rec.PartitionKey, ehk: &ehk,
+		size: len(data) + len(users[0].rec.PartitionKey), userBytes: s.aggBytes,
+		deadline: s.aggDeadline, expiry: s.aggExpiry, aggregated: true}
+	s.c.limRecords.Add(int64(len(users)))
+	s.c.limBytes.Add(s.aggBytes)
+	s.agg.Reset()
+	s.aggUsers, s.aggBytes = make([]*userRecord, 0, len(users)), 0
+	s.enqueueLocked(k)
+}
+
+// enqueueLocked inserts k into the limiter queue in deadline order (retried records carry
+// earlier deadlines and overtake).
+func (s *shardState) enqueueLocked(k *krec) {
+	n := len(s.queue)
+	if n == 0 || !k.deadline.Before(s.queue[n-1].deadline) {
+		s.queue = append(s.queue, k)
+	} else {
+		i := sort.Search(n, func(i int) bool { return k.deadline.Before(s.queue[i].deadline) })
+		s.queue = append(s.queue, nil)
+		copy(s.queue[i+1:], s.queue[i:])
+		s.queue[i] = k
+	}
+	s.p.poke()
+}
+
+// releaseLocked moves queued records that the buckets allow, in deadline order, to out; records
+// past their expiry go to expired instead.
+func (s *shardState) releaseLocked(now time.Time, out, expired []*krec) ([]*krec, []*krec) {
+	s.recBucket.refill(now)
+	s.byteBucket.refill(now)
+	for len(s.queue) > 0 {
+		k := s.queue[0]
+		if !now.Before(k.expiry) {
+			expired = append(expired, k)
+			s.c.limRecords.Add(-int64(len(k.users)))
+			s.c.limBytes.Add(-k.userBytes)
+		} else if s.recBucket.allows(1) && s.byteBucket.allows(float64(k.size)) {
+			s.recBucket.take(1)
+			s.byteBucket.take(float64(k.size))
+			out = append(out, k)
+			s.c.limRecords.Add(-int64(len(k.users)))
+			s.c.limBytes.Add(-k.userBytes)
+			s.c.colRecords.Add(int64(len(k.users)))
+			s.c.colBytes.Add(k.userBytes)
+		} else {
+			break
+		}
+		s.queue[0] = nil
+		s.queue = s.queue[1:]
+	}
+	return out, expired
+}
+
+// sweepExpiredLocked takes expired records from anywhere in the queue (the head may be held by
+// the buckets for long on a throttled shard).
+func (s *shardState) sweepExpiredLocked(now time.Time, expired []*krec) []*krec {
+	kept := s.queue[:0]
+	for _, k := range s.queue {
+		if !now.Before(k.expiry) {
+			expired = append(expired, k)
+			s.c.limRecords.Add(-int64(len(k.users)))
+			s.c.limBytes.Add(-k.userBytes)
+			continue
+		}
+		kept = append(kept, k)
+	}
+	clear(s.queue[len(kept):])
+	s.queue = kept
+	return expired
+}
+
+// drainLocked empties the aggregator and the queue (for a retired shard, or at close) and
+// returns their user records.
+func (s *shardState) drainLocked(users []*userRecord) []*userRecord {
+	users = append(users, s.aggUsers...)
+	s.c.aggRecords.Add(-int64(len(s.aggUsers)))
+	s.c.aggBytes.Add(-s.aggBytes)
+	s.agg.Reset()
+	s.aggUsers, s.aggBytes = nil, 0
+	for _, k := range s.queue {
+		users = append(users, k.users...)
+		s.c.limRecords.Add(-int64(len(k.users)))
+		s.c.limBytes.Add(-k.userBytes)
+	}
+	s.queue = nil
+	return users
+}

@@ -1,0 +1,247 @@
+package producer
+
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// streamCounters are the producer-wide counters; atomics, so the hot path takes no lock.
+type streamCounters struct {
+	received, userPut, userBytesPut    atomic.Int64
+	kinesisPut, kinesisBytes           atomic.Int64
+	requests, requestRecords           atomic.Int64
+	requestsInFlight                   atomic.Int64
+	retries, retriesOfPut              atomic.Int64
+	expired, failed, wrongShardResends atomic.Int64
+	mapChanges                         atomic.Int64
+	mapErr                             mapErrorState
+}
+
+func (c *streamCounters) setMapError(err error) {
+	c.mapErr.mu.Lock()
+	defer c.mapErr.mu.Unlock()
+	c.mapErr.err = ""
+	if err != nil {
+		c.mapErr.err = err.Error()
+	}
+}
+
+// errorCounts counts failed attempts by error code.
+type errorCounts struct {
+	mu sync.Mutex
+	m  map[string]int64
+}
+
+func (e *errorCounts) add(code string) {
+	e.mu.Lock()
+	if e.m == nil {
+		e.m = map[string]int64{}
+	}
+	e.m[code]++
+	e.mu.Unlock()
+}
+
+func (e *errorCounts) snapshot(into map[string]int64) {
+	e.mu.Lock()
+	for k, v := range e.m {
+		into[k] += v
+	}
+	e.mu.Unlock()
+}
+
+// histograms are HDR histograms of latencies in microseconds, from 1 µs to 1 hour at 3
+// significant digits.
+type histograms struct {
+	mu                           sync.Mutex
+	buffering, request, endToEnd *hdrhistogram.Histogram
+}
+
+func (h *histograms) init() {
+	h.buffering = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
+	h.request = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
+	h.endToEnd = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
+}
+
+func record(h *hdrhistogram.Histogram, d time.Duration) {
+	us := d.Microseconds()
+	if us < 1 {
+		us = 1
+	}
+	_ = h.RecordValue(min(us, h.HighestTrackableValue())) // cannot fail once clamped
+}
+
+func (h *histograms) recordBuffering(d time.Duration) {
+	h.mu.Lock()
+	record(h.buffering, d)
+	h.mu.Unlock()
+}
+func (h *histograms) recordRequest(d time.Duration) { h.mu.Lock(); record(h.request, d); h.mu.Unlock() }
+func (h *histograms) recordEndToEnd(d time.Duration) {
+	h.mu.Lock()
+	record(h.endToEnd, d)
+	h.mu.Unlock()
+}
+
+// Stats is a snapshot of the producer for dashboards: cheap to take (counters are atomics; each
+// shard's lock is held only to read its buckets) and safe to keep.
+type Stats struct {
+	Time   time.Time
+	Stream StreamStats
+	Shards []ShardStats // the shards of the current map, by hash range
+}
+
+// StreamStats are producer-wide totals since New.
+type StreamStats struct {
+	UserRecordsReceived int64 // accepted by Put
+	UserRecordsPending  int64 // accepted, not yet resolved
+	UserBytesPending    int64
+	UserRecordsPut      int64
+	UserBytesPut        int64 // data + partition key
+	KinesisRecordsPut   int64
+	KinesisBytesPut     int64 // data + partition key of the Kinesis records
+	Requests            int64 // PutRecords requests completed
+	RequestRecords      int64 // Kinesis records in those requests
+	RequestsInFlight    int64
+	Retries             int64 // re-buffered attempts
+	RetriesOfPutRecords int64 // retries of the records that eventually succeeded
+	Failed              int64 // user records resolved with an error
+	Expired             int64 // of which ErrExpired
+	WrongShardResends   int64 // user records re-sent because their aggregate landed on an unexpected shard
+	ErrorsByCode        map[string]int64
+	ShardMapAge         time.Duration
+	ShardMapError       string // the last refresh failure, "" once a refresh succeeds
+	ShardMapChanges     int64
+	MaxConnections      int
+	RateLimit           float64
+	AggregationEnabled  bool
+	AdaptiveEnabled     bool
+	BufferingTime       *hdrhistogram.Histogram // arrival → request start, µs, per user record
+	RequestTime         *hdrhistogram.Histogram // PutRecords round trip, µs, per request
+	EndToEndTime        *hdrhistogram.Histogram // arrival → success, µs, per user record
+}
+
+// ShardStats are one shard's figures. Buffered counts are user records and their bytes.
+type ShardStats struct {
+	ShardID                            string
+	StartingHashKey, EndingHashKey     string
+	RecordTokens, RecordCapacity       float64 // the limiter's records bucket
+	ByteTokens, ByteCapacity           float64 // the limiter's bytes bucket
+	RatePercent                        float64 // current rate, % of the shard limits (adaptive)
+	AggregatorRecords, AggregatorBytes int64
+	LimiterRecords, LimiterBytes       int64
+	CollectorRecords, CollectorBytes   int64
+	InFlightRecords, InFlightBytes     int64
+	UserRecordsPut, UserBytesPut       int64
+	KinesisRecordsPut, KinesisBytesPut int64
+	Throttles                          int64 // Kinesis records refused with ProvisionedThroughputExceededException
+	Retries                            int64
+	Failed, Expired                    int64
+	WrongShard                         int64
+	ErrorsByCode                       map[string]int64
+}
+
+// BufferedRecords is what the shard holds before the service answers.
+func (s ShardStats) BufferedRecords() int64 {
+	return s.AggregatorRecords + s.LimiterRecords + s.CollectorRecords
+}
+
+// BufferedBytes is the same in bytes.
+func (s ShardStats) BufferedBytes() int64 {
+	return s.AggregatorBytes + s.LimiterBytes + s.CollectorBytes
+}
+
+// Stats takes a snapshot.
+func (p *Producer) Stats() Stats {
+	now := time.Now()
+	cfg := p.cfg.Load()
+	c := &p.stats
+	st := Stats{Time: now, Stream: StreamStats{
+		UserRecordsReceived: c.received.Load(),
+		UserRecordsPending:  p.gate.records.Load(),
+		UserBytesPending:    p.gate.bytes.Load(),
+		UserRecordsPut:      c.userPut.Load(), UserBytesPut: c.userBytesPut.Load(),
+		KinesisRecordsPut: c.kinesisPut.Load(), KinesisBytesPut: c.kinesisBytes.Load(),
+		Requests: c.requests.Load(), RequestRecords: c.requestRecords.Load(),
+		RequestsInFlight: c.requestsInFlight.Load(),
+		Retries:          c.retries.Load(), RetriesOfPutRecords: c.retriesOfPut.Load(),
+		Failed: c.failed.Load(), Expired: c.expired.Load(), WrongShardResends: c.wrongShardResends.Load(),
+		ErrorsByCode:    map[string]int64{},
+		ShardMapChanges: c.mapChanges.Load(),
+		MaxConnections:  cfg.MaxConnections, RateLimit: cfg.RateLimit,
+		AggregationEnabled: cfg.Aggregation(), AdaptiveEnabled: cfg.Adaptivity(),
+	}}
+	m := p.smap.Load()
+	st.Stream.ShardMapAge = now.Sub(m.loadedAt)
+	c.mapErr.mu.Lock()
+	st.Stream.ShardMapError = c.mapErr.err
+	c.mapErr.mu.Unlock()
+	for _, s := range m.states {
+		ss := ShardStats{
+			ShardID: s.id, StartingHashKey: s.start.String(), EndingHashKey: s.end.String(),
+			AggregatorRecords: s.c.aggRecords.Load(), AggregatorBytes: s.c.aggBytes.Load(),
+			LimiterRecords: s.c.limRecords.Load(), LimiterBytes: s.c.limBytes.Load(),
+			CollectorRecords: s.c.colRecords.Load(), CollectorBytes: s.c.colBytes.Load(),
+			InFlightRecords: s.c.flightRecords.Load(), InFlightBytes: s.c.flightBytes.Load(),
+			UserRecordsPut: s.c.userPut.Load(), UserBytesPut: s.c.userBytesPut.Load(),
+			KinesisRecordsPut: s.c.kinesisPut.Load(), KinesisBytesPut: s.c.kinesisBytes.Load(),
+			Throttles: s.c.throttles.Load(), Retries: s.c.retries.Load(),
+			Failed: s.c.failed.Load(), Expired: s.c.expired.Load(), WrongShard: s.c.wrongShard.Load(),
+			ErrorsByCode: map[string]int64{},
+		}
+		s.c.errors.snapshot(ss.ErrorsByCode)
+		s.c.errors.snapshot(st.Stream.ErrorsByCode)
+		s.mu.Lock()
+		s.recBucket.refill(now)
+		s.byteBucket.refill(now)
+		ss.RecordTokens, ss.RecordCapacity = s.recBucket.level, s.recBucket.capacity
+		ss.ByteTokens, ss.ByteCapacity = s.byteBucket.level, s.byteBucket.capacity
+		ss.RatePercent = s.ratePct
+		s.mu.Unlock()
+		st.Shards = append(st.Shards, ss)
+	}
+	sort.Slice(st.Shards, func(i, j int) bool { return st.Shards[i].StartingHashKey < st.Shards[j].StartingHashKey })
+	p.hist.mu.Lock()
+	st.Stream.BufferingTime = hdrhistogram.Import(p.hist.buffering.Export())
+	st.Stream.RequestTime = hdrhistogram.Import(p.hist.request.Export())
+	st.Stream.EndToEndTime = hdrhistogram.Import(p.hist.endToEnd.Export())
+	p.hist.mu.Unlock()
+	return st
+}
+
+// KPLMetrics derives the KPL's metrics (its names) from the snapshot, cumulative since New;
+// latencies in milliseconds (mean). ErrorsByCode entries come as "ErrorsByCode.<code>".
+func (s Stats) KPLMetrics() map[string]float64 {
+	t := s.Stream
+	div := func(a, b int64) float64 {
+		if b == 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	}
+	var all int64
+	m := map[string]float64{
+		"UserRecordsReceived":                float64(t.UserRecordsReceived),
+		"UserRecordsPending":                 float64(t.UserRecordsPending),
+		"UserRecordsPut":                     float64(t.UserRecordsPut),
+		"UserRecordsDataPut":                 float64(t.UserBytesPut),
+		"KinesisRecordsPut":                  float64(t.KinesisRecordsPut),
+		"KinesisRecordsDataPut":              float64(t.KinesisBytesPut),
+		"UserRecordExpired":                  float64(t.Expired),
+		"RetriesPerRecord":                   div(t.RetriesOfPutRecords, t.UserRecordsPut),
+		"BufferingTime":                      t.BufferingTime.Mean() / 1000,
+		"RequestTime":                        t.RequestTime.Mean() / 1000,
+		"UserRecordsPerKinesisRecord":        div(t.UserRecordsPut, t.KinesisRecordsPut),
+		"KinesisRecordsPerPutRecordsRequest": div(t.RequestRecords, t.Requests),
+		"UserRecordsPerPutRecordsRequest":    div(t.UserRecordsPut, t.Requests),
+	}
+	for code, n := range t.ErrorsByCode {
+		m["ErrorsByCode."+code] = float64(n)
+		all += n
+	}
+	m["AllErrors"] = float64(all)
+	return m
+}
