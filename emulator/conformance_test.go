@@ -38,6 +38,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/shardstorm/shardstorm/internal/kinesismock"
 )
 
 // confAWSUnknown marks a case whose AWS answer no source we have documents; confAWSRejects one
@@ -61,7 +63,7 @@ var (
 )
 
 func TestConformanceWithKinesisMock(t *testing.T) {
-	mockURL := startKinesisMock(t)
+	mockURL := kinesismock.Start(t)
 	srv, err := Start(Config{ReshardDelay: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -73,8 +75,8 @@ func TestConformanceWithKinesisMock(t *testing.T) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
 	hc := &http.Client{Transport: tr}
-	ours := &confPeer{"emulator", newConformanceClient(srv.URL, hc)}
-	mock := &confPeer{"kinesis-mock", newConformanceClient(mockURL, hc)}
+	ours := &confPeer{"emulator", kinesismock.NewClient(srv.URL, hc)}
+	mock := &confPeer{"kinesis-mock", kinesismock.NewClient(mockURL, hc)}
 	peers := []*confPeer{ours, mock}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 110*time.Second)

@@ -13,7 +13,9 @@ import (
 	"github.com/shardstorm/shardstorm/producer"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"), goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")) }
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"), goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+}
 
 // The plain case: every record put resolves once, successfully, and reads back from the shard
 // its key belongs to, with the sequence and sub-sequence numbers its result gave.
@@ -54,7 +56,10 @@ func TestRoundTripThroughEmulator(t *testing.T) {
 					t.Fatalf("%s: %+v", id, r)
 				}
 			}
-			got := readBack(t, client, "s")
+			got, dropped := readBack(t, client, "s")
+			if dropped != 0 {
+				t.Fatalf("%d sub-records stored outside their shard's range with a stable shard map", dropped)
+			}
 			if len(got) != n {
 				t.Fatalf("read back %d records, want %d", len(got), n)
 			}

@@ -1,6 +1,9 @@
 //go:build unix
 
-package emulator
+// Package kinesismock runs kinesis-mock (github.com/etspaceman/kinesis-mock, the npm package
+// kinesis-local) for tests: the conformance peer of the emulator and a second endpoint for the
+// producer's round trip. It is test support only; nothing in the program imports it.
+package kinesismock
 
 // A harness that runs kinesis-mock (github.com/etspaceman/kinesis-mock, the npm package
 // kinesis-local, a Scala.js build run by Node) as the conformance peer of our emulator.
@@ -52,8 +55,8 @@ import (
 // kinesisMockInstall is the command that installs the peer where kinesisMockBin looks.
 const kinesisMockInstall = "npm install --prefix .ci/node --no-audit --no-fund kinesis-local@0.6.2"
 
-// kinesisMockDelay is kinesis-mock's CREATING/UPDATING time for every asynchronous operation.
-const kinesisMockDelay = 50 * time.Millisecond
+// Delay is kinesis-mock's CREATING/UPDATING time for every asynchronous operation.
+const Delay = 50 * time.Millisecond
 
 // kinesisMockReadyTimeout bounds the wait for a started kinesis-mock to answer.
 const kinesisMockReadyTimeout = 60 * time.Second
@@ -66,11 +69,11 @@ const parent = process.ppid;
 setInterval(() => { if (process.ppid !== parent) process.exit(3); }, 500).unref();
 `
 
-// startKinesisMock starts kinesis-mock on free ports, waits until it answers, stops it in
+// Start starts kinesis-mock on free ports, waits until it answers, stops it in
 // t.Cleanup and returns its plain-HTTP endpoint (http://127.0.0.1:PORT). Without the installed
 // package it skips the test, except under CI=true where it fails: conformance must never be
 // skipped silently in CI.
-func startKinesisMock(t *testing.T) (endpoint string) {
+func Start(t testing.TB) (endpoint string) {
 	t.Helper()
 	bin, err := kinesisMockBin()
 	if err == nil {
@@ -123,7 +126,7 @@ var errKinesisMockExited = errors.New("kinesis-mock exited early")
 
 // runKinesisMock starts one process and waits for it to answer. On error the process is already
 // gone and its output logged.
-func runKinesisMock(t *testing.T, node, watchdog, mainJS, dir string, plainPort, tlsPort int) (string, error) {
+func runKinesisMock(t testing.TB, node, watchdog, mainJS, dir string, plainPort, tlsPort int) (string, error) {
 	t.Helper()
 	out := &tailBuffer{max: 1 << 20}
 	cmd := exec.Command(node, "--require", watchdog, mainJS)
@@ -131,7 +134,7 @@ func runKinesisMock(t *testing.T, node, watchdog, mainJS, dir string, plainPort,
 	cmd.Stdout = out
 	cmd.Stderr = out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	d := kinesisMockDelay.String()
+	d := Delay.String()
 	cmd.Env = append(os.Environ(),
 		"KINESIS_MOCK_PLAIN_PORT="+strconv.Itoa(plainPort),
 		"KINESIS_MOCK_TLS_PORT="+strconv.Itoa(tlsPort),
@@ -180,7 +183,7 @@ func runKinesisMock(t *testing.T, node, watchdog, mainJS, dir string, plainPort,
 	endpoint := "http://127.0.0.1:" + strconv.Itoa(plainPort)
 	probe := http.DefaultTransport.(*http.Transport).Clone()
 	defer probe.CloseIdleConnections()
-	client := newConformanceClient(endpoint, &http.Client{Transport: probe})
+	client := NewClient(endpoint, &http.Client{Transport: probe})
 	ctx, cancel := context.WithTimeout(context.Background(), kinesisMockReadyTimeout)
 	defer cancel()
 	var probeErr error
@@ -236,9 +239,9 @@ func kinesisMockBin() (string, error) {
 	return bin, nil
 }
 
-// newConformanceClient is a plain SDK client for endpoint: region us-east-1, static credentials,
+// NewClient is a plain SDK client for endpoint: region us-east-1, static credentials,
 // no retries. hc carries the requests (close its idle connections before kinesis-mock stops).
-func newConformanceClient(endpoint string, hc *http.Client) *kinesis.Client {
+func NewClient(endpoint string, hc *http.Client) *kinesis.Client {
 	return kinesis.New(kinesis.Options{
 		BaseEndpoint:     aws.String(endpoint),
 		Region:           "us-east-1",
