@@ -215,9 +215,14 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 
 // validate refuses what the service would refuse, naming the problem, and returns the hash key.
 func (p *Producer) validate(r Record) (hashKey, error) {
-	n := 0
-	for _, c := range r.PartitionKey {
-		n += utf16.RuneLen(c)
+	// The limit is in UTF-16 code units, never more than the UTF-8 bytes: a key of at most 256
+	// bytes needs no counting (the common case, on the hot path).
+	n := len(r.PartitionKey)
+	if n > maxPartitionKeyLen {
+		n = 0
+		for _, c := range r.PartitionKey {
+			n += utf16.RuneLen(c)
+		}
 	}
 	switch {
 	case n < 1:

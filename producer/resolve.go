@@ -16,6 +16,7 @@ func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.T
 	s.c.kinesisBytes.Add(int64(k.size))
 	p.stats.kinesisPut.Add(1)
 	p.stats.kinesisBytes.Add(int64(k.size))
+	p.hist.recordDelivered(k.users, now)
 	var bytes int64
 	for i, u := range k.users {
 		attempts := shared
@@ -27,7 +28,6 @@ func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.T
 			sub = i
 		}
 		bytes += u.size
-		p.hist.recordEndToEnd(now.Sub(u.arrival))
 		p.stats.retriesOfPut.Add(int64(u.retries))
 		if u.cb != nil {
 			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: sub, Attempts: attempts})

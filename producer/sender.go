@@ -33,13 +33,10 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)
 	p.stats.requestRecords.Add(int64(len(batch)))
-	p.hist.recordRequest(dur)
+	p.hist.recordSent(batch, start, dur)
 	for _, k := range batch {
 		k.shard.c.flightRecords.Add(-int64(len(k.users)))
 		k.shard.c.flightBytes.Add(-k.userBytes)
-		for _, u := range k.users {
-			p.hist.recordBuffering(start.Sub(u.arrival))
-		}
 	}
 	if err == nil && len(out.Records) != len(batch) {
 		err = &smithy.GenericAPIError{Code: "MalformedResponse", Message: "PutRecords answered a different number of records than sent"}

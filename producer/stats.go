@@ -74,16 +74,26 @@ func record(h *hdrhistogram.Histogram, d time.Duration) {
 	_ = h.RecordValue(min(us, h.HighestTrackableValue())) // cannot fail once clamped
 }
 
-func (h *histograms) recordBuffering(d time.Duration) {
+// recordSent records one request's round trip and, for each of its user records, the time it
+// waited before the request started: one lock per request, not per record.
+func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duration) {
 	h.mu.Lock()
-	record(h.buffering, d)
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	record(h.request, dur)
+	for _, k := range batch {
+		for _, u := range k.users {
+			record(h.buffering, start.Sub(u.arrival))
+		}
+	}
 }
-func (h *histograms) recordRequest(d time.Duration) { h.mu.Lock(); record(h.request, d); h.mu.Unlock() }
-func (h *histograms) recordEndToEnd(d time.Duration) {
+
+// recordDelivered records the end-to-end time of the user records of one Kinesis record.
+func (h *histograms) recordDelivered(users []*userRecord, now time.Time) {
 	h.mu.Lock()
-	record(h.endToEnd, d)
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	for _, u := range users {
+		record(h.endToEnd, now.Sub(u.arrival))
+	}
 }
 
 // Stats is a snapshot of the producer for dashboards: cheap to take (counters are atomics; each
