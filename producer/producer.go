@@ -188,6 +188,9 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	if err != nil {
 		return err
 	}
+	if r.Data == nil {
+		r.Data = []byte{} // the API requires Data; an empty blob is valid
+	}
 	size := int64(len(r.Data) + len(r.PartitionKey))
 	if wait {
 		if err := p.gate.acquire(ctx, size, p.stop); err != nil {

@@ -141,6 +141,9 @@ var nonRetryableCodes = map[string]bool{
 // service's refusals of the request itself are not. Unknown errors are retried (bounded by
 // RecordTtl) rather than dropped.
 func isRetryable(err error) bool {
+	if errors.As(err, new(*smithy.InvalidParamsError)) {
+		return false // the SDK refused to send it: sending it again changes nothing
+	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
 		return true
@@ -155,6 +158,9 @@ func isRetryable(err error) bool {
 // errorCode names an error for attempts and ErrorsByCode: the service's code, or the kind of
 // transport failure.
 func errorCode(err error) string {
+	if errors.As(err, new(*smithy.InvalidParamsError)) {
+		return "InvalidParameter"
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return ae.ErrorCode()
