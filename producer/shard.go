@@ -230,3 +230,5 @@ func (s *shardState) drainLocked(users []*userRecord) []*userRecord {
 	s.queue = nil
 	return users
 }
+
+func (s *shardState) contains(h hashKey) bool { return s.start.cmp(h) <= 0 && h.cmp(s.end) <= 0 }
