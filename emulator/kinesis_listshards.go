@@ -32,12 +32,9 @@ func (e *Emulator) opListShards(req request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	max := 1000
-	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > 10000 {
-			return nil, errValidation("Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 10000", *in.MaxResults)
-		}
-		max = *in.MaxResults
+	max, aerr := pageLimit(in.MaxResults, "maxResults", 1000, 10000)
+	if aerr != nil {
+		return nil, aerr
 	}
 	after, filter := in.ExclusiveStartShardId, in.ShardFilter
 	if in.NextToken != "" {

@@ -134,12 +134,9 @@ func (e *Emulator) opGetRecords(req request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	limit := 10000
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 10000 {
-			return nil, errValidation("Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000", *in.Limit)
-		}
-		limit = *in.Limit
+	limit, aerr := pageLimit(in.Limit, "limit", 10000, 10000)
+	if aerr != nil {
+		return nil, aerr
 	}
 	tok, ok := decodeToken[iteratorToken](in.ShardIterator)
 	if !ok || tok.Stream == "" {

@@ -222,18 +222,37 @@ type describeStreamInput struct {
 	ExclusiveStartShardId string
 }
 
+// streamHeaderJSON are the fields every description of a stream starts with.
+type streamHeaderJSON struct {
+	StreamName              string         `json:"StreamName"`
+	StreamARN               string         `json:"StreamARN"`
+	StreamStatus            string         `json:"StreamStatus"`
+	StreamModeDetails       streamModeJSON `json:"StreamModeDetails"`
+	StreamCreationTimestamp epochSeconds   `json:"StreamCreationTimestamp"`
+}
+
+// streamSettingsJSON are the settings DescribeStream and DescribeStreamSummary both report.
+type streamSettingsJSON struct {
+	RetentionPeriodHours int                   `json:"RetentionPeriodHours"`
+	EnhancedMonitoring   []enhancedMetricsJSON `json:"EnhancedMonitoring"`
+	EncryptionType       string                `json:"EncryptionType"`
+	KeyId                string                `json:"KeyId,omitempty"`
+}
+
+func (s *stream) header() streamHeaderJSON {
+	return streamHeaderJSON{StreamName: s.name, StreamARN: s.arn, StreamStatus: s.status,
+		StreamModeDetails: s.modeJSON(), StreamCreationTimestamp: toEpoch(s.createdAt)}
+}
+
+func (s *stream) settings() streamSettingsJSON {
+	return streamSettingsJSON{RetentionPeriodHours: 24, EnhancedMonitoring: s.enhancedJSON(), EncryptionType: s.encryption, KeyId: s.keyID}
+}
+
 type streamDescriptionJSON struct {
-	StreamName              string                `json:"StreamName"`
-	StreamARN               string                `json:"StreamARN"`
-	StreamStatus            string                `json:"StreamStatus"`
-	StreamModeDetails       streamModeJSON        `json:"StreamModeDetails"`
-	Shards                  []shardJSON           `json:"Shards"`
-	HasMoreShards           bool                  `json:"HasMoreShards"`
-	RetentionPeriodHours    int                   `json:"RetentionPeriodHours"`
-	StreamCreationTimestamp epochSeconds          `json:"StreamCreationTimestamp"`
-	EnhancedMonitoring      []enhancedMetricsJSON `json:"EnhancedMonitoring"`
-	EncryptionType          string                `json:"EncryptionType"`
-	KeyId                   string                `json:"KeyId,omitempty"`
+	streamHeaderJSON
+	streamSettingsJSON
+	Shards        []shardJSON `json:"Shards"`
+	HasMoreShards bool        `json:"HasMoreShards"`
 }
 
 func (e *Emulator) opDescribeStream(req request) (any, *apiError) {
@@ -245,28 +264,16 @@ func (e *Emulator) opDescribeStream(req request) (any, *apiError) {
 	if aerr := e.accountRate("DescribeStream", now); aerr != nil {
 		return nil, aerr
 	}
-	limit := 100
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 10000 {
-			return nil, errValidation("Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000", *in.Limit)
-		}
-		limit = *in.Limit
+	limit, aerr := pageLimit(in.Limit, "limit", 100, 10000)
+	if aerr != nil {
+		return nil, aerr
 	}
 	s, aerr := e.lookup(in.streamRef, now)
 	if aerr != nil {
 		return nil, aerr
 	}
 	defer s.mu.Unlock()
-	out := streamDescriptionJSON{
-		StreamName: s.name, StreamARN: s.arn, StreamStatus: s.status,
-		StreamModeDetails:       s.modeJSON(),
-		Shards:                  []shardJSON{},
-		RetentionPeriodHours:    24,
-		StreamCreationTimestamp: toEpoch(s.createdAt),
-		EnhancedMonitoring:      s.enhancedJSON(),
-		EncryptionType:          s.encryption,
-		KeyId:                   s.keyID,
-	}
+	out := streamDescriptionJSON{streamHeaderJSON: s.header(), streamSettingsJSON: s.settings(), Shards: []shardJSON{}}
 	for _, sh := range s.shards { // by index, as AWS lists them
 		if in.ExclusiveStartShardId != "" && sh.id <= in.ExclusiveStartShardId {
 			continue
@@ -301,18 +308,11 @@ func (s *stream) enhancedJSON() []enhancedMetricsJSON {
 }
 
 type streamSummaryJSON struct {
-	StreamName              string                `json:"StreamName"`
-	StreamARN               string                `json:"StreamARN"`
-	StreamStatus            string                `json:"StreamStatus"`
-	StreamModeDetails       streamModeJSON        `json:"StreamModeDetails"`
-	RetentionPeriodHours    int                   `json:"RetentionPeriodHours"`
-	StreamCreationTimestamp epochSeconds          `json:"StreamCreationTimestamp"`
-	EnhancedMonitoring      []enhancedMetricsJSON `json:"EnhancedMonitoring"`
-	EncryptionType          string                `json:"EncryptionType"`
-	KeyId                   string                `json:"KeyId,omitempty"`
-	OpenShardCount          int                   `json:"OpenShardCount"`
-	ConsumerCount           int                   `json:"ConsumerCount"`
-	MaxRecordSizeInKiB      int                   `json:"MaxRecordSizeInKiB"`
+	streamHeaderJSON
+	streamSettingsJSON
+	OpenShardCount     int `json:"OpenShardCount"`
+	ConsumerCount      int `json:"ConsumerCount"`
+	MaxRecordSizeInKiB int `json:"MaxRecordSizeInKiB"`
 }
 
 func (e *Emulator) opDescribeStreamSummary(req request) (any, *apiError) {
@@ -331,31 +331,14 @@ func (e *Emulator) opDescribeStreamSummary(req request) (any, *apiError) {
 	defer s.mu.Unlock()
 	return struct {
 		StreamDescriptionSummary streamSummaryJSON
-	}{streamSummaryJSON{
-		StreamName: s.name, StreamARN: s.arn, StreamStatus: s.status,
-		StreamModeDetails:       s.modeJSON(),
-		RetentionPeriodHours:    24,
-		StreamCreationTimestamp: toEpoch(s.createdAt),
-		EnhancedMonitoring:      s.enhancedJSON(),
-		EncryptionType:          s.encryption,
-		KeyId:                   s.keyID,
-		OpenShardCount:          len(s.open),
-		MaxRecordSizeInKiB:      s.maxRecordKiB,
-	}}, nil
+	}{streamSummaryJSON{streamHeaderJSON: s.header(), streamSettingsJSON: s.settings(),
+		OpenShardCount: len(s.open), MaxRecordSizeInKiB: s.maxRecordKiB}}, nil
 }
 
 type listStreamsInput struct {
 	Limit                    *int
 	ExclusiveStartStreamName string
 	NextToken                string
-}
-
-type streamListEntryJSON struct {
-	StreamName              string         `json:"StreamName"`
-	StreamARN               string         `json:"StreamARN"`
-	StreamStatus            string         `json:"StreamStatus"`
-	StreamModeDetails       streamModeJSON `json:"StreamModeDetails"`
-	StreamCreationTimestamp epochSeconds   `json:"StreamCreationTimestamp"`
 }
 
 func (e *Emulator) opListStreams(req request) (any, *apiError) {
@@ -367,12 +350,9 @@ func (e *Emulator) opListStreams(req request) (any, *apiError) {
 	if aerr := e.accountRate("ListStreams", now); aerr != nil {
 		return nil, aerr
 	}
-	limit := 100
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 10000 {
-			return nil, errValidation("Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000", *in.Limit)
-		}
-		limit = *in.Limit
+	limit, aerr := pageLimit(in.Limit, "limit", 100, 10000)
+	if aerr != nil {
+		return nil, aerr
 	}
 	after := in.ExclusiveStartStreamName
 	if in.NextToken != "" {
@@ -391,11 +371,11 @@ func (e *Emulator) opListStreams(req request) (any, *apiError) {
 	slices.SortFunc(streams, func(a, b *stream) int { return strings.Compare(a.name, b.name) })
 
 	out := struct {
-		StreamNames     []string              `json:"StreamNames"`
-		StreamSummaries []streamListEntryJSON `json:"StreamSummaries"`
-		HasMoreStreams  bool                  `json:"HasMoreStreams"`
-		NextToken       string                `json:"NextToken,omitempty"`
-	}{StreamNames: []string{}, StreamSummaries: []streamListEntryJSON{}}
+		StreamNames     []string           `json:"StreamNames"`
+		StreamSummaries []streamHeaderJSON `json:"StreamSummaries"`
+		HasMoreStreams  bool               `json:"HasMoreStreams"`
+		NextToken       string             `json:"NextToken,omitempty"`
+	}{StreamNames: []string{}, StreamSummaries: []streamHeaderJSON{}}
 	for _, s := range streams {
 		if s.name <= after {
 			continue
@@ -408,10 +388,7 @@ func (e *Emulator) opListStreams(req request) (any, *apiError) {
 		s.mu.Lock()
 		s.advance(now)
 		out.StreamNames = append(out.StreamNames, s.name)
-		out.StreamSummaries = append(out.StreamSummaries, streamListEntryJSON{
-			StreamName: s.name, StreamARN: s.arn, StreamStatus: s.status,
-			StreamModeDetails: s.modeJSON(), StreamCreationTimestamp: toEpoch(s.createdAt),
-		})
+		out.StreamSummaries = append(out.StreamSummaries, s.header())
 		s.mu.Unlock()
 	}
 	return out, nil

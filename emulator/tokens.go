@@ -21,3 +21,15 @@ func decodeToken[T any](s string) (T, bool) {
 	}
 	return v, json.Unmarshal(buf, &v) == nil
 }
+
+// pageLimit reads an optional page size (Limit, MaxResults): def when absent, else it must lie
+// in [1, max].
+func pageLimit(v *int, field string, def, max int) (int, *apiError) {
+	if v == nil {
+		return def, nil
+	}
+	if *v < 1 || *v > max {
+		return 0, errValidation("Value '%d' at '%s' failed to satisfy constraint: Member must have value between 1 and %d", *v, field, max)
+	}
+	return *v, nil
+}

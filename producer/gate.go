@@ -47,25 +47,32 @@ func (g *bufferGate) tryAcquire(size int64) bool {
 }
 
 func (g *bufferGate) acquire(ctx context.Context, size int64, stop <-chan struct{}) error {
+	return g.waitUntil(ctx, stop, func() bool { return g.tryAcquire(size) })
+}
+
+// waitUntil waits until cond holds, re-checking whenever space is released; it gives up when
+// ctx is done or stop closes.
+func (g *bufferGate) waitUntil(ctx context.Context, stop <-chan struct{}, cond func() bool) error {
 	for {
 		g.mu.Lock()
 		ch := g.changed
-		g.waiters.Add(1)
+		g.waiters.Add(1) // before checking, so a release in between closes ch
 		g.mu.Unlock()
-		ok := g.tryAcquire(size)
-		if ok {
-			g.waiters.Add(-1)
-			return nil
+		ok := cond()
+		if !ok {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				g.waiters.Add(-1)
+				return ctx.Err()
+			case <-stop:
+				g.waiters.Add(-1)
+				return errGateClosed
+			}
 		}
-		select {
-		case <-ch:
-			g.waiters.Add(-1)
-		case <-ctx.Done():
-			g.waiters.Add(-1)
-			return ctx.Err()
-		case <-stop:
-			g.waiters.Add(-1)
-			return errGateClosed
+		g.waiters.Add(-1)
+		if ok {
+			return nil
 		}
 	}
 }
@@ -87,23 +94,7 @@ func (g *bufferGate) broadcast() {
 
 // waitEmpty waits until nothing is buffered.
 func (g *bufferGate) waitEmpty(ctx context.Context) error {
-	for {
-		g.mu.Lock()
-		ch := g.changed
-		g.waiters.Add(1)
-		g.mu.Unlock()
-		if g.records.Load() == 0 {
-			g.waiters.Add(-1)
-			return nil
-		}
-		select {
-		case <-ch:
-			g.waiters.Add(-1)
-		case <-ctx.Done():
-			g.waiters.Add(-1)
-			return ctx.Err()
-		}
-	}
+	return g.waitUntil(ctx, nil, func() bool { return g.records.Load() == 0 })
 }
 
 // slotPool counts PutRecords requests in flight against MaxConnections (which may change
