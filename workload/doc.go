@@ -1,0 +1,15 @@
+// Package workload is what the load tester offers to the producer: a Generator that emits
+// records to a Sink on a schedule set by the clock (open model), with rate shapes (pacers),
+// partition-key strategies, record sizes and payloads, all adjustable while it runs.
+//
+// Sends are scheduled by the clock, not by the sink's responses (vegeta's Pacer idea): when the
+// sink cannot keep up, the generator does not slow down silently, it counts records as late or
+// dropped against the schedule (k6's dropped_iterations idea). See Stats for the exact meanings.
+//
+// A workload is described by a Spec, read from a YAML file (LoadSpecFile), from flags
+// (RegisterFlags) or built in Go; every field has a compact string form ("zipf:1.1:1000",
+// "ramp:1000-10000:60s", "normal:500:100", ...) shared by the file and the flags. The same Spec
+// and seed produce the same keys, sizes and payloads.
+//
+// The package imports nothing else of shardstorm: the producer is reached through Sink.
+package workload

@@ -1,0 +1,285 @@
+package workload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config is what a Generator needs.
+type Config struct {
+	Spec Spec
+	// Sink receives the records.
+	Sink Sink
+	// Clock is the time source; nil means SystemClock. Tests pass a *FakeClock.
+	Clock Clock
+	// Shards is the stream's open shards, needed by the ehk and shard key strategies; keep it
+	// current with SetShards.
+	Shards []ShardRange
+}
+
+// Generator sends records to a sink on the schedule of its spec's shape (open model: records
+// are due by the clock whatever the sink does), and takes live changes from any goroutine:
+// see control.go. Run drives it; Stats reports.
+type Generator struct {
+	spec  Spec
+	sink  Sink
+	try   TrySink // nil unless the sink has TryEmit and backpressure is auto
+	clock Clock
+	src   *Source
+
+	ctl     sync.Mutex // serialises control changes
+	started bool       // guarded by ctl
+	sched   atomic.Pointer[schedule]
+	wake    chan struct{} // nudges Run when the schedule changes
+	running atomic.Bool
+	// observed is the schedule Run last worked from; tests wait for it to catch up with sched.
+	observed atomic.Pointer[schedule]
+	// done is set when Run returns, with the active time it ran: Stats stops the clock there.
+	done      atomic.Bool
+	doneAfter atomic.Int64
+
+	c counters
+}
+
+// New checks cfg and builds a generator, reading any payload file now.
+func New(cfg Config) (*Generator, error) {
+	if cfg.Sink == nil {
+		return nil, errors.New("workload: no sink")
+	}
+	spec := cfg.Spec.withDefaults()
+	if err := spec.Validate(); err != nil {
+		return nil, fmt.Errorf("workload: %w", err)
+	}
+	pacer, err := spec.pacer()
+	if err != nil {
+		return nil, fmt.Errorf("workload: %w", &FieldError{Field: "shape", Err: err})
+	}
+	src, err := NewSource(spec, cfg.Shards)
+	if err != nil {
+		return nil, fmt.Errorf("workload: %w", err)
+	}
+	spec.Seed = src.Seed()
+	g := &Generator{spec: spec, sink: cfg.Sink, clock: cfg.Clock, src: src, wake: make(chan struct{}, 1)}
+	if g.clock == nil {
+		g.clock = SystemClock{}
+	}
+	if ts, ok := cfg.Sink.(TrySink); ok && spec.Backpressure == BackpressureAuto {
+		g.try = ts
+	}
+	g.sched.Store(&schedule{pacer: pacer, mult: 1})
+	return g, nil
+}
+
+// Seed is the seed in use (picked at random when the spec's was 0): give it back in a spec to
+// repeat the run's records.
+func (g *Generator) Seed() uint64 { return g.spec.Seed }
+
+// Run sends records until the spec's Duration has run (returns nil), ctx ends (returns
+// ctx.Err()) or the sink fails with an error other than ErrSinkFull (returns it, wrapped).
+// A generator runs once.
+func (g *Generator) Run(ctx context.Context) error {
+	if !g.running.CompareAndSwap(false, true) {
+		return errors.New("workload: generator already ran")
+	}
+	g.ctl.Lock()
+	first := *g.sched.Load()
+	first.wall = g.clock.Now()
+	g.sched.Store(&first)
+	g.started = true
+	g.ctl.Unlock()
+
+	w := &waiter{clock: g.clock, wake: g.wake}
+	defer func() {
+		w.stop()
+		g.doneAfter.Store(int64(g.sched.Load().activeAt(g.clock.Now())))
+		g.done.Store(true)
+	}()
+	dur := g.spec.Duration
+	var (
+		n       uint64 // index of the next record
+		last    *schedule
+		maxSeen time.Duration
+	)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s := g.sched.Load()
+		if s != last {
+			g.observed.Store(s)
+			last = s
+		}
+		a, due, ok := s.due(float64(n))
+		if !ok || (dur > 0 && a >= dur) {
+			// Nothing more is due before the end (or ever, under these settings): wait for the
+			// end of the run or for a change.
+			var end time.Time
+			if dur > 0 && !s.paused {
+				end = s.wallAt(max(dur, s.segA))
+			}
+			reached, err := w.until(ctx, end)
+			if err != nil {
+				return err
+			}
+			if reached && g.sched.Load() == s {
+				return nil
+			}
+			continue
+		}
+		now := g.clock.Now()
+		if due.After(now) {
+			if _, err := w.until(ctx, due); err != nil {
+				return err
+			}
+			continue // recheck: the schedule may have changed while waiting
+		}
+		lag := now.Sub(due)
+		g.c.lag.Store(int64(lag))
+		if lag > maxSeen {
+			maxSeen = lag
+			g.c.maxLag.Store(int64(lag))
+		}
+		if lag > g.spec.MaxLag {
+			n = g.dropBehind(s, n, now)
+			continue
+		}
+		if err := g.handOver(ctx, g.src.Next(n, due), lag); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("workload: sink refused record %d: %w", n, err)
+		}
+		n++
+	}
+}
+
+// handOver gives one record to the sink and counts the outcome; it returns an error only when
+// Run must stop.
+func (g *Generator) handOver(ctx context.Context, r Record, lag time.Duration) error {
+	g.c.scheduled.Add(1)
+	var err error
+	if g.try != nil {
+		err = g.try.TryEmit(r)
+	} else {
+		err = g.sink.Emit(ctx, r)
+	}
+	switch {
+	case err == nil:
+		g.c.emitted.Add(1)
+		g.c.emittedBytes.Add(uint64(len(r.Data) + len(r.PartitionKey)))
+		if lag > g.spec.LateAfter {
+			g.c.late.Add(1)
+		}
+		return nil
+	case errors.Is(err, ErrSinkFull):
+		g.c.droppedFull.Add(1)
+		return nil
+	}
+	g.c.failed.Add(1)
+	return err
+}
+
+// waiter sleeps on one reusable timer while watching for schedule changes and cancellation.
+type waiter struct {
+	clock Clock
+	wake  <-chan struct{}
+	timer Timer
+}
+
+// until blocks until the clock reaches at (zero: no deadline), the schedule changes, or ctx
+// ends. It reports whether the deadline was reached.
+func (w *waiter) until(ctx context.Context, at time.Time) (bool, error) {
+	var tick <-chan time.Time
+	if !at.IsZero() {
+		d := at.Sub(w.clock.Now())
+		if d <= 0 {
+			return true, nil
+		}
+		if w.timer == nil {
+			w.timer = w.clock.NewTimer(d)
+		} else {
+			w.timer.Reset(d)
+		}
+		tick = w.timer.C()
+	}
+	select {
+	case <-tick:
+		return true, nil
+	case <-w.wake:
+		w.stop()
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+func (w *waiter) stop() {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+}
+
+// dropBehind skips, in one step, every record from n on that was due more than MaxLag before
+// now (at least record n, which the caller found that late), so a long stall costs one
+// computation rather than one per record. It returns the next record's index.
+func (g *Generator) dropBehind(s *schedule, n uint64, now time.Time) uint64 {
+	m := n + 1
+	// Records i < h were due before the cut, so more than MaxLag ago.
+	if h := math.Ceil(s.hitsAtWall(now.Add(-g.spec.MaxLag))); h > float64(m) && h < math.MaxUint64/2 {
+		m = uint64(h)
+	}
+	if dur := g.spec.Duration; dur > 0 {
+		// Only records due before the end belong to the run: those below ceil(hits(end)).
+		if last := math.Ceil(s.hits(max(dur, s.segA))); last < float64(m) {
+			m = max(n+1, uint64(last))
+		}
+	}
+	g.c.scheduled.Add(m - n)
+	g.c.droppedBehind.Add(m - n)
+	return m
+}
+
+// Stats returns a snapshot of the counters and settings.
+func (g *Generator) Stats() Stats {
+	s := g.sched.Load()
+	now := g.clock.Now()
+	a := time.Duration(0)
+	done := g.done.Load()
+	switch {
+	case done:
+		a = time.Duration(g.doneAfter.Load())
+	case g.running.Load() && !s.wall.IsZero():
+		a = s.activeAt(now)
+	}
+	// Outcomes are read before Scheduled (which the loop bumps first) so that a snapshot never
+	// shows more outcomes than scheduled records.
+	st := Stats{
+		Emitted:       g.c.emitted.Load(),
+		EmittedBytes:  g.c.emittedBytes.Load(),
+		Late:          g.c.late.Load(),
+		DroppedBehind: g.c.droppedBehind.Load(),
+		DroppedFull:   g.c.droppedFull.Load(),
+		Failed:        g.c.failed.Load(),
+		Lag:           time.Duration(g.c.lag.Load()),
+		MaxLag:        time.Duration(g.c.maxLag.Load()),
+		Done:          done,
+		Paused:        s.paused,
+		Elapsed:       a,
+		Shape:         s.describe(),
+		Keys:          g.src.Keys().String(),
+		Size:          g.src.Sizes().String(),
+		Payload:       g.src.Payload().String(),
+		Seed:          g.spec.Seed,
+	}
+	if !done {
+		st.TargetRate = s.rate(a)
+	}
+	st.Scheduled = g.c.scheduled.Load()
+	st.Dropped = st.DroppedBehind + st.DroppedFull
+	return st
+}

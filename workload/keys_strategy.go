@@ -1,0 +1,175 @@
+package workload
+
+import (
+	"container/heap"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync/atomic"
+)
+
+// keyStrategy picks each record's partition key. next runs on the generator's goroutine only;
+// topKeys and setShards may run on any goroutine (setShards calls are serialised by Source).
+type keyStrategy interface {
+	next() (key, ehk string)
+	// topKeys returns up to n keys, most used first; Observed is relative to this strategy's
+	// own records.
+	topKeys(n int) []KeyShare
+	spec() KeySpec
+}
+
+// shardAware strategies place keys by the shard map and follow it when it changes.
+type shardAware interface {
+	setShards(shards []ShardRange) error
+}
+
+// newKeyStrategy builds the strategy for k, drawing from stream generation gen of seed.
+func newKeyStrategy(k KeySpec, seed, gen uint64, shards []ShardRange) (keyStrategy, error) {
+	if err := k.Validate(); err != nil {
+		return nil, err
+	}
+	if k.needsShards() && len(shards) == 0 {
+		return nil, fmt.Errorf("%s needs the stream's shard map (Config.Shards or SetShards)", k)
+	}
+	rng := newPCG(seed, streamKeys, gen)
+	switch k.kind() {
+	case KeysPool:
+		return newPoolKeys(k.Count, rng), nil
+	case KeysZipf:
+		return newZipfKeys(k.Exponent, k.Count, rng), nil
+	case KeysHot:
+		rest := KeySpec{Kind: KeysRandom}
+		if k.Rest != nil {
+			rest = *k.Rest
+		}
+		r, err := newKeyStrategy(rest, seed, gen, shards)
+		if err != nil {
+			return nil, err
+		}
+		return newHotKeys(k.Fraction, r, newPCG(seed, streamHot, gen)), nil
+	case KeysSeq:
+		return newSeqKeys(k.Count), nil
+	case KeysEHK:
+		return newEHKKeys(shards)
+	case KeysShard:
+		return newShardKeys(k.Shard, shards)
+	}
+	return &randomKeys{rng: rng}, nil
+}
+
+// keyTable holds n generated key names in one string, so a pool of a million keys is two
+// allocations and picking a key never allocates.
+type keyTable struct {
+	all string
+	end []uint32 // key i is all[end[i-1]:end[i]]
+}
+
+// newKeyTable names keys prefix+(first), prefix+(first+1), ...
+func newKeyTable(prefix string, first, n int) keyTable {
+	buf := make([]byte, 0, n*(len(prefix)+7))
+	end := make([]uint32, n)
+	for i := range n {
+		buf = append(buf, prefix...)
+		buf = strconv.AppendInt(buf, int64(first+i), 10)
+		end[i] = uint32(len(buf))
+	}
+	return keyTable{all: string(buf), end: end}
+}
+
+func (t keyTable) key(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.end[i-1]
+	}
+	return t.all[start:t.end[i]]
+}
+
+// keyCounts counts records per key index for the observed shares. Only the generator's
+// goroutine adds; atomics let the dashboard read at the same time.
+type keyCounts []atomic.Uint64
+
+func (c keyCounts) total() uint64 {
+	var t uint64
+	for i := range c {
+		t += c[i].Load()
+	}
+	return t
+}
+
+// topIndexes returns up to n indexes in [0, len(counts)) with the highest (expected, count),
+// highest first, in O(len·log n): dashboards call it every refresh on pools of a million keys.
+func topIndexes(n int, counts keyCounts, expected func(i int) float64) []int {
+	if n <= 0 {
+		return nil
+	}
+	h := &rankHeap{}
+	for i := range counts {
+		e := rankEntry{i, expected(i), counts[i].Load()}
+		if h.Len() < n {
+			heap.Push(h, e)
+		} else if e.above(h.s[0]) {
+			h.s[0] = e
+			heap.Fix(h, 0)
+		}
+	}
+	out := make([]int, h.Len())
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(h).(rankEntry).i
+	}
+	return out
+}
+
+type rankEntry struct {
+	i        int
+	expected float64
+	count    uint64
+}
+
+func (a rankEntry) above(b rankEntry) bool {
+	if a.expected != b.expected {
+		return a.expected > b.expected
+	}
+	if a.count != b.count {
+		return a.count > b.count
+	}
+	return a.i < b.i
+}
+
+// rankHeap is a min-heap: the weakest of the current top n sits at the root.
+type rankHeap struct{ s []rankEntry }
+
+func (h *rankHeap) Len() int           { return len(h.s) }
+func (h *rankHeap) Less(i, j int) bool { return h.s[j].above(h.s[i]) }
+func (h *rankHeap) Swap(i, j int)      { h.s[i], h.s[j] = h.s[j], h.s[i] }
+func (h *rankHeap) Push(x any)         { h.s = append(h.s, x.(rankEntry)) }
+func (h *rankHeap) Pop() any {
+	x := h.s[len(h.s)-1]
+	h.s = h.s[:len(h.s)-1]
+	return x
+}
+
+// shares turns indexes into KeyShares.
+func shares(idx []int, counts keyCounts, name func(i int) string, expected func(i int) float64) []KeyShare {
+	total := counts.total()
+	out := make([]KeyShare, len(idx))
+	for j, i := range idx {
+		c := counts[i].Load()
+		out[j] = KeyShare{Key: name(i), Expected: expected(i), Count: c}
+		if total > 0 {
+			out[j].Observed = float64(c) / float64(total)
+		}
+	}
+	return out
+}
+
+func sortRank(s []rankEntry) {
+	slices.SortFunc(s, func(a, b rankEntry) int {
+		switch {
+		case a.above(b):
+			return -1
+		case b.above(a):
+			return 1
+		}
+		return 0
+	})
+}
