@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go"
+
+	"github.com/shardstorm/shardstorm/internal/sdktest"
 )
 
 // t0 is where ManualClock tests start: a whole second, so period buckets line up.
@@ -41,13 +41,8 @@ func newEnv(t testing.TB, cfg Config, manual bool) *testEnv {
 	}
 	t.Cleanup(func() { srv.Close() })
 	env.srv, env.emu = srv, srv.Emulator
-	creds := credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "secret", "")
-	env.kin = kinesis.New(kinesis.Options{
-		BaseEndpoint: aws.String(srv.URL), Region: "us-east-1", Credentials: creds, RetryMaxAttempts: 1,
-	})
-	env.cw = cloudwatch.New(cloudwatch.Options{
-		BaseEndpoint: aws.String(srv.URL), Region: "us-east-1", Credentials: creds, RetryMaxAttempts: 1,
-	})
+	env.kin = sdktest.Kinesis(srv.URL, 1, nil)
+	env.cw = sdktest.CloudWatch(srv.URL, 1, nil)
 	return env
 }
 

@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/internal/sdktest"
 	"github.com/shardstorm/shardstorm/producer/kpl"
 )
 
@@ -40,12 +40,7 @@ func startEmulator(t testing.TB, cfg emulator.Config) (*emulator.Server, *kinesi
 	return srv, newClient(srv.URL)
 }
 
-func newClient(url string) *kinesis.Client {
-	return kinesis.New(kinesis.Options{
-		BaseEndpoint: aws.String(url), Region: "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
-	})
-}
+func newClient(url string) *kinesis.Client { return sdktest.Kinesis(url, 0, nil) }
 
 // stored is one user record as read back from the stream.
 type stored struct {

@@ -94,20 +94,25 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 }
 
 // clientOptions turns the SDK's own retries off (the producer owns retries; the default retryer
-// would silently retry throttles) and, for the SDK's default HTTP client, keeps enough idle
-// connections per host for MaxConnections requests in flight.
+// would silently retry throttles), gives the transport its own copy of request bodies (see
+// ownBodyClient) and, for the SDK's default HTTP client, keeps enough idle connections per host
+// for MaxConnections requests in flight.
 func clientOptions(api KinesisAPI, maxConns int) []func(*kinesis.Options) {
 	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }}
 	if c, ok := api.(*kinesis.Client); ok {
 		if bc, ok := c.Options().HTTPClient.(*awshttp.BuildableClient); ok {
-			hc := bc.WithTransportOptions(func(tr *http.Transport) {
+			hc := ownBodyClient{bc.WithTransportOptions(func(tr *http.Transport) {
 				tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, 2*maxConns)
 				tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxConns)
-			})
-			opts = append(opts, func(o *kinesis.Options) { o.HTTPClient = hc })
+			})}
+			return append(opts, func(o *kinesis.Options) { o.HTTPClient = hc })
 		}
 	}
-	return opts
+	return append(opts, func(o *kinesis.Options) {
+		if _, done := o.HTTPClient.(ownBodyClient); !done && o.HTTPClient != nil {
+			o.HTTPClient = ownBodyClient{o.HTTPClient}
+		}
+	})
 }
 
 // loadMaxRecordSize reads the stream's MaxRecordSizeInKiB; a caller allowed only to write

@@ -47,9 +47,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
+	"github.com/shardstorm/shardstorm/internal/sdktest"
 )
 
 // kinesisMockInstall is the command that installs the peer where kinesisMockBin looks.
@@ -239,16 +239,10 @@ func kinesisMockBin() (string, error) {
 	return bin, nil
 }
 
-// NewClient is a plain SDK client for endpoint: region us-east-1, static credentials,
-// no retries. hc carries the requests (close its idle connections before kinesis-mock stops).
+// NewClient is a plain SDK client for endpoint: region us-east-1, static credentials, no
+// retries. hc carries the requests (close its idle connections before kinesis-mock stops).
 func NewClient(endpoint string, hc *http.Client) *kinesis.Client {
-	return kinesis.New(kinesis.Options{
-		BaseEndpoint:     aws.String(endpoint),
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDCONFORMANCE", "secret", ""),
-		RetryMaxAttempts: 1,
-		HTTPClient:       hc,
-	})
+	return sdktest.Kinesis(endpoint, 1, hc)
 }
 
 // freePorts returns n distinct TCP ports free on all interfaces (kinesis-mock binds 0.0.0.0).
