@@ -64,6 +64,9 @@ type Config struct {
 	// RequestSizeLimit is the PutRecords request size limit of the service: 10 MiB (5 MiB before
 	// October 2025). Default 10 MiB.
 	RequestSizeLimit int
+
+	// Hooks observe the producer (see Hook). They are fixed at New; Reconfigure ignores changes.
+	Hooks []Hook
 }
 
 // Defaults (KPL's where it has one).

@@ -48,6 +48,7 @@ type Producer struct {
 	closeOnce sync.Once
 
 	slots     slotPool
+	hooks     hooks
 	collector collector // owned by the dispatcher goroutine
 	stats     streamCounters
 	hist      histograms
@@ -72,6 +73,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 		p.ref.arn, p.label = aws.String(cfg.StreamARN), cfg.StreamARN
 	}
 	p.cfg.Store(&cfg)
+	p.hooks = newHooks(cfg.Hooks)
 	p.opts = clientOptions(api, cfg.MaxConnections)
 	p.gate.init()
 	p.gate.setLimits(int64(cfg.MaxBufferedRecords), cfg.MaxBufferedBytes)
@@ -217,7 +219,10 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	u.rec, u.hash, u.size, u.cb = r, hash, size, cb
 	u.arrival, u.deadline, u.expiry = now, now.Add(cfg.RecordMaxBufferedTime), now.Add(cfg.RecordTtl)
 	p.stats.received.Add(1)
-	p.route(u, now)
+	shardID := p.route(u, now) // u may already be resolved and recycled: use r and size below
+	for _, h := range p.hooks.routed {
+		h.OnRecordRouted(shardID, r.PartitionKey, int(size))
+	}
 	return nil
 }
 
@@ -252,8 +257,9 @@ func (p *Producer) validate(r Record) (hashKey, error) {
 }
 
 // route hands a record to the aggregator of the shard its hash key belongs to in the current
-// map. A shard retired by a map swap between the lookup and its lock sends the record back here.
-func (p *Producer) route(u *userRecord, now time.Time) {
+// map, and returns that shard's id. A shard retired by a map swap between the lookup and its lock
+// sends the record back here.
+func (p *Producer) route(u *userRecord, now time.Time) string {
 	for {
 		m := p.smap.Load()
 		s, holds := m.shardFor(u.hash)
@@ -261,11 +267,11 @@ func (p *Producer) route(u *userRecord, now time.Time) {
 			p.requestRefresh()
 		}
 		if s.add(u, now, !holds) {
-			return
+			return s.id
 		}
 		if p.smap.Load() == m { // retired with no new map: the producer has closed
 			p.fail(u, nil, ErrClosed, now)
-			return
+			return ""
 		}
 	}
 }
