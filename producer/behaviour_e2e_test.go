@@ -296,6 +296,24 @@ func TestReconfigureUnderLoad(t *testing.T) {
 	}
 }
 
+// Stats lists shards in hash key order (decimal keys of different lengths must not sort as text).
+func TestStatsShardsInHashKeyOrder(t *testing.T) {
+	_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 11}}})
+	p := newProducer(t, client, producer.Config{})
+	st := p.Stats()
+	if len(st.Shards) != 11 {
+		t.Fatalf("%d shards", len(st.Shards))
+	}
+	for i := 1; i < len(st.Shards); i++ {
+		a, b := md5Big(""), md5Big("")
+		a.SetString(st.Shards[i-1].StartingHashKey, 10)
+		b.SetString(st.Shards[i].StartingHashKey, 10)
+		if a.Cmp(b) >= 0 {
+			t.Fatalf("shard %d starts at %s, after shard %d at %s", i-1, a, i, b)
+		}
+	}
+}
+
 func TestStatsDeriveKPLMetrics(t *testing.T) {
 	_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 2}}})
 	p := newProducer(t, client, producer.Config{})

@@ -1,7 +1,6 @@
 package producer
 
 import (
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,7 +100,7 @@ func (h *histograms) recordDelivered(users []*userRecord, now time.Time) {
 type Stats struct {
 	Time   time.Time
 	Stream StreamStats
-	Shards []ShardStats // the shards of the current map, by hash range
+	Shards []ShardStats // the shards of the current map, in hash key order
 }
 
 // StreamStats are producer-wide totals since New.
@@ -213,7 +212,6 @@ func (p *Producer) Stats() Stats {
 		s.mu.Unlock()
 		st.Shards = append(st.Shards, ss)
 	}
-	sort.Slice(st.Shards, func(i, j int) bool { return st.Shards[i].StartingHashKey < st.Shards[j].StartingHashKey })
 	p.hist.mu.Lock()
 	st.Stream.BufferingTime = hdrhistogram.Import(p.hist.buffering.Export())
 	st.Stream.RequestTime = hdrhistogram.Import(p.hist.request.Export())
