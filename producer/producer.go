@@ -26,12 +26,13 @@ type streamRef struct{ name, arn *string }
 
 // Producer sends user records to one Kinesis stream. Safe for concurrent use.
 type Producer struct {
-	api    KinesisAPI
-	ref    streamRef
-	label  string // the stream's name or ARN, for messages
-	cfg    atomic.Pointer[Config]
-	opts   []func(*kinesis.Options) // per-call client options: SDK retries off, enough connections
-	maxRec int                      // the stream's max record size, data + key
+	api       KinesisAPI
+	ref       streamRef
+	label     string // the stream's name or ARN, for messages
+	cfg       atomic.Pointer[Config]
+	opts      []func(*kinesis.Options) // per-call client options: SDK retries off, enough connections
+	transport *http.Transport          // the producer's own, when it built one; nil otherwise
+	maxRec    int                      // the stream's max record size, data + key
 
 	smap      atomic.Pointer[routeMap]
 	refreshCh chan struct{}
@@ -74,7 +75,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 	}
 	p.cfg.Store(&cfg)
 	p.hooks = newHooks(cfg.Hooks)
-	p.opts = clientOptions(api, cfg.MaxConnections)
+	p.opts, p.transport = clientOptions(api, cfg.MaxConnections)
 	p.gate.init()
 	p.gate.setLimits(int64(cfg.MaxBufferedRecords), cfg.MaxBufferedBytes)
 	p.hist.init()
@@ -96,25 +97,26 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 }
 
 // clientOptions turns the SDK's own retries off (the producer owns retries; the default retryer
-// would silently retry throttles), gives the transport its own copy of request bodies (see
-// ownBodyClient) and, for the SDK's default HTTP client, keeps enough idle connections per host
-// for MaxConnections requests in flight.
-func clientOptions(api KinesisAPI, maxConns int) []func(*kinesis.Options) {
+// would silently retry throttles) and gives the transport its own copy of request bodies (see
+// ownBodyClient). For the SDK's default HTTP client it builds the producer's own transport from
+// the client's settings, keeping enough idle connections per host for MaxConnections requests in
+// flight (the default keeps 10); Close releases that transport's connections.
+func clientOptions(api KinesisAPI, maxConns int) ([]func(*kinesis.Options), *http.Transport) {
 	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }}
 	if c, ok := api.(*kinesis.Client); ok {
 		if bc, ok := c.Options().HTTPClient.(*awshttp.BuildableClient); ok {
-			hc := ownBodyClient{bc.WithTransportOptions(func(tr *http.Transport) {
-				tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, 2*maxConns)
-				tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxConns)
-			})}
-			return append(opts, func(o *kinesis.Options) { o.HTTPClient = hc })
+			tr := bc.GetTransport() // a copy with the client's settings
+			tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, 2*maxConns)
+			tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxConns)
+			hc := ownBodyClient{&http.Client{Transport: tr}}
+			return append(opts, func(o *kinesis.Options) { o.HTTPClient = hc }), tr
 		}
 	}
 	return append(opts, func(o *kinesis.Options) {
 		if _, done := o.HTTPClient.(ownBodyClient); !done && o.HTTPClient != nil {
 			o.HTTPClient = ownBodyClient{o.HTTPClient}
 		}
-	})
+	}), nil
 }
 
 // loadMaxRecordSize reads the stream's MaxRecordSizeInKiB; a caller allowed only to write
@@ -310,6 +312,9 @@ func (p *Producer) Close(ctx context.Context) error {
 		p.slots.wait() // every request goroutine has returned
 		p.failEverything()
 		p.cancel()
+		if p.transport != nil {
+			p.transport.CloseIdleConnections()
+		}
 	})
 	return err
 }
