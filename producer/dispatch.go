@@ -56,6 +56,9 @@ func (p *Producer) dispatch(now time.Time, sweep bool) {
 	for _, k := range expired {
 		p.expireOrReroute(k, now)
 	}
+	if sweep {
+		p.settleParked(now, false) // those whose map never came
+	}
 	p.collector.add(released)
 	p.collector.sendReady(p, cfg, now, flushing)
 }

@@ -50,6 +50,7 @@ type Producer struct {
 
 	slots     slotPool
 	hooks     hooks
+	parked    wrongShardPark
 	collector collector // owned by the dispatcher goroutine
 	stats     streamCounters
 	hist      histograms
@@ -310,6 +311,7 @@ func (p *Producer) Close(ctx context.Context) error {
 		close(p.stop)
 		p.wg.Wait()
 		p.slots.wait() // every request goroutine has returned
+		p.settleParked(time.Now(), true)
 		p.failEverything()
 		p.cancel()
 		if p.transport != nil {

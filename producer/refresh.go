@@ -61,6 +61,7 @@ func (p *Producer) installMap(m *shardMap) {
 	if len(byID) > 0 {
 		p.stats.mapChanges.Add(1)
 	}
+	p.settleParked(now, false)
 }
 
 // requestRefresh asks the refresher to reload the shard map soon (it coalesces requests).

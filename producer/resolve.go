@@ -7,35 +7,41 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// succeed resolves every user record of k, stored at seq in shardID. Records on their first
-// attempt share one Attempts slice (read-only), so a success costs no allocation per record.
+// succeed resolves every user record of k, stored at seq in shardID.
 func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.Time) {
-	shared := []Attempt{att}
-	s := k.shard
-	s.c.kinesisPut.Add(1)
-	s.c.kinesisBytes.Add(int64(k.size))
+	p.countStored(k)
+	p.deliver(k.shard, k.users, 0, shardID, seq, att, now)
+}
+
+// countStored counts a Kinesis record the service stored.
+func (p *Producer) countStored(k *krec) {
+	k.shard.c.kinesisPut.Add(1)
+	k.shard.c.kinesisBytes.Add(int64(k.size))
 	p.stats.kinesisPut.Add(1)
 	p.stats.kinesisBytes.Add(int64(k.size))
-	p.hist.recordDelivered(k.users, now)
+}
+
+// deliver resolves users as stored at seq in shardID, users[i] being sub-record firstSub+i of an
+// aggregate (sub-sequence 0 for a record sent alone). Records on their first attempt share one
+// Attempts slice (read-only), so a success costs no allocation per record.
+func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, shardID, seq string, att Attempt, now time.Time) {
+	shared := []Attempt{att}
+	p.hist.recordDelivered(users, now)
 	var bytes int64
-	for i, u := range k.users {
+	for i, u := range users {
 		attempts := shared
 		if u.attempts != nil {
 			attempts = append(u.attempts, att)
 		}
-		sub := 0
-		if k.aggregated {
-			sub = i
-		}
 		bytes += u.size
 		p.stats.retriesOfPut.Add(int64(u.retries))
 		if u.cb != nil {
-			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: sub, Attempts: attempts})
+			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: firstSub + i, Attempts: attempts})
 		}
 		u.attempts = nil // now the caller's
 		u.recycle()
 	}
-	n := int64(len(k.users))
+	n := int64(len(users))
 	s.c.userPut.Add(n)
 	s.c.userBytesPut.Add(bytes)
 	p.stats.userPut.Add(n)

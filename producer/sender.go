@@ -56,15 +56,8 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 		if e.ErrorCode == nil {
 			shardID := aws.ToString(e.ShardId)
 			if k.aggregated && shardID != k.shard.id {
-				// The map was stale: the aggregate landed on a shard that may not hold all of its
-				// records' hash keys, and a KCL consumer would drop those. Send them again.
-				k.shard.c.wrongShard.Add(1)
-				p.stats.wrongShardResends.Add(int64(len(k.users)))
-				p.requestRefresh()
-				att := Attempt{Start: start, Duration: dur, Code: "WrongShard", Message: "aggregate stored in " + shardID + ", predicted " + k.shard.id}
-				for _, u := range k.users {
-					p.retry(u, k.shard, att, now, false)
-				}
+				p.park(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur, Code: "WrongShard",
+					Message: "aggregate stored in " + shardID + ", built for " + k.shard.id}, now)
 				continue
 			}
 			if succeeded == nil {
