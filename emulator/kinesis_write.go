@@ -145,6 +145,7 @@ func (e *Emulator) offer(s *stream, sh *shard, ent putEntry, ehk string, req req
 	size := int64(len(ent.Data) + len(*ent.PartitionKey))
 	if !sh.writeRecords.has(1, req.now) || !sh.writeBytes.has(size, req.now) {
 		sh.stats.ThrottledRecords++
+		sh.stats.ThrottledBytes += size
 		return writeThrottled, 0
 	}
 	sh.writeRecords.take(1)

@@ -10,6 +10,7 @@ type ShardStats struct {
 	AcceptedRecords  int64 // records stored
 	AcceptedBytes    int64 // data + partition key bytes stored
 	ThrottledRecords int64 // refused with ProvisionedThroughputExceededException
+	ThrottledBytes   int64 // their data + partition key bytes
 	InternalFailures int64 // refused with an injected InternalFailure
 	ReadRecords      int64
 	ReadBytes        int64
@@ -51,6 +52,7 @@ func (e *Emulator) StreamStats(name string) (StreamStats, bool) {
 		t.AcceptedRecords += st.AcceptedRecords
 		t.AcceptedBytes += st.AcceptedBytes
 		t.ThrottledRecords += st.ThrottledRecords
+		t.ThrottledBytes += st.ThrottledBytes
 		t.InternalFailures += st.InternalFailures
 		t.ReadRecords += st.ReadRecords
 		t.ReadBytes += st.ReadBytes

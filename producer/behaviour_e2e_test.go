@@ -122,7 +122,7 @@ func TestKMSDeniedFailsFastWithTheReason(t *testing.T) {
 // On a shard that cannot take the load, records retry until RecordTtl and then fail with
 // ErrExpired, carrying the attempts that throttled.
 func TestRecordsExpireAfterTTL(t *testing.T) {
-	_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}},
+	srv, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}},
 		Limits: emulator.Limits{ShardRecordsPerSec: 1, ShardRecordsBurst: 1}})
 	p := newProducer(t, client, producer.Config{RecordTtl: 600 * time.Millisecond, AggregationEnabled: producer.Bool(false), Adaptive: producer.Bool(false)})
 	var c collect
@@ -146,8 +146,15 @@ func TestRecordsExpireAfterTTL(t *testing.T) {
 	if expired == 0 || ok == 0 || ok > 5 {
 		t.Fatalf("%d ok, %d expired: want a few through (1 record/s) and the rest expired", ok, expired)
 	}
-	if st := p.Stats(); st.Stream.Expired != int64(expired) || st.Stream.UserRecordsPending != 0 {
+	st := p.Stats()
+	if st.Stream.Expired != int64(expired) || st.Stream.UserRecordsPending != 0 {
 		t.Fatalf("stats: %+v", st.Stream)
+	}
+	// The producer's throttle counts agree with the service's.
+	emu, _ := srv.Emulator.StreamStats("s")
+	if sh := st.Shards[0]; sh.Throttles != emu.Total.ThrottledRecords || sh.ThrottledBytes != emu.Total.ThrottledBytes || sh.ThrottledBytes == 0 {
+		t.Fatalf("producer counts %d throttled records (%d bytes), the emulator %d (%d bytes)",
+			sh.Throttles, sh.ThrottledBytes, emu.Total.ThrottledRecords, emu.Total.ThrottledBytes)
 	}
 }
 

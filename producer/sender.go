@@ -72,6 +72,7 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 		k.shard.c.errors.add(code)
 		if code == codeThrottled {
 			k.shard.c.throttles.Add(1)
+			k.shard.c.throttledBytes.Add(int64(k.size))
 			if throttled == nil {
 				throttled = map[*shardState]bool{}
 			}

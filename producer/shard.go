@@ -56,7 +56,8 @@ type shardCounters struct {
 	flightRecords, flightBytes atomic.Int64
 	userPut, userBytesPut      atomic.Int64
 	kinesisPut, kinesisBytes   atomic.Int64
-	throttles, retries         atomic.Int64
+	throttles, throttledBytes  atomic.Int64
+	retries                    atomic.Int64
 	expired, failed            atomic.Int64
 	wrongShard                 atomic.Int64
 	errors                     errorCounts

@@ -147,6 +147,7 @@ type ShardStats struct {
 	UserRecordsPut, UserBytesPut       int64
 	KinesisRecordsPut, KinesisBytesPut int64
 	Throttles                          int64 // Kinesis records refused with ProvisionedThroughputExceededException
+	ThrottledBytes                     int64 // their data + partition key bytes
 	Retries                            int64
 	Failed, Expired                    int64
 	WrongShard                         int64
@@ -197,7 +198,7 @@ func (p *Producer) Stats() Stats {
 			InFlightRecords: s.c.flightRecords.Load(), InFlightBytes: s.c.flightBytes.Load(),
 			UserRecordsPut: s.c.userPut.Load(), UserBytesPut: s.c.userBytesPut.Load(),
 			KinesisRecordsPut: s.c.kinesisPut.Load(), KinesisBytesPut: s.c.kinesisBytes.Load(),
-			Throttles: s.c.throttles.Load(), Retries: s.c.retries.Load(),
+			Throttles: s.c.throttles.Load(), ThrottledBytes: s.c.throttledBytes.Load(), Retries: s.c.retries.Load(),
 			Failed: s.c.failed.Load(), Expired: s.c.expired.Load(), WrongShard: s.c.wrongShard.Load(),
 			ErrorsByCode: map[string]int64{},
 		}

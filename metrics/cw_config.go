@@ -1,0 +1,135 @@
+package metrics
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// CloudWatchShardLevel says whether the poller reads the shard-level metrics, which exist only
+// while enhanced monitoring is on for the stream.
+type CloudWatchShardLevel int
+
+const (
+	// CloudWatchShardLevelAuto asks DescribeStreamSummary on every poll which shard-level metrics
+	// are enabled and queries those only (the call is free; a query for a disabled metric costs
+	// the same as one that returns data).
+	CloudWatchShardLevelAuto CloudWatchShardLevel = iota
+	// CloudWatchShardLevelOn queries every shard-level metric without asking: for callers that
+	// know enhanced monitoring is on, or lack kinesis:DescribeStreamSummary.
+	CloudWatchShardLevelOn
+	// CloudWatchShardLevelOff reads stream-level metrics only.
+	CloudWatchShardLevelOff
+)
+
+// Periods: AWS/Kinesis publishes 1-minute points, so asking AWS for finer buckets buys nothing;
+// the emulator keeps 1-second points, which is what makes throttling spikes visible locally.
+const (
+	CloudWatchAWSPeriod      = 60 * time.Second
+	CloudWatchEmulatorPeriod = time.Second
+)
+
+// CloudWatchPeriodFor picks the period from the endpoint override: none means AWS (60 s); any
+// override is taken to be the emulator or another local service (1 s).
+func CloudWatchPeriodFor(endpointOverride string) time.Duration {
+	if endpointOverride == "" {
+		return CloudWatchAWSPeriod
+	}
+	return CloudWatchEmulatorPeriod
+}
+
+// CloudWatchConfig configures a CloudWatchPoller. Zero fields take the defaults noted.
+//
+// Cost. GetMetricData is billed per metric requested (each MetricStat query counts once,
+// however many points it returns; USD 0.01 per 1,000 in us-east-1 at the time of writing), and
+// it has no free tier. The poller asks 16 stream-level queries per poll, plus up to 7 per shard
+// with enhanced monitoring on. Polling AWS every 60 s — once per new 1-minute point — costs
+// about 23,000 queries a day (≈ USD 0.23) for the stream, plus about 10,000 a day (≈ USD 0.10)
+// per shard; polling every second would cost 60 times as much for no new data. Hence the
+// 60 s default against AWS and 1 s only against a local endpoint, where queries are free.
+// Failures back off exponentially (with jitter, capped) for the same reason.
+type CloudWatchConfig struct {
+	StreamName string // required
+
+	// Period is the CloudWatch period of every query, a whole number of seconds. Default 60 s
+	// (AWS); use CloudWatchPeriodFor to get 1 s against the emulator.
+	Period time.Duration
+	// Interval is the time between polls. Default: Period (one poll per new point).
+	Interval time.Duration
+	// Timeout bounds one poll (all its GetMetricData pages). Default 30 s.
+	Timeout time.Duration
+	// History is how many points are kept per metric: fixed memory whatever the uptime.
+	// Default 120 (2 hours of 1-minute points, 2 minutes of 1-second points).
+	History int
+	// Revisit is how many recent periods each poll reads again: CloudWatch points are revised
+	// while late samples arrive (minutes, on AWS). Default 5.
+	Revisit int
+	// ShardLevel selects shard-level metrics: Auto (default), On or Off.
+	ShardLevel CloudWatchShardLevel
+	// BackoffMax caps the wait after failures. Default 10 × Interval, within [30 s, 10 min].
+	BackoffMax time.Duration
+	// UnavailableAfter is how many consecutive failures turn Degraded into Unavailable.
+	// Default 3.
+	UnavailableAfter int
+	// Now is the clock (tests pass the emulator's). Default time.Now.
+	Now func() time.Time
+}
+
+// DefaultCloudWatchConfig is the configuration for stream, with the period and interval chosen
+// from the endpoint override ("" for AWS).
+func DefaultCloudWatchConfig(stream, endpointOverride string) CloudWatchConfig {
+	p := CloudWatchPeriodFor(endpointOverride)
+	return CloudWatchConfig{StreamName: stream, Period: p}.withDefaults()
+}
+
+func (c CloudWatchConfig) withDefaults() CloudWatchConfig {
+	if c.Period == 0 {
+		c.Period = CloudWatchAWSPeriod
+	}
+	if c.Interval == 0 {
+		c.Interval = c.Period
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 30 * time.Second
+	}
+	if c.History == 0 {
+		c.History = 120
+	}
+	if c.Revisit == 0 {
+		c.Revisit = 5
+	}
+	if c.BackoffMax == 0 {
+		c.BackoffMax = min(max(10*c.Interval, 30*time.Second), 10*time.Minute)
+	}
+	if c.UnavailableAfter == 0 {
+		c.UnavailableAfter = 3
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Validate reports a configuration the poller cannot run with.
+func (c CloudWatchConfig) Validate() error {
+	var errs []error
+	if c.StreamName == "" {
+		errs = append(errs, errors.New("StreamName is required"))
+	}
+	if c.Period < time.Second || c.Period%time.Second != 0 {
+		errs = append(errs, fmt.Errorf("Period %v: CloudWatch periods are whole seconds, at least 1 s", c.Period))
+	}
+	if c.Interval <= 0 || c.Timeout <= 0 || c.BackoffMax <= 0 {
+		errs = append(errs, errors.New("Interval, Timeout and BackoffMax must be positive"))
+	}
+	if c.History < 1 || c.Revisit < 1 || c.UnavailableAfter < 1 {
+		errs = append(errs, errors.New("History, Revisit and UnavailableAfter must be at least 1"))
+	}
+	if c.ShardLevel < CloudWatchShardLevelAuto || c.ShardLevel > CloudWatchShardLevelOff {
+		errs = append(errs, fmt.Errorf("ShardLevel %d is not Auto, On or Off", c.ShardLevel))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("metrics: CloudWatch poller config: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,47 @@
+package metrics
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+)
+
+// PutMetricData limits (the SDK's documentation of PutMetricData and the emulator's
+// validation agree): at most 1000 metric datums per request, at most 150 values per datum
+// (we send one), and 1 MB per HTTP POST request. The SDK gzips large bodies, but the limit is
+// applied to what we build, uncompressed, so a request fits whatever the compression does
+// (and within the emulator's 4 MiB inflated-body cap).
+const (
+	cwMaxDatumsPerPut = 1000
+	cwMaxPutBytes     = 1_000_000
+	// cwPutOverhead is room for the request's envelope: namespace and framing.
+	cwPutOverhead = 4 << 10
+)
+
+// cwDatumSize over-estimates one datum's encoded size: its strings, plus a generous allowance
+// for CBOR keys and framing (MetricName, Dimensions, Name/Value per dimension, Value,
+// Timestamp, Unit, StorageResolution: under 120 bytes in all).
+func cwDatumSize(d types.MetricDatum) int {
+	n := 160 + len(aws.ToString(d.MetricName)) + len(d.Unit)
+	for _, dim := range d.Dimensions {
+		n += 24 + len(aws.ToString(dim.Name)) + len(aws.ToString(dim.Value))
+	}
+	return n + 10*(len(d.Values)+len(d.Counts))
+}
+
+// cwBatches splits datums into requests within both limits, keeping their order.
+func cwBatches(datums []types.MetricDatum) [][]types.MetricDatum {
+	var out [][]types.MetricDatum
+	start, size := 0, cwPutOverhead
+	for i, d := range datums {
+		n := cwDatumSize(d)
+		if i > start && (i-start == cwMaxDatumsPerPut || size+n > cwMaxPutBytes) {
+			out = append(out, datums[start:i])
+			start, size = i, cwPutOverhead
+		}
+		size += n
+	}
+	if start < len(datums) {
+		out = append(out, datums[start:])
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/workload"
+)
+
+// Snapshot is one sample: every metric for the stream and each current shard, the cumulative
+// totals, and the readings they came from. Snapshots are immutable once published: keep them.
+type Snapshot struct {
+	// Seq numbers samples from 0.
+	Seq int64
+	// Time is when the sample was taken; Interval the time since the previous one, over which
+	// the rates are computed (0 for the first sample, whose rates are NaN).
+	Time     time.Time
+	Interval time.Duration
+	Stream   Values
+	// Shards are the shards of the producer's current map, by hash range.
+	Shards []ShardValues
+	Totals Totals
+	// Producer and Workload are the readings (Workload nil without a workload source).
+	Producer producer.Stats
+	Workload *workload.Stats
+
+	shardOffers bool // the shards' offered counts are measured (an OfferCounter is set)
+}
+
+// Values are one sample of every metric, for the stream or one shard. Get returns NaN for a
+// metric with no value: not measured at this level or by these sources, or nothing to report in
+// the interval (a ratio with nothing to divide, a percentile of no records).
+type Values struct {
+	v [numMetrics]float64
+	// Errors are failed attempts/s by error code in the interval; nil when there were none.
+	Errors map[string]float64
+}
+
+// Get returns the value of m.
+func (v *Values) Get(m Metric) float64 {
+	if m >= numMetrics {
+		return nan
+	}
+	return v.v[m]
+}
+
+func (v *Values) reset() {
+	for i := range v.v {
+		v.v[i] = nan
+	}
+}
+
+// ShardValues are one shard's values with its cumulative offered counts (0 without an
+// OfferCounter); its other counters are in Snapshot.Producer.Shards.
+type ShardValues struct {
+	ShardID string
+	Values
+	OfferedRecords, OfferedBytes int64
+}
+
+// Totals are the stream's cumulative counts that the producer's stream figures do not hold:
+// throttles and errors are counted per shard, and the shards of the current map lose those of
+// retired shards, so the sampler adds up each shard's growth while it is listed. (What a shard
+// counts after it leaves the map — answers to its last requests in flight — is not seen.)
+type Totals struct {
+	ThrottledRecords int64
+	ErrorsByCode     map[string]int64
+	// OfferedRecords and OfferedBytes come from the same source as the offered_* series;
+	// OfferedBytes is -1 when that source does not count bytes.
+	OfferedRecords, OfferedBytes int64
+}
+
+// Shard returns the values of a current shard, or nil.
+func (s *Snapshot) Shard(id string) *ShardValues {
+	for i := range s.Shards {
+		if s.Shards[i].ShardID == id {
+			return &s.Shards[i]
+		}
+	}
+	return nil
+}
