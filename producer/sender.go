@@ -55,6 +55,11 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 		e := out.Records[i]
 		if e.ErrorCode == nil {
 			shardID := aws.ToString(e.ShardId)
+			if shardID != k.shard.id && !k.aggregated {
+				// A record sent alone lands where its own key routes it, so it is stored right;
+				// but the map that predicted another shard is stale.
+				p.requestRefresh()
+			}
 			if k.aggregated && shardID != k.shard.id {
 				p.park(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur, Code: "WrongShard",
 					Message: "aggregate stored in " + shardID + ", built for " + k.shard.id}, now)

@@ -1,0 +1,296 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/tui"
+	"github.com/shardstorm/shardstorm/workload"
+)
+
+var _ tui.Controls = (*Run)(nil)
+
+// keyCycle is the order `k` steps through: from spread to skewed and back.
+var keyCycle = []string{"random", "pool:1000", "zipf:1.1:1000", "hot:0.3", "ehk", "shard:0"}
+
+// TogglePause pauses or resumes the workload.
+func (r *Run) TogglePause() bool {
+	if r.gen.Stats().Paused {
+		r.gen.Resume()
+		r.events.Addf(Info, "workload resumed")
+		return false
+	}
+	r.gen.Pause()
+	r.events.Addf(Info, "workload paused")
+	return true
+}
+
+// ScaleRate multiplies the workload's target rate.
+func (r *Run) ScaleRate(factor float64) (float64, error) {
+	if err := r.gen.MultiplyRate(factor); err != nil {
+		return 0, err
+	}
+	rate := r.gen.Stats().TargetRate
+	r.events.Addf(Info, "target rate ×%.2f → %.0f records/s", factor, rate)
+	return rate, nil
+}
+
+// AdjustRateLimit moves the producer's RateLimit by delta percentage points (at least 10%).
+func (r *Run) AdjustRateLimit(delta float64) (float64, error) {
+	var now float64
+	err := r.prod.Reconfigure(func(c *producer.Config) {
+		c.RateLimit = max(10, c.RateLimit+delta)
+		now = c.RateLimit
+	})
+	if err != nil {
+		return 0, err
+	}
+	r.events.Addf(Info, "producer RateLimit → %.0f%%", now)
+	return now, nil
+}
+
+// CycleKeys switches to the next key strategy of keyCycle.
+func (r *Run) CycleKeys() (string, error) {
+	r.mu.Lock()
+	r.keysCursor = (r.keysCursor + 1) % len(keyCycle)
+	next := keyCycle[r.keysCursor]
+	r.mu.Unlock()
+	k, err := workload.ParseKeys(next)
+	if err != nil {
+		return "", err
+	}
+	if err := r.gen.SetKeys(k); err != nil {
+		return "", err
+	}
+	r.events.Addf(Info, "key strategy → %s", k)
+	return k.String(), nil
+}
+
+// AdjustHotFraction changes the hot key's share (making the strategy "hot" if it was not).
+func (r *Run) AdjustHotFraction(delta float64) (float64, error) {
+	cur := 0.0
+	if k, err := workload.ParseKeys(r.gen.Stats().Keys); err == nil && k.Kind == workload.KeysHot {
+		cur = k.Fraction
+	}
+	f := min(1, max(0, cur+delta))
+	if err := r.gen.SetHotFraction(f); err != nil {
+		return 0, err
+	}
+	r.events.Addf(Info, "hot-key fraction → %.2f", f)
+	return f, nil
+}
+
+// ToggleAggregation flips the producer's aggregation.
+func (r *Run) ToggleAggregation() (bool, error) {
+	var on bool
+	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Aggregation(); c.AggregationEnabled = producer.Bool(on) })
+	if err == nil {
+		r.events.Addf(Info, "aggregation %s", onOff(on))
+	}
+	return on, err
+}
+
+// ToggleAdaptive flips adaptive limiting.
+func (r *Run) ToggleAdaptive() (bool, error) {
+	var on bool
+	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Adaptivity(); c.Adaptive = producer.Bool(on) })
+	if err == nil {
+		r.events.Addf(Info, "adaptive limiting %s", onOff(on))
+	}
+	return on, err
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// SplitHottest splits the open shard with the most traffic in the last sample at the middle of
+// its hash range. Against AWS it does nothing and asks for confirmation (resharding costs money).
+func (r *Run) SplitHottest(ctx context.Context) (string, error) {
+	if r.opts.AWS {
+		return "", tui.ErrNeedsConfirmation
+	}
+	st := r.prod.Stats()
+	hottest, best := "", -1.0
+	if snap := r.sampler.Store().Latest(); snap != nil {
+		for _, s := range st.Shards {
+			if v := snap.Shard(s.ShardID); v != nil {
+				if pct := max(v.Get(metrics.PutBytesPct), v.Get(metrics.PutRecordsPct), v.Get(metrics.ThrottledRecordsPct)); pct > best {
+					hottest, best = s.ShardID, pct
+				}
+			}
+		}
+	}
+	for _, s := range st.Shards {
+		if s.ShardID != hottest && hottest != "" {
+			continue
+		}
+		lo, _ := new(big.Int).SetString(s.StartingHashKey, 10)
+		hi, _ := new(big.Int).SetString(s.EndingHashKey, 10)
+		mid := new(big.Int).Rsh(new(big.Int).Add(new(big.Int).Add(lo, hi), big.NewInt(1)), 1)
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_, err := r.kin.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String(r.opts.Stream), ShardToSplit: aws.String(s.ShardID), NewStartingHashKey: aws.String(mid.String())})
+		if err != nil {
+			r.events.Addf(Error, "split %s: %v", s.ShardID, err)
+			return "", fmt.Errorf("split %s: %w", s.ShardID, err)
+		}
+		msg := fmt.Sprintf("split %s at %s", s.ShardID, mid)
+		r.events.Addf(Info, "%s", msg)
+		return msg, nil
+	}
+	return "", fmt.Errorf("no open shard to split")
+}
+
+// ScaleShards calls UpdateShardCount with uniform scaling.
+func (r *Run) ScaleShards(ctx context.Context, target int) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := r.kin.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String(r.opts.Stream),
+		TargetShardCount: aws.Int32(int32(target)), ScalingType: types.ScalingTypeUniformScaling})
+	if err != nil {
+		r.events.Addf(Error, "UpdateShardCount to %d: %v", target, err)
+		return "", err
+	}
+	msg := fmt.Sprintf("UpdateShardCount to %d shards started", target)
+	r.events.Addf(Info, "%s", msg)
+	return msg, nil
+}
+
+// settings are the live knobs: how to show each and how to set it.
+var settings = []struct {
+	name, help string
+	get        func(r *Run) string
+	set        func(r *Run, v string) error
+}{
+	{"rate", "workload target rate, records/s", func(r *Run) string { return fmt.Sprintf("%.0f", r.gen.Stats().TargetRate) },
+		func(r *Run, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return fmt.Errorf("rate %q: want a number of records/s ≥ 0", v)
+			}
+			return r.gen.SetRate(f)
+		}},
+	{"keys", "partition keys: random, pool:K, zipf:S:K, hot:F, seq, ehk, shard:N", func(r *Run) string { return r.gen.Stats().Keys },
+		func(r *Run, v string) error {
+			k, err := workload.ParseKeys(v)
+			if err != nil {
+				return err
+			}
+			return r.gen.SetKeys(k)
+		}},
+	{"hot-fraction", "share of records on the hot key, 0..1", func(r *Run) string {
+		if k, err := workload.ParseKeys(r.gen.Stats().Keys); err == nil && k.Kind == workload.KeysHot {
+			return strconv.FormatFloat(k.Fraction, 'g', 3, 64)
+		}
+		return "-"
+	}, func(r *Run, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 1 {
+			return fmt.Errorf("hot-fraction %q: want a number in [0, 1]", v)
+		}
+		return r.gen.SetHotFraction(f)
+	}},
+	{"record-size", "bytes: N, uniform:A-B, normal:M:SD, lognormal:M:SD", func(r *Run) string { return r.gen.Stats().Size },
+		func(r *Run, v string) error {
+			z, err := workload.ParseSize(v)
+			if err != nil {
+				return err
+			}
+			return r.gen.SetSizes(z)
+		}},
+	{"rate-limit", "producer RateLimit, % of the shard limits", func(r *Run) string { return fmt.Sprintf("%.0f", r.prod.Config().RateLimit) },
+		func(r *Run, v string) error {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
+			if err != nil {
+				return fmt.Errorf("rate-limit %q: want a percentage", v)
+			}
+			return r.prod.Reconfigure(func(c *producer.Config) { c.RateLimit = f })
+		}},
+	{"aggregation", "KPL aggregation: on/off", func(r *Run) string { return onOff(r.prod.Config().Aggregation()) },
+		func(r *Run, v string) error {
+			b, err := parseOnOff(v)
+			if err != nil {
+				return err
+			}
+			return r.prod.Reconfigure(func(c *producer.Config) { c.AggregationEnabled = producer.Bool(b) })
+		}},
+	{"adaptive", "adaptive per-shard limiting: on/off", func(r *Run) string { return onOff(r.prod.Config().Adaptivity()) },
+		func(r *Run, v string) error {
+			b, err := parseOnOff(v)
+			if err != nil {
+				return err
+			}
+			return r.prod.Reconfigure(func(c *producer.Config) { c.Adaptive = producer.Bool(b) })
+		}},
+	{"max-connections", "PutRecords requests in flight", func(r *Run) string { return strconv.Itoa(r.prod.Config().MaxConnections) },
+		func(r *Run, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("max-connections %q: want a whole number", v)
+			}
+			return r.prod.Reconfigure(func(c *producer.Config) { c.MaxConnections = n })
+		}},
+	{"record-max-buffered-time", "how long records wait to be batched", func(r *Run) string { return r.prod.Config().RecordMaxBufferedTime.String() },
+		func(r *Run, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("record-max-buffered-time %q: %w", v, err)
+			}
+			return r.prod.Reconfigure(func(c *producer.Config) { c.RecordMaxBufferedTime = d })
+		}},
+	{"fail-if-throttled", "fail throttled records instead of retrying: on/off", func(r *Run) string { return onOff(r.prod.Config().FailIfThrottled) },
+		func(r *Run, v string) error {
+			b, err := parseOnOff(v)
+			if err != nil {
+				return err
+			}
+			return r.prod.Reconfigure(func(c *producer.Config) { c.FailIfThrottled = b })
+		}},
+}
+
+func parseOnOff(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "yes", "1":
+		return true, nil
+	case "off", "false", "no", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q: want on or off", v)
+}
+
+// Settings lists every live knob with its value.
+func (r *Run) Settings() []tui.Setting {
+	out := make([]tui.Setting, len(settings))
+	for i, s := range settings {
+		out[i] = tui.Setting{Name: s.name, Value: s.get(r), Help: s.help}
+	}
+	return out
+}
+
+// Set changes one knob.
+func (r *Run) Set(name, value string) error {
+	for _, s := range settings {
+		if s.name == name {
+			if err := s.set(r, strings.TrimSpace(value)); err != nil {
+				return err
+			}
+			r.events.Addf(Info, "%s → %s", name, s.get(r))
+			return nil
+		}
+	}
+	return fmt.Errorf("no setting %q", name)
+}

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"time"
+
+	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/workload"
+)
+
+// Options describe one run.
+type Options struct {
+	// Stream is the stream to load. Default "shardstorm-demo".
+	Stream string
+	// Backend: with Endpoint empty and AWS false, an embedded emulator serves the stream
+	// (created with Shards shards). Endpoint points at another Kinesis-compatible service
+	// (kinesis-mock, LocalStack); AWS uses the standard configuration chain (Region, Profile,
+	// environment, shared files, SSO). The stream must exist unless CreateStream is set.
+	Endpoint     string
+	AWS          bool
+	Region       string
+	Profile      string
+	Shards       int // default 4
+	CreateStream bool
+
+	// Emulator configures the embedded emulator (limits, faults); its Streams are ignored.
+	Emulator emulator.Config
+	// Producer configures the engine; its StreamName and Hooks are set by the run.
+	Producer producer.Config
+	// Workload is the load offered.
+	Workload workload.Spec
+	// SampleInterval and Window: see metrics.Config. Defaults 250 ms and 10 minutes.
+	SampleInterval time.Duration
+	Window         time.Duration
+	// CloudWatch polls the stream's CloudWatch metrics. Default on (set NoCloudWatch to skip).
+	NoCloudWatch bool
+}
+
+// DefaultWorkload is what `shardstorm` offers with no flags: enough to show a hotspot within
+// seconds on the default 4-shard stream — 6000 records/s of ~500 bytes (about 3 MiB/s, 70% of
+// the stream's 4 MiB/s), 30% of them on one hot key, which drives that key's shard past its
+// 1 MiB/s limit while the others idle near half. Press h / H to grow or dissolve the hotspot.
+func DefaultWorkload() workload.Spec {
+	s := workload.DefaultSpec()
+	s.Rate = 6000
+	s.Keys, _ = workload.ParseKeys("hot:0.3")
+	s.Size, _ = workload.ParseSize("normal:500:100")
+	return s
+}
+
+func (o Options) withDefaults() Options {
+	if o.Stream == "" {
+		o.Stream = "shardstorm-demo"
+	}
+	if o.Shards == 0 {
+		o.Shards = 4
+	}
+	if o.Workload.Rate == 0 && o.Workload.Shape == nil {
+		o.Workload = DefaultWorkload()
+	}
+	return o
+}
+
+// Backend names the backend for the header: "local", "endpoint" or "AWS".
+func (o Options) Backend() string {
+	switch {
+	case o.AWS:
+		return "AWS"
+	case o.Endpoint != "":
+		return "endpoint"
+	}
+	return "local"
+}

@@ -1,0 +1,276 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/workload"
+)
+
+// Run is one load test in progress: the backend, the producer, the workload and everything that
+// watches them. It implements tui.Source and tui.Controls.
+type Run struct {
+	opts    Options
+	started time.Time
+
+	emu      *emulator.Server // nil unless the run embeds the emulator
+	kin      *kinesis.Client
+	cw       *cloudwatch.Client
+	endpoint string
+
+	prod    *producer.Producer
+	gen     *workload.Generator
+	sink    *ProducerSink
+	sampler *metrics.Sampler
+	hot     *metrics.HotKeys
+	offered *metrics.OfferCounter
+	poller  *metrics.CloudWatchPoller
+	events  *EventLog
+
+	cancel  context.CancelFunc
+	genDone chan error
+	watchWG sync.WaitGroup
+
+	mu         sync.Mutex
+	keysCursor int
+}
+
+// Start sets the backend up, starts the producer, the workload, the sampler, the hot-key
+// tracker and the CloudWatch poller. Stop ends them and returns the run's summary.
+func Start(ctx context.Context, opts Options) (_ *Run, err error) {
+	opts = opts.withDefaults()
+	r := &Run{opts: opts, started: time.Now(), events: NewEventLog(500), genDone: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			r.teardown()
+		}
+	}()
+	if err := r.connect(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.ensureStream(ctx); err != nil {
+		return nil, err
+	}
+	r.hot, r.offered = metrics.NewHotKeys(0, 0), &metrics.OfferCounter{}
+	pcfg := opts.Producer
+	pcfg.StreamName, pcfg.Hooks = opts.Stream, []producer.Hook{r.hot, r.offered}
+	if r.prod, err = producer.New(ctx, r.kin, pcfg); err != nil {
+		return nil, err
+	}
+	r.sink = &ProducerSink{P: r.prod}
+	if r.gen, err = workload.New(workload.Config{Spec: opts.Workload, Sink: r.sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
+		return nil, err
+	}
+	if r.sampler, err = metrics.NewSampler(metrics.Config{Stream: opts.Stream, Producer: r.prod, Workload: r.gen, Offered: r.offered,
+		Interval: opts.SampleInterval, Window: opts.Window}); err != nil {
+		return nil, err
+	}
+	if !opts.NoCloudWatch {
+		if r.poller, err = metrics.NewCloudWatchPoller(r.cw, r.kin, metrics.DefaultCloudWatchConfig(opts.Stream, r.endpoint)); err != nil {
+			return nil, err
+		}
+	}
+
+	runCtx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	r.sampler.Start()
+	if r.poller != nil {
+		if err := r.poller.Start(runCtx); err != nil {
+			return nil, err
+		}
+	}
+	go func() { r.genDone <- r.gen.Run(runCtx) }()
+	r.watchWG.Add(1)
+	go r.watch(runCtx)
+	r.events.Addf(Info, "started: stream %s (%s), workload %s, keys %s", opts.Stream, opts.Backend(), describeShape(opts.Workload), opts.Workload.Keys)
+	return r, nil
+}
+
+// connect builds the SDK clients for the backend, starting the embedded emulator if needed.
+func (r *Run) connect(ctx context.Context) error {
+	o := r.opts
+	switch o.Backend() {
+	case "local":
+		ecfg := o.Emulator
+		ecfg.Streams = []emulator.StreamSpec{{Name: o.Stream, Shards: o.Shards}}
+		srv, err := emulator.Start(ecfg)
+		if err != nil {
+			return fmt.Errorf("start the embedded emulator: %w", err)
+		}
+		r.emu, r.endpoint = srv, srv.URL
+		creds := credentials.NewStaticCredentialsProvider("shardstorm", "local", "")
+		r.kin = kinesis.New(kinesis.Options{BaseEndpoint: aws.String(srv.URL), Region: "us-east-1", Credentials: creds})
+		r.cw = cloudwatch.New(cloudwatch.Options{BaseEndpoint: aws.String(srv.URL), Region: "us-east-1", Credentials: creds})
+		return nil
+	}
+	var loads []func(*config.LoadOptions) error
+	if o.Region != "" {
+		loads = append(loads, config.WithRegion(o.Region))
+	}
+	if o.Profile != "" {
+		loads = append(loads, config.WithSharedConfigProfile(o.Profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loads...)
+	if err != nil {
+		return fmt.Errorf("load the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return errors.New("no AWS region: set --region, AWS_REGION or a profile's region")
+	}
+	r.endpoint = o.Endpoint
+	r.kin = kinesis.NewFromConfig(cfg, func(k *kinesis.Options) {
+		if o.Endpoint != "" {
+			k.BaseEndpoint = aws.String(o.Endpoint)
+		}
+	})
+	r.cw = cloudwatch.NewFromConfig(cfg, func(c *cloudwatch.Options) {
+		if o.Endpoint != "" {
+			c.BaseEndpoint = aws.String(o.Endpoint)
+		}
+	})
+	return nil
+}
+
+// ensureStream checks the stream exists (creating it only when asked, and waiting for ACTIVE).
+func (r *Run) ensureStream(ctx context.Context) error {
+	if r.emu != nil {
+		return nil
+	}
+	_, err := r.kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(r.opts.Stream)})
+	var nf *types.ResourceNotFoundException
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &nf):
+		return fmt.Errorf("describe stream %s: %w", r.opts.Stream, err)
+	case !r.opts.CreateStream:
+		return fmt.Errorf("stream %s does not exist (pass --create-stream to create it with %d shards)", r.opts.Stream, r.opts.Shards)
+	}
+	if _, err := r.kin.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(r.opts.Stream), ShardCount: aws.Int32(int32(r.opts.Shards))}); err != nil {
+		return fmt.Errorf("create stream %s: %w", r.opts.Stream, err)
+	}
+	w := kinesis.NewStreamExistsWaiter(r.kin)
+	if err := w.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String(r.opts.Stream)}, 5*time.Minute); err != nil {
+		return fmt.Errorf("wait for stream %s to be ACTIVE: %w", r.opts.Stream, err)
+	}
+	return nil
+}
+
+// watch turns background changes into events and keeps the workload's and the poller's shard
+// lists in step with the producer's map.
+func (r *Run) watch(ctx context.Context) {
+	defer r.watchWG.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	var lastChanges int64
+	var lastErr string
+	var lastCW metrics.CloudWatchStatus
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		st := r.prod.Stats()
+		if st.Stream.ShardMapChanges != lastChanges {
+			lastChanges = st.Stream.ShardMapChanges
+			r.events.Addf(Info, "shard map changed: %d open shards", len(st.Shards))
+			r.gen.SetShards(shardRanges(st))
+			if r.poller != nil {
+				r.poller.SetShards(shardIDs(st))
+			}
+		}
+		if o := r.sink.Outcomes(); o.LastError != "" && o.LastError != lastErr {
+			lastErr = o.LastError
+			r.events.Addf(Error, "record failed: %s", o.LastError)
+		}
+		if st.Stream.ShardMapError != "" {
+			r.events.Addf(Warn, "shard map refresh failed: %s", st.Stream.ShardMapError)
+		}
+		if r.poller != nil {
+			if s := r.poller.State(); s.Status != lastCW {
+				lastCW = s.Status
+				level := Info
+				if s.Err != "" {
+					level = Warn
+				}
+				r.events.Addf(level, "CloudWatch: %s %s", s.Status, s.Err)
+			}
+		}
+	}
+}
+
+// Stop ends the run: the workload stops, the producer drains (until ctx ends), and the summary
+// of the whole run is returned. config is recorded in the summary as given.
+func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
+	r.cancel()
+	genErr := <-r.genDone
+	if errors.Is(genErr, context.Canceled) {
+		genErr = nil
+	}
+	closeErr := r.prod.Close(ctx)
+	r.watchWG.Wait()
+	sum := r.sampler.Summary(time.Now(), config)
+	r.teardown()
+	return sum, errors.Join(genErr, closeErr)
+}
+
+// teardown stops what Start started, in reverse; safe on a half-started run (Close of a
+// producer Stop already closed returns at once).
+func (r *Run) teardown() {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	if r.prod != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		r.prod.Close(ctx)
+		cancel()
+	}
+	if r.poller != nil {
+		r.poller.Stop()
+	}
+	if r.sampler != nil {
+		r.sampler.Stop()
+	}
+	if r.emu != nil {
+		r.emu.Close()
+	}
+}
+
+func shardRanges(st producer.Stats) []workload.ShardRange {
+	out := make([]workload.ShardRange, 0, len(st.Shards))
+	for _, s := range st.Shards {
+		if sr, err := workload.NewShardRange(s.ShardID, s.StartingHashKey, s.EndingHashKey); err == nil {
+			out = append(out, sr)
+		}
+	}
+	return out
+}
+
+func shardIDs(st producer.Stats) []string {
+	out := make([]string, 0, len(st.Shards))
+	for _, s := range st.Shards {
+		out = append(out, s.ShardID)
+	}
+	return out
+}
+
+func describeShape(s workload.Spec) string {
+	if s.Shape != nil {
+		return s.Shape.String()
+	}
+	return fmt.Sprintf("constant %g records/s", s.Rate)
+}

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// A whole local run: the embedded emulator, the producer, the workload and the samplers, driven
+// through the controls the dashboard's keys call; every record is accounted for at the end.
+func TestLocalRunWithControls(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"))
+	ctx := context.Background()
+	spec := DefaultWorkload()
+	spec.Rate = 2000
+	r, err := Start(ctx, Options{Workload: spec, SampleInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "records put", func() bool { return r.prod.Stats().Stream.UserRecordsPut > 500 })
+
+	if rate, err := r.ScaleRate(1.25); err != nil || rate != 2500 {
+		t.Fatalf("ScaleRate: %v %v", rate, err)
+	}
+	if pct, err := r.AdjustRateLimit(-10); err != nil || pct != 140 || r.prod.Config().RateLimit != 140 {
+		t.Fatalf("AdjustRateLimit: %v %v", pct, err)
+	}
+	if k, err := r.CycleKeys(); err != nil || k != "pool:1000" || r.gen.Stats().Keys != "pool:1000" {
+		t.Fatalf("CycleKeys: %q %v (generator: %q)", k, err, r.gen.Stats().Keys)
+	}
+	if f, err := r.AdjustHotFraction(0.2); err != nil || f != 0.2 {
+		t.Fatalf("AdjustHotFraction: %v %v", f, err)
+	}
+	if on, err := r.ToggleAggregation(); err != nil || on || r.prod.Config().Aggregation() {
+		t.Fatalf("ToggleAggregation: %v %v", on, err)
+	}
+	if on, err := r.ToggleAdaptive(); err != nil || on || r.prod.Config().Adaptivity() {
+		t.Fatalf("ToggleAdaptive: %v %v", on, err)
+	}
+	if err := r.Set("record-size", "200"); err != nil || r.gen.Stats().Size != "200" {
+		t.Fatalf("Set record-size: %v (generator %q)", err, r.gen.Stats().Size)
+	}
+	if err := r.Set("rate-limit", "abc"); err == nil || !strings.Contains(err.Error(), "rate-limit") {
+		t.Fatalf("Set rate-limit abc: %v", err)
+	}
+	if !r.TogglePause() || !r.gen.Stats().Paused || r.TogglePause() {
+		t.Fatal("TogglePause did not pause and resume")
+	}
+	waitFor(t, "a sample", func() bool { return r.Store().Latest() != nil && r.Store().Len() > 3 })
+	msg, err := r.SplitHottest(ctx)
+	if err != nil || !strings.HasPrefix(msg, "split shardId-") {
+		t.Fatalf("SplitHottest: %q %v", msg, err)
+	}
+	waitFor(t, "the producer to see the split", func() bool { return len(r.prod.Stats().Shards) == 5 })
+	waitFor(t, "the event log to show the split", func() bool {
+		for _, e := range r.Events() {
+			if strings.Contains(e.Text, "shard map changed: 5 open shards") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, s := range r.Settings() {
+		if s.Value == "" {
+			t.Fatalf("setting %s has no value", s.Name)
+		}
+	}
+
+	sum, err := r.Stop(ctx, map[string]any{"test": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Accounting.Holds || sum.Accounting.Succeeded == 0 {
+		t.Fatalf("accounting: %+v", sum.Accounting)
+	}
+	if sum.Workload == nil || sum.Workload.Keys != "pool:1000" && !strings.HasPrefix(sum.Workload.Keys, "hot:") {
+		t.Fatalf("summary workload: %+v", sum.Workload)
+	}
+}
+
+func TestMissingStreamIsAClearError(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "x")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "y")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	_, err := Start(context.Background(), Options{Endpoint: "http://127.0.0.1:1", Region: "us-east-1", Stream: "nope", NoCloudWatch: true})
+	if err == nil || !strings.Contains(err.Error(), "describe stream nope") {
+		t.Fatalf("want an error naming the stream, got %v", err)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
