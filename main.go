@@ -18,6 +18,7 @@ type command struct {
 }
 
 var commands = []command{
+	{"run", "the dashboard on the embedded emulator (the default with no command)", runDashboard},
 	{"emulator", "serve the Kinesis + CloudWatch emulator for other tools (AWS_ENDPOINT_URL_KINESIS)", runEmulator},
 }
 
@@ -28,11 +29,11 @@ func main() {
 // run dispatches to a subcommand and turns its error into an exit code: 2 for bad usage, 1 for
 // anything else.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		args = []string{"run"} // the main job: the dashboard on the embedded emulator
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	for _, c := range commands {
@@ -57,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "shardstorm: a load tester and live dashboard for Amazon Kinesis Data Streams producers.")
-	fmt.Fprintln(w, "\nUsage: shardstorm COMMAND [flags]   (shardstorm COMMAND -h for its flags)")
+	fmt.Fprintln(w, "\nUsage: shardstorm [COMMAND] [flags]   (shardstorm COMMAND -h for its flags; no command: run)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)

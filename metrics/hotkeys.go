@@ -138,6 +138,27 @@ func (h *HotKeys) Top(shardID string, n int, byBytes bool) []KeyCount {
 	return out
 }
 
+// MinDominantShare is the share of a shard's records a key must be known to have (its estimate
+// less its possible error) for Dominant to name it.
+const MinDominantShare = 0.01
+
+// Dominant returns the shard's top key by records if it provably carries at least
+// MinDominantShare of them. With evenly spread keys (random, a large pool) no key does, and the
+// sketch's top entry is only its error bound (1/k): naming it would point at a key that is not
+// hot at all.
+func (h *HotKeys) Dominant(shardID string) (KeyCount, bool) {
+	top := h.Top(shardID, 1, false)
+	if len(top) == 0 || top[0].RecordShare == 0 {
+		return KeyCount{}, false
+	}
+	kc := top[0]
+	total := float64(kc.Records) / kc.RecordShare
+	if float64(kc.Records-kc.RecordsError) < MinDominantShare*total {
+		return KeyCount{}, false
+	}
+	return kc, true
+}
+
 // Shards lists the shards seen, sorted.
 func (h *HotKeys) Shards() []string {
 	h.mu.RLock()

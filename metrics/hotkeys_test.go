@@ -89,6 +89,25 @@ func TestHotKeysWindowSlides(t *testing.T) {
 	}
 }
 
+// Dominant names a key only when it provably carries traffic: never one of evenly spread keys.
+func TestHotKeysDominant(t *testing.T) {
+	h := NewHotKeys(64, time.Hour)
+	for i := range 100_000 {
+		h.OnRecordRouted("even", fmt.Sprint("k", i), 10) // every key distinct
+		key := fmt.Sprint("k", i)
+		if i%5 == 0 {
+			key = "hot"
+		}
+		h.OnRecordRouted("skewed", key, 10)
+	}
+	if kc, ok := h.Dominant("even"); ok {
+		t.Fatalf("evenly spread keys, but %q (%d ± %d) named dominant", kc.Key, kc.Records, kc.RecordsError)
+	}
+	if kc, ok := h.Dominant("skewed"); !ok || kc.Key != "hot" || kc.RecordShare < 0.19 || kc.RecordShare > 0.22 {
+		t.Fatalf("skewed shard: %+v %v", kc, ok)
+	}
+}
+
 func BenchmarkHotKeysRandomKeys(b *testing.B) {
 	h := NewHotKeys(0, 0)
 	keys := make([]string, 1<<16)

@@ -76,6 +76,15 @@ func TestLocalRunWithControls(t *testing.T) {
 	if !sum.Accounting.Holds || sum.Accounting.Succeeded == 0 {
 		t.Fatalf("accounting: %+v", sum.Accounting)
 	}
+	var out strings.Builder
+	if err := WriteSummary(&out, sum); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"shardstorm run on shardstorm-demo", "accounting", ": holds", "shardId-000000000000 (closed)", "shardId-000000000005"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
 	if sum.Workload == nil || sum.Workload.Keys != "pool:1000" && !strings.HasPrefix(sum.Workload.Keys, "hot:") {
 		t.Fatalf("summary workload: %+v", sum.Workload)
 	}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// WriteSummary prints a run's summary for a person, after the dashboard closes or at the end of a
+// headless run: what was offered and delivered, against capacity, with latencies, the
+// accounting, and a row per shard.
+func WriteSummary(w io.Writer, s metrics.Summary) error {
+	var b strings.Builder
+	t := s.Throughput
+	fmt.Fprintf(&b, "shardstorm run on %s — %s\n\n", s.Stream, fmtDuration(s.DurationSeconds))
+	if wl := s.Workload; wl != nil {
+		fmt.Fprintf(&b, "  workload    %s, keys %s, size %s: %d scheduled, %d late, %d dropped\n",
+			wl.Shape, wl.Keys, wl.Size, wl.Scheduled, wl.Late, wl.Dropped)
+	}
+	fmt.Fprintf(&b, "  offered     %s records/s, %s MiB/s\n", num(t.OfferedRecordsPerSec), num(t.OfferedMiBPerSec))
+	fmt.Fprintf(&b, "  delivered   %s records/s, %s MiB/s of payload; %s MiB/s on the wire = %s%% of the stream's byte capacity\n",
+		num(t.UserRecordsPerSec), num(t.UserMiBPerSec), num(t.KinesisMiBPerSec), num(t.BytesPctOfCapacity))
+	fmt.Fprintf(&b, "  throttled   %s%% of Kinesis records; %d retries\n", num(100*t.ThrottledFraction), s.Totals.Retries)
+	fmt.Fprintf(&b, "  batching    %s user records per Kinesis record, %s Kinesis records per request\n",
+		num(t.UserRecordsPerKinesisRecord), num(t.KinesisRecordsPerRequest))
+	l := s.Latency.EndToEnd
+	fmt.Fprintf(&b, "  latency     end to end p50 %s  p90 %s  p99 %s  max %s ms\n", num(l.P50), num(l.P90), num(l.P99), num(l.Max))
+	a := s.Accounting
+	verdict := "holds"
+	if !a.Holds {
+		verdict = fmt.Sprintf("DOES NOT HOLD (off by %d)", a.Difference)
+	}
+	fmt.Fprintf(&b, "  accounting  %d scheduled = %d succeeded + %d failed + %d expired + %d dropped + %d pending: %s\n\n",
+		a.Scheduled, a.Succeeded, a.Failed, a.Expired, a.Dropped, a.Pending, verdict)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "shard\tMiB/s\t% bytes\t% records\tthrottled\tretries\tfailed\t")
+	for _, sh := range s.Shards {
+		id := sh.ShardID
+		if !sh.Open {
+			id += " (closed)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s%%\t%d\t%d\t\n", id, num(sh.KinesisMiBPerSec), num(sh.BytesPctOfCapacity),
+			num(sh.RecordsPctOfCapacity), num(100*sh.ThrottledFraction), sh.Retries, sh.Failed)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, f := range s.Findings {
+		fmt.Fprintf(w, "\n[%s] %s\n  %s\n", f.Severity, f.Summary, f.Advice)
+	}
+	return nil
+}
+
+// num prints a figure with sensible precision, "—" when there is none.
+func num(f metrics.Float) string {
+	x := float64(f)
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return "—"
+	case math.Abs(x) >= 100:
+		return fmt.Sprintf("%.0f", x)
+	case math.Abs(x) >= 10:
+		return fmt.Sprintf("%.1f", x)
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func fmtDuration(sec float64) string {
+	d := int(math.Round(sec))
+	return fmt.Sprintf("%dm%02ds", d/60, d%60)
+}

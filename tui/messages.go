@@ -1,0 +1,27 @@
+package tui
+
+import "time"
+
+// tickMsg is the frame tick: refresh the figures (unless frozen) and schedule the next one.
+type tickMsg time.Time
+
+// controlResultMsg is a Controls call's outcome, logged and shown on the status line.
+type controlResultMsg struct {
+	action string // what the key asked for, e.g. "rate ×1.25"
+	result string // what it did, e.g. "rate 1,250/s"
+	err    error
+	// paused is set by TogglePause's result, so the header follows at once.
+	paused *bool
+}
+
+// confirmScaleMsg asks the user before UpdateShardCount (SplitHottest said it costs money).
+type confirmScaleMsg struct{ target int }
+
+// settingsMsg carries Controls.Settings(), fetched off the UI goroutine.
+type settingsMsg []Setting
+
+// setResultMsg is Controls.Set's outcome for one knob of the Settings view.
+type setResultMsg struct {
+	name, value string
+	err         error
+}

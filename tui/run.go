@@ -1,0 +1,36 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// maxFPS caps screen writes: figures change at the frame interval, keys echo well within it.
+const maxFPS = 30
+
+// Run shows the dashboard on the terminal (alternate screen) until the user quits or ctx ends,
+// and restores the terminal before it returns. A quit by the user returns nil; the end of ctx
+// returns nil too (the run is over, not failed); anything else is the program's error.
+func Run(ctx context.Context, src Source, ctl Controls, opts Options) error {
+	if src == nil || ctl == nil {
+		return errors.New("tui: Run needs a Source and Controls")
+	}
+	opts = opts.withDefaults()
+	// Ask the terminal for its background once, before Bubble Tea owns its input: the adaptive
+	// palette depends on it, and a query while the program reads keys would eat a key press.
+	lipgloss.HasDarkBackground()
+	m := newModel(ctx, src, ctl, opts)
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(maxFPS))
+	_, err := p.Run()
+	if err != nil && (errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("tui: %w", err)
+	}
+	return nil
+}

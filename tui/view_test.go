@@ -1,0 +1,233 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
+
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// Goldens are colour-free; regenerate them with: go test ./tui -run Golden -update
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+var sizes = [][2]int{{80, 24}, {160, 48}}
+
+// newTestModel is a model over src at w × h, as the program would have it after its first
+// WindowSizeMsg and settings fetch.
+func newTestModel(src Source, ctl Controls, view ViewID, w, h int) Model {
+	m := NewModel(src, ctl, Options{Now: fixedNow, View: view})
+	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
+	m = update(m, settingsMsg(ctl.Settings()))
+	return m
+}
+
+func update(m Model, msg tea.Msg) Model {
+	nm, _ := m.Update(msg)
+	return nm.(Model)
+}
+
+// press sends keys and feeds the messages their commands return back into the model, as the
+// program would (commands that do not answer at once — blinks, ticks — are dropped).
+func press(t *testing.T, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		var cmd tea.Cmd
+		var nm tea.Model
+		nm, cmd = m.Update(keyMsg(k))
+		m = nm.(Model)
+		m = drain(m, cmd)
+	}
+	return m
+}
+
+func drain(m Model, cmd tea.Cmd) Model {
+	if cmd == nil {
+		return m
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-ch:
+	case <-time.After(100 * time.Millisecond):
+		return m
+	}
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			m = drain(m, c)
+		}
+		return m
+	case nil, tickMsg:
+		return m
+	}
+	nm, next := m.Update(msg)
+	return drain(nm.(Model), next)
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// checkFits fails unless the frame is exactly w × h cells.
+func checkFits(t *testing.T, frame string, w, h int) {
+	t.Helper()
+	lines := strings.Split(frame, "\n")
+	if len(lines) != h {
+		t.Errorf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n != w {
+			t.Errorf("line %d is %d cells wide, want %d: %q", i+1, n, w, ansi.Strip(l))
+		}
+	}
+}
+
+// golden compares a frame with testdata/<test name>.golden, after checking it fits.
+func goldenFrame(t *testing.T, m Model, w, h int) {
+	t.Helper()
+	frame := m.View()
+	checkFits(t, frame, w, h)
+	golden.RequireEqual(t, []byte(frame+"\n"))
+}
+
+func TestGoldenViews(t *testing.T) {
+	src := newFixture(t, 4)
+	withCloudWatch(t, src, true, nil)
+	for v := range numViews {
+		for _, sz := range sizes {
+			t.Run(fmt.Sprintf("%s_%dx%d", v, sz[0], sz[1]), func(t *testing.T) {
+				goldenFrame(t, newTestModel(src, newFakeControls(), v, sz[0], sz[1]), sz[0], sz[1])
+			})
+		}
+	}
+}
+
+func TestGoldenStates(t *testing.T) {
+	base := newFixture(t, 4)
+	cases := []struct {
+		name  string
+		setup func(s *testSource)
+		view  ViewID
+		keys  []string
+	}{
+		{"CloudWatchDisabled", nil, ViewCloudWatch, nil},
+		{"CloudWatchAccessDenied", func(s *testSource) { withCloudWatch(t, s, false, accessDenied()) }, ViewCloudWatch, nil},
+		{"RunError", func(s *testSource) {
+			s.info.Err = "ResourceNotFoundException: Stream orders under account 123456789012 not found."
+		}, ViewOverview, nil},
+		{"ShardDetail", nil, ViewShards, []string{"o", "enter"}},
+		{"ShardsFiltered", nil, ViewShards, []string{"/", "2", "enter"}},
+		{"Help", nil, ViewOverview, []string{"?"}},
+		{"Frozen", nil, ViewOverview, []string{"f"}},
+		{"SettingsError", nil, ViewSettings, []string{"enter", "backspace", "backspace", "backspace", "backspace", "x", "enter"}},
+		{"FindingsWithAdvice", func(s *testSource) {
+			s.findings = []metrics.Finding{{Rule: "hot-shard", Severity: "warning", ShardID: "shardId-000000000000",
+				Summary: "one shard takes 31% of the records", Advice: "Spread the keys (k), or split the shard (s)."}}
+		}, ViewFindings, []string{"+", "]"}},
+	}
+	for _, c := range cases {
+		for _, sz := range sizes {
+			t.Run(fmt.Sprintf("%s_%dx%d", c.name, sz[0], sz[1]), func(t *testing.T) {
+				s := &testSource{info: base.info, store: base.store, hot: base.hot, events: base.events}
+				if c.setup != nil {
+					c.setup(s)
+				}
+				m := press(t, newTestModel(s, newFakeControls(), c.view, sz[0], sz[1]), c.keys...)
+				goldenFrame(t, m, sz[0], sz[1])
+			})
+		}
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	src := newFixture(t, 4)
+	for _, sz := range [][2]int{{79, 24}, {80, 23}, {40, 10}} {
+		m := newTestModel(src, newFakeControls(), ViewOverview, sz[0], sz[1])
+		frame := m.View()
+		checkFits(t, frame, sz[0], sz[1])
+		if !strings.Contains(frame, "Terminal too small") {
+			t.Errorf("%v: no too-small screen:\n%s", sz, frame)
+		}
+	}
+	// Growing the window brings the dashboard back.
+	m := newTestModel(src, newFakeControls(), ViewOverview, 40, 10)
+	m = update(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if f := m.View(); strings.Contains(f, "too small") || !strings.Contains(f, "Throughput") {
+		t.Errorf("after resize:\n%s", f)
+	}
+}
+
+// Every view fits every size exactly, in colour too (escape sequences must not count).
+func TestEveryViewFitsEverySize(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+	src := newFixture(t, 64)
+	withCloudWatch(t, src, true, nil)
+	for _, sz := range [][2]int{{80, 24}, {81, 25}, {100, 30}, {132, 43}, {160, 48}, {200, 60}, {300, 80}} {
+		for v := range numViews {
+			m := newTestModel(src, newFakeControls(), v, sz[0], sz[1])
+			t.Run(fmt.Sprintf("%s_%dx%d", v, sz[0], sz[1]), func(t *testing.T) {
+				checkFits(t, m.View(), sz[0], sz[1])
+				if v == ViewShards {
+					checkFits(t, press(t, m, "enter").View(), sz[0], sz[1])
+				}
+				checkFits(t, press(t, m, "?").View(), sz[0], sz[1])
+			})
+		}
+	}
+}
+
+func TestNoColorOptionDrawsNoEscapes(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+	src := newFixture(t, 4)
+	colour := newTestModel(src, newFakeControls(), ViewShards, 100, 30).View()
+	if !strings.Contains(colour, "\x1b[") {
+		t.Fatal("the colour frame has no escape sequences: the test proves nothing")
+	}
+	m := NewModel(src, newFakeControls(), Options{Now: fixedNow, View: ViewShards, NoColor: true})
+	m = update(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if f := m.View(); strings.Contains(f, "\x1b[") {
+		t.Errorf("NoColor frame has escape sequences: %q", f)
+	}
+	t.Setenv("NO_COLOR", "1")
+	m = NewModel(src, newFakeControls(), Options{Now: fixedNow, View: ViewShards})
+	m = update(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if f := m.View(); strings.Contains(f, "\x1b[") {
+		t.Errorf("NO_COLOR frame has escape sequences: %q", f)
+	}
+}
