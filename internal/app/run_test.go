@@ -6,7 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"go.uber.org/goleak"
+
+	"github.com/shardstorm/shardstorm/emulator"
 )
 
 // A whole local run: the embedded emulator, the producer, the workload and the samplers, driven
@@ -87,6 +92,27 @@ func TestLocalRunWithControls(t *testing.T) {
 	}
 	if sum.Workload == nil || sum.Workload.Keys != "pool:1000" && !strings.HasPrefix(sum.Workload.Keys, "hot:") {
 		t.Fatalf("summary workload: %+v", sum.Workload)
+	}
+}
+
+// A KMS denial reaches the dashboard as the run's error, with the service's message.
+func TestKMSDenialShowsAsTheRunError(t *testing.T) {
+	ctx := context.Background()
+	spec := DefaultWorkload()
+	spec.Rate = 500
+	r, err := Start(ctx, Options{Workload: spec, SampleInterval: 100 * time.Millisecond, NoCloudWatch: true,
+		Emulator: emulator.Config{Faults: emulator.Faults{KMSAccessDenied: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(ctx, nil)
+	if _, err := r.kin.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: aws.String(r.opts.Stream),
+		EncryptionType: types.EncryptionTypeKms, KeyId: aws.String("alias/orders")}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the KMS error in the header", func() bool { return strings.Contains(r.Info().Err, "KMSAccessDeniedException") })
+	if !strings.Contains(r.Info().Err, "kms:GenerateDataKey") {
+		t.Fatalf("run error %q lacks the permission", r.Info().Err)
 	}
 }
 

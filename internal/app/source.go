@@ -7,9 +7,15 @@ import (
 
 var _ tui.Source = (*Run)(nil)
 
-// Info describes the run for the dashboard's header.
+// Info describes the run for the dashboard's header. While records fail and none succeed (the
+// latest sample), the last failure's message is the run's error, so a KMS denial or revoked
+// credentials show at once, in the service's words; sporadic failures stay in the event log.
 func (r *Run) Info() tui.RunInfo {
-	return tui.RunInfo{Stream: r.opts.Stream, Backend: r.opts.Backend(), Region: r.opts.Region, Started: r.started}
+	info := tui.RunInfo{Stream: r.opts.Stream, Backend: r.opts.Backend(), Region: r.opts.Region, Started: r.started}
+	if snap := r.sampler.Store().Latest(); snap != nil && snap.Stream.Get(metrics.Failed) > 0 && !(snap.Stream.Get(metrics.UserRecordsPut) > 0) {
+		info.Err = r.sink.Outcomes().LastError
+	}
+	return info
 }
 
 // Store holds the sampled series.
