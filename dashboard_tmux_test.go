@@ -3,7 +3,12 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +17,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/shardstorm/shardstorm/metrics"
 )
 
 // TestDashboardInTmux runs the built binary as a person would — `shardstorm` with no arguments,
@@ -35,8 +46,17 @@ func TestDashboardInTmux(t *testing.T) {
 		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		return string(out), err
 	}
+	// The run also serves Prometheus metrics and leaves a JSON report and a CSV behind.
+	dir := t.TempDir()
+	report, csvPath := filepath.Join(dir, "report.json"), filepath.Join(dir, "series.csv")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
 	// sh prints the exit status after the program, where capture-pane can read it.
-	shell := fmt.Sprintf("TERM=xterm-256color %q; echo shardstorm-exit=$?", bin)
+	shell := fmt.Sprintf("TERM=xterm-256color %q --metrics-addr %s --report %q --csv %q; echo shardstorm-exit=$?", bin, metricsAddr, report, csvPath)
 	if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "sh", "-c", shell); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
@@ -89,6 +109,27 @@ func TestDashboardInTmux(t *testing.T) {
 	tmux("send-keys", "-t", session, "+")
 	waitScreen("the target rate to rise", func(s string) bool { return targetRate(t, s) > before })
 
+	// While it runs, the Prometheus endpoint serves per-shard values the official parser reads.
+	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("the /metrics exposition does not parse: %v", err)
+	}
+	shardSeries := 0
+	for name, f := range fams {
+		if strings.HasPrefix(name, "shardstorm_shard_") {
+			shardSeries += len(f.Metric)
+		}
+	}
+	if shardSeries == 0 {
+		t.Fatalf("no per-shard series among %d families", len(fams))
+	}
+
 	tmux("send-keys", "-t", session, "q")
 	final := waitScreen("the program to exit", func(s string) bool { return strings.Contains(s, "shardstorm-exit=") })
 	if !strings.Contains(final, "shardstorm-exit=0") {
@@ -99,6 +140,46 @@ func TestDashboardInTmux(t *testing.T) {
 			t.Fatalf("the summary lacks %q; screen:\n%s", want, final)
 		}
 	}
+
+	// The JSON report validates against its documented schema and its accounting holds.
+	raw, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, _ := jsonschema.UnmarshalJSON(bytes.NewReader(metrics.SummarySchema()))
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("summary.schema.json", schema); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("summary.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(doc); err != nil {
+		t.Fatalf("the report does not match its schema: %v", err)
+	}
+	var sum metrics.Summary
+	if err := json.Unmarshal(raw, &sum); err != nil || !sum.Accounting.Holds || sum.Accounting.Succeeded == 0 {
+		t.Fatalf("report accounting %+v (%v)", sum.Accounting, err)
+	}
+	// The CSV holds the run's series, long format.
+	rows, err := csv.NewReader(mustOpen(t, csvPath)).ReadAll()
+	if err != nil || len(rows) < 100 || strings.Join(rows[0], ",") != "time,stream,shard,series,value" {
+		t.Fatalf("CSV: %d rows, header %v, %v", len(rows), rows[0], err)
+	}
+}
+
+func mustOpen(t *testing.T, path string) *os.File {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 // targetRate reads the target rate from the header ("target 6000/s" or "target 6.0k/s").

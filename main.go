@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // command is one subcommand: its name, a one-line summary, and what runs it.
@@ -29,12 +30,14 @@ func main() {
 // run dispatches to a subcommand and turns its error into an exit code: 2 for bad usage, 1 for
 // anything else.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		args = []string{"run"} // the main job: the dashboard on the embedded emulator
-	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 		usage(stderr)
 		return 0
+	}
+	// The main job, the dashboard on the embedded emulator, needs no command: `shardstorm` and
+	// `shardstorm --report r.json` mean `shardstorm run ...`.
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		args = append([]string{"run"}, args...)
 	}
 	for _, c := range commands {
 		if c.name == args[0] {

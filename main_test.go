@@ -90,6 +90,14 @@ func TestEmulatorRefusesRemoteWithoutFlag(t *testing.T) {
 	}
 }
 
+// Flags without a command go to the default command, run.
+func TestFlagsWithoutCommandGoToRun(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run([]string{"--no-such-flag"}, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), "shardstorm run: flag provided but not defined: -no-such-flag") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
 func TestUnknownCommand(t *testing.T) {
 	var stderr bytes.Buffer
 	if code := run([]string{"nope"}, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), `unknown command "nope"`) {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"time"
 
 	"github.com/shardstorm/shardstorm/emulator"
@@ -34,6 +35,9 @@ type Options struct {
 	Window         time.Duration
 	// CloudWatch polls the stream's CloudWatch metrics. Default on (set NoCloudWatch to skip).
 	NoCloudWatch bool
+	// CSV, if set, receives every sample of the whole run as long-format CSV
+	// (time,stream,shard,series,value); Stop flushes it.
+	CSV io.Writer
 }
 
 // DefaultWorkload is what `shardstorm` offers with no flags: enough to show a hotspot within

@@ -38,6 +38,7 @@ type Run struct {
 	hot     *metrics.HotKeys
 	offered *metrics.OfferCounter
 	poller  *metrics.CloudWatchPoller
+	csv     *metrics.CSVWriter
 	events  *EventLog
 
 	cancel  context.CancelFunc
@@ -74,8 +75,13 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	if r.gen, err = workload.New(workload.Config{Spec: opts.Workload, Sink: r.sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
 		return nil, err
 	}
+	var onSample func(*metrics.Snapshot)
+	if opts.CSV != nil {
+		r.csv = metrics.NewCSVWriter(opts.CSV, opts.Stream)
+		onSample = r.csv.Write
+	}
 	if r.sampler, err = metrics.NewSampler(metrics.Config{Stream: opts.Stream, Producer: r.prod, Workload: r.gen, Offered: r.offered,
-		Interval: opts.SampleInterval, Window: opts.Window}); err != nil {
+		Interval: opts.SampleInterval, Window: opts.Window, OnSample: onSample}); err != nil {
 		return nil, err
 	}
 	if !opts.NoCloudWatch {
@@ -225,7 +231,13 @@ func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
 	r.watchWG.Wait()
 	sum := r.sampler.Summary(time.Now(), config)
 	r.teardown()
-	return sum, errors.Join(genErr, closeErr)
+	var csvErr error
+	if r.csv != nil {
+		if csvErr = r.csv.Flush(); csvErr != nil {
+			csvErr = fmt.Errorf("write the CSV: %w", csvErr)
+		}
+	}
+	return sum, errors.Join(genErr, closeErr, csvErr)
 }
 
 // teardown stops what Start started, in reverse; safe on a half-started run (Close of a
