@@ -216,6 +216,11 @@ func (s *Sampler) shardValues(sv *ShardValues, ss producer.ShardStats, t *shardT
 	v[Retries] = rate(delta(ss.Retries, l.Retries))
 	v[Failed] = rate(delta(ss.Failed, l.Failed))
 	v[Expired] = rate(delta(ss.Expired, l.Expired))
+	// Per shard, the producer keeps coarse latency buckets (full histograms per shard would cost
+	// too much to copy at every sample): the interval's p99 is known to within one bucket.
+	if d, ok := ss.EndToEnd.Sub(l.EndToEnd).Percentile(99); ok && !first {
+		v[EndToEndP99] = float64(d) / float64(time.Millisecond)
+	}
 	if !first {
 		v[AggregationRatio] = ratio(delta(ss.UserRecordsPut, l.UserRecordsPut), dKrec)
 	}

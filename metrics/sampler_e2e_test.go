@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -147,6 +148,17 @@ func TestSamplerAgreesWithEmulator(t *testing.T) {
 		}
 		if len(gotThr) == 0 || !within(gotThr[len(gotThr)-1], es.ThrottledRecords, es.ThrottledRecords) {
 			t.Errorf("%s: throttled_records adds up to %v, emulator throttled %d", es.ShardID, gotThr, es.ThrottledRecords)
+		}
+		if es.AcceptedRecords > 0 {
+			var finite int
+			for _, pt := range st.Series("end_to_end_ms_p99", es.ShardID, time.Time{}) {
+				if !math.IsNaN(pt.V) && pt.V > 0 {
+					finite++
+				}
+			}
+			if finite == 0 {
+				t.Errorf("%s took %d records but has no end_to_end_ms_p99 point", es.ShardID, es.AcceptedRecords)
+			}
 		}
 		gotThrB := integral(st.Series("throttled_bytes", es.ShardID, time.Time{}), start)
 		if len(gotThrB) == 0 || !within(gotThrB[len(gotThrB)-1], es.ThrottledBytes, es.ThrottledBytes) {

@@ -27,6 +27,9 @@ func (p *Producer) countStored(k *krec) {
 func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, shardID, seq string, att Attempt, now time.Time) {
 	shared := []Attempt{att}
 	p.hist.recordDelivered(users, now)
+	for _, u := range users {
+		s.c.endToEnd.record(now.Sub(u.arrival))
+	}
 	var bytes int64
 	for i, u := range users {
 		attempts := shared

@@ -60,6 +60,7 @@ type shardCounters struct {
 	retries                    atomic.Int64
 	expired, failed            atomic.Int64
 	wrongShard                 atomic.Int64
+	endToEnd                   latencyCounters
 	errors                     errorCounts
 }
 

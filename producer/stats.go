@@ -152,6 +152,8 @@ type ShardStats struct {
 	Failed, Expired                    int64
 	WrongShard                         int64
 	ErrorsByCode                       map[string]int64
+	// EndToEnd counts the shard's user records by end-to-end latency (arrival → success).
+	EndToEnd LatencyCounts
 }
 
 // BufferedRecords is what the shard holds before the service answers.
@@ -200,7 +202,7 @@ func (p *Producer) Stats() Stats {
 			KinesisRecordsPut: s.c.kinesisPut.Load(), KinesisBytesPut: s.c.kinesisBytes.Load(),
 			Throttles: s.c.throttles.Load(), ThrottledBytes: s.c.throttledBytes.Load(), Retries: s.c.retries.Load(),
 			Failed: s.c.failed.Load(), Expired: s.c.expired.Load(), WrongShard: s.c.wrongShard.Load(),
-			ErrorsByCode: map[string]int64{},
+			ErrorsByCode: map[string]int64{}, EndToEnd: s.c.endToEnd.snapshot(),
 		}
 		s.c.errors.snapshot(ss.ErrorsByCode)
 		s.c.errors.snapshot(st.Stream.ErrorsByCode)
