@@ -20,6 +20,9 @@ import (
 
 var _ tui.Controls = (*Run)(nil)
 
+// The controls report their effect to their caller (the dashboard logs each key's result);
+// the run's own event log is for what happens in the background.
+
 // keyCycle is the order `k` steps through: from spread to skewed and back.
 var keyCycle = []string{"random", "pool:1000", "zipf:1.1:1000", "hot:0.3", "ehk", "shard:0"}
 
@@ -27,11 +30,9 @@ var keyCycle = []string{"random", "pool:1000", "zipf:1.1:1000", "hot:0.3", "ehk"
 func (r *Run) TogglePause() bool {
 	if r.gen.Stats().Paused {
 		r.gen.Resume()
-		r.events.Addf(Info, "workload resumed")
 		return false
 	}
 	r.gen.Pause()
-	r.events.Addf(Info, "workload paused")
 	return true
 }
 
@@ -41,7 +42,6 @@ func (r *Run) ScaleRate(factor float64) (float64, error) {
 		return 0, err
 	}
 	rate := r.gen.Stats().TargetRate
-	r.events.Addf(Info, "target rate ×%.2f → %.0f records/s", factor, rate)
 	return rate, nil
 }
 
@@ -55,7 +55,6 @@ func (r *Run) AdjustRateLimit(delta float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	r.events.Addf(Info, "producer RateLimit → %.0f%%", now)
 	return now, nil
 }
 
@@ -72,7 +71,6 @@ func (r *Run) CycleKeys() (string, error) {
 	if err := r.gen.SetKeys(k); err != nil {
 		return "", err
 	}
-	r.events.Addf(Info, "key strategy → %s", k)
 	return k.String(), nil
 }
 
@@ -86,7 +84,6 @@ func (r *Run) AdjustHotFraction(delta float64) (float64, error) {
 	if err := r.gen.SetHotFraction(f); err != nil {
 		return 0, err
 	}
-	r.events.Addf(Info, "hot-key fraction → %.2f", f)
 	return f, nil
 }
 
@@ -94,9 +91,6 @@ func (r *Run) AdjustHotFraction(delta float64) (float64, error) {
 func (r *Run) ToggleAggregation() (bool, error) {
 	var on bool
 	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Aggregation(); c.AggregationEnabled = producer.Bool(on) })
-	if err == nil {
-		r.events.Addf(Info, "aggregation %s", onOff(on))
-	}
 	return on, err
 }
 
@@ -104,9 +98,6 @@ func (r *Run) ToggleAggregation() (bool, error) {
 func (r *Run) ToggleAdaptive() (bool, error) {
 	var on bool
 	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Adaptivity(); c.Adaptive = producer.Bool(on) })
-	if err == nil {
-		r.events.Addf(Info, "adaptive limiting %s", onOff(on))
-	}
 	return on, err
 }
 
@@ -145,11 +136,9 @@ func (r *Run) SplitHottest(ctx context.Context) (string, error) {
 		defer cancel()
 		_, err := r.kin.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String(r.opts.Stream), ShardToSplit: aws.String(s.ShardID), NewStartingHashKey: aws.String(mid.String())})
 		if err != nil {
-			r.events.Addf(Error, "split %s: %v", s.ShardID, err)
 			return "", fmt.Errorf("split %s: %w", s.ShardID, err)
 		}
 		msg := fmt.Sprintf("split %s at %s", s.ShardID, mid)
-		r.events.Addf(Info, "%s", msg)
 		return msg, nil
 	}
 	return "", fmt.Errorf("no open shard to split")
@@ -162,11 +151,9 @@ func (r *Run) ScaleShards(ctx context.Context, target int) (string, error) {
 	_, err := r.kin.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String(r.opts.Stream),
 		TargetShardCount: aws.Int32(int32(target)), ScalingType: types.ScalingTypeUniformScaling})
 	if err != nil {
-		r.events.Addf(Error, "UpdateShardCount to %d: %v", target, err)
 		return "", err
 	}
 	msg := fmt.Sprintf("UpdateShardCount to %d shards started", target)
-	r.events.Addf(Info, "%s", msg)
 	return msg, nil
 }
 
@@ -288,7 +275,6 @@ func (r *Run) Set(name, value string) error {
 			if err := s.set(r, strings.TrimSpace(value)); err != nil {
 				return err
 			}
-			r.events.Addf(Info, "%s → %s", name, s.get(r))
 			return nil
 		}
 	}
