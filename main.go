@@ -19,7 +19,7 @@ type command struct {
 }
 
 var commands = []command{
-	{"run", "the dashboard on the embedded emulator (the default with no command)", runDashboard},
+	{"run", "the dashboard on the embedded emulator (the default with no command); --headless for CI", runCommand},
 	{"emulator", "serve the Kinesis + CloudWatch emulator for other tools (AWS_ENDPOINT_URL_KINESIS)", runEmulator},
 }
 
@@ -47,7 +47,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 				return 0
 			case errors.As(err, new(usageError)):
 				fmt.Fprintf(stderr, "shardstorm %s: %v\n", c.name, err)
-				return 2
+				return exitUsage
+			case errors.As(err, new(thresholdError)):
+				fmt.Fprintf(stderr, "shardstorm %s: %v\n", c.name, err)
+				return exitThreshold
 			default:
 				fmt.Fprintf(stderr, "shardstorm %s: %v\n", c.name, err)
 				return 1

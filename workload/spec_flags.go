@@ -13,18 +13,24 @@ import (
 type Flags struct {
 	file string
 	set  []flagSetting // in command-line order
+	base Spec          // where Spec starts
 }
 
 type flagSetting struct{ field, value string }
 
 // RegisterFlags registers the workload flags on fs; after fs.Parse, Flags.Spec returns the
 // spec. A bad value fails fs.Parse with an error naming the flag.
-func RegisterFlags(fs *flag.FlagSet) *Flags {
-	f := &Flags{}
+func RegisterFlags(fs *flag.FlagSet) *Flags { return RegisterFlagsFrom(fs, DefaultSpec()) }
+
+// RegisterFlagsFrom is RegisterFlags with another starting spec: a program with a workload of its
+// own (a demo) keeps it when no workload flag is given, and its help shows those defaults.
+func RegisterFlagsFrom(fs *flag.FlagSet, base Spec) *Flags {
+	f := &Flags{base: base}
 	fs.StringVar(&f.file, "workload", "", "workload `FILE` (YAML); flags given override its fields")
-	def := DefaultSpec()
+	def := base
 	defaults := map[string]string{
-		"seed": "0", "duration": "0s", "rate": strconv.Itoa(DefaultRate), "shape": def.ShapeString(),
+		"seed": strconv.FormatUint(def.Seed, 10), "duration": fmtDuration(def.Duration),
+		"rate": strconv.FormatFloat(def.Rate, 'g', -1, 64), "shape": def.ShapeString(),
 		"keys": def.Keys.String(), "record_size": def.Size.String(), "max_record_bytes": strconv.Itoa(def.MaxRecordBytes),
 		"payload": def.Payload.String(), "template": "", "late_after": fmtDuration(def.LateAfter),
 		"max_lag": fmtDuration(def.MaxLag), "backpressure": string(def.Backpressure),
@@ -63,10 +69,11 @@ func (v *fieldFlag) Set(s string) error {
 	return nil
 }
 
-// Spec builds the spec: defaults, then the --workload file, then the flags given. Errors are
-// *FieldError naming the flag (with dashes) or the file's field and line.
+// Spec builds the spec: the defaults (or RegisterFlagsFrom's base), then the --workload file,
+// then the flags given. Errors are *FieldError naming the flag (with dashes) or the file's field
+// and line.
 func (f *Flags) Spec() (Spec, error) {
-	spec := DefaultSpec()
+	spec := f.base
 	var lines map[string]int
 	if f.file != "" {
 		data, err := os.ReadFile(f.file)

@@ -42,7 +42,8 @@ type Run struct {
 	events  *EventLog
 
 	cancel  context.CancelFunc
-	genDone chan error
+	done    chan struct{} // closed when the workload ends (its Duration, or Stop)
+	genErr  error         // the workload's error, set before done closes
 	watchWG sync.WaitGroup
 
 	mu         sync.Mutex
@@ -53,7 +54,7 @@ type Run struct {
 // tracker and the CloudWatch poller. Stop ends them and returns the run's summary.
 func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	opts = opts.withDefaults()
-	r := &Run{opts: opts, started: time.Now(), events: NewEventLog(500), genDone: make(chan error, 1)}
+	r := &Run{opts: opts, started: time.Now(), events: NewEventLog(500), done: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			r.teardown()
@@ -98,7 +99,10 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 			return nil, err
 		}
 	}
-	go func() { r.genDone <- r.gen.Run(runCtx) }()
+	go func() {
+		r.genErr = r.gen.Run(runCtx)
+		close(r.done)
+	}()
 	r.watchWG.Add(1)
 	go r.watch(runCtx)
 	r.events.Addf(Info, "started: stream %s (%s), workload %s, keys %s", opts.Stream, opts.Backend(), describeShape(opts.Workload), opts.Workload.Keys)
@@ -219,11 +223,24 @@ func (r *Run) watch(ctx context.Context) {
 	}
 }
 
+// Done is closed when the workload has finished (its Duration elapsed) or stopped.
+func (r *Run) Done() <-chan struct{} { return r.done }
+
+// GroundTruth returns the embedded emulator's counters for the stream (what the service really
+// accepted and throttled), or false when the run is not on the embedded emulator.
+func (r *Run) GroundTruth() (emulator.StreamStats, bool) {
+	if r.emu == nil {
+		return emulator.StreamStats{}, false
+	}
+	return r.emu.Emulator.StreamStats(r.opts.Stream)
+}
+
 // Stop ends the run: the workload stops, the producer drains (until ctx ends), and the summary
 // of the whole run is returned. config is recorded in the summary as given.
 func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
 	r.cancel()
-	genErr := <-r.genDone
+	<-r.done
+	genErr := r.genErr
 	if errors.Is(genErr, context.Canceled) {
 		genErr = nil
 	}

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/tui"
+	"github.com/shardstorm/shardstorm/workload"
+)
+
+// Exit codes of `shardstorm run` (documented in the README).
+const (
+	exitOK        = 0
+	exitError     = 1 // the run could not start or failed
+	exitUsage     = 2 // a bad flag or value
+	exitThreshold = 3 // the run finished but a --max-*/--min-* threshold failed
+	exitForced    = 130
+)
+
+// thresholdError is a run that finished but missed a threshold.
+type thresholdError struct{ failed []string }
+
+func (e thresholdError) Error() string { return "thresholds failed: " + strings.Join(e.failed, "; ") }
+
+// runFlags are the flags of `shardstorm run`.
+type runFlags struct {
+	headless      bool
+	progressEvery time.Duration
+	metricsAddr   string
+	report, csv   string
+	maxThrottled  percentFlag
+	minPutRate    float64
+	maxP99        time.Duration
+
+	opts     app.Options
+	workload *workload.Flags
+	prod     producer.Config
+	agg, ada bool
+}
+
+// percentFlag reads "1%" or "1" as one percent.
+type percentFlag struct {
+	set      bool
+	fraction float64
+}
+
+func (p *percentFlag) String() string {
+	if !p.set {
+		return ""
+	}
+	return strconv.FormatFloat(100*p.fraction, 'g', -1, 64) + "%"
+}
+
+func (p *percentFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	if err != nil || v < 0 || v > 100 {
+		return fmt.Errorf("want a percentage in [0, 100], e.g. 1%%")
+	}
+	p.set, p.fraction = true, v/100
+	return nil
+}
+
+func registerRunFlags(fs *flag.FlagSet) *runFlags {
+	f := &runFlags{}
+	d := producer.DefaultConfig("")
+	fs.BoolVar(&f.headless, "headless", false, "no dashboard: progress lines on stderr, then the summary (for CI and load agents)")
+	fs.DurationVar(&f.progressEvery, "progress-every", 5*time.Second, "headless: how often to print a progress line")
+	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "serve live values for Prometheus at http://`ADDR`/metrics, e.g. 127.0.0.1:9464")
+	fs.StringVar(&f.report, "report", "", "write the run's JSON summary to `FILE` at the end (schema: metrics/summary.schema.json)")
+	fs.StringVar(&f.csv, "csv", "", "write every sample of the run to `FILE` (long CSV: time,stream,shard,series,value)")
+	fs.Var(&f.maxThrottled, "max-throttled", "threshold: fail (exit 3) if more than this `PERCENT` of Kinesis records were throttled")
+	fs.Float64Var(&f.minPutRate, "min-put-rate", 0, "threshold: fail (exit 3) if fewer user `RECORDS/S` were put on average")
+	fs.DurationVar(&f.maxP99, "max-p99", 0, "threshold: fail (exit 3) if the end-to-end p99 latency exceeds this")
+
+	o := &f.opts
+	fs.StringVar(&o.Stream, "stream", "shardstorm-demo", "stream `NAME`")
+	fs.IntVar(&o.Shards, "shards", 4, "shards of the embedded emulator's stream (and of a stream --create-stream makes)")
+	fs.StringVar(&o.Endpoint, "endpoint", "", "a Kinesis-compatible endpoint `URL` (kinesis-mock, LocalStack) instead of the embedded emulator")
+	fs.BoolVar(&o.AWS, "aws", false, "use real AWS through the standard configuration chain (environment, shared files, profiles, SSO)")
+	fs.StringVar(&o.Region, "region", "", "AWS region (implies --aws unless --endpoint)")
+	fs.StringVar(&o.Profile, "profile", "", "AWS shared-config profile (implies --aws unless --endpoint)")
+	fs.BoolVar(&o.CreateStream, "create-stream", false, "create the stream if it does not exist (against --endpoint or AWS)")
+	fs.BoolVar(&o.NoCloudWatch, "no-cloudwatch", false, "do not poll the stream's CloudWatch metrics")
+
+	fs.Float64Var(&f.prod.RateLimit, "rate-limit", d.RateLimit, "producer RateLimit, `PERCENT` of each shard's limits")
+	fs.BoolVar(&f.agg, "aggregation", true, "KPL aggregation of user records into Kinesis records")
+	fs.BoolVar(&f.ada, "adaptive", true, "adaptive per-shard rate limiting")
+	fs.IntVar(&f.prod.MaxConnections, "max-connections", d.MaxConnections, "PutRecords requests in flight")
+	fs.DurationVar(&f.prod.RecordTtl, "record-ttl", d.RecordTtl, "how long a record is retried before it expires")
+	fs.DurationVar(&f.prod.RecordMaxBufferedTime, "record-max-buffered-time", d.RecordMaxBufferedTime, "how long a record may wait to be batched")
+	fs.DurationVar(&f.prod.RequestTimeout, "request-timeout", d.RequestTimeout, "timeout of one PutRecords request")
+	fs.BoolVar(&f.prod.FailIfThrottled, "fail-if-throttled", false, "fail throttled records instead of retrying them")
+	fs.IntVar(&f.prod.MaxBufferedRecords, "max-buffered-records", d.MaxBufferedRecords, "records the producer may hold before Put waits")
+	fs.IntVar(&f.prod.AggregationMaxSize, "aggregation-max-size", d.AggregationMaxSize, "bytes of one aggregated record")
+	fs.IntVar(&f.prod.CollectionMaxCount, "collection-max-count", d.CollectionMaxCount, "Kinesis records per PutRecords request")
+	f.workload = workload.RegisterFlagsFrom(fs, app.DefaultWorkload())
+	return f
+}
+
+// options validates the flags together and returns the run's options.
+func (f *runFlags) options(fs *flag.FlagSet) (app.Options, error) {
+	o := f.opts
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if (set["region"] || set["profile"]) && o.Endpoint == "" {
+		o.AWS = true
+	}
+	if o.AWS && o.Endpoint != "" {
+		return o, fmt.Errorf("--aws and --endpoint: choose one backend")
+	}
+	if o.Shards < 1 {
+		return o, fmt.Errorf("--shards %d: want at least 1", o.Shards)
+	}
+	spec, err := f.workload.Spec()
+	if err != nil {
+		return o, err
+	}
+	o.Workload = spec
+	p := f.prod
+	p.StreamName = o.Stream
+	p.AggregationEnabled, p.Adaptive = producer.Bool(f.agg), producer.Bool(f.ada)
+	if err := p.Validate(); err != nil {
+		return o, errors.New(configFieldsAsFlags.Replace(err.Error()))
+	}
+	o.Producer = p
+	if f.progressEvery <= 0 {
+		return o, fmt.Errorf("--progress-every %v: want a positive duration", f.progressEvery)
+	}
+	if f.minPutRate < 0 || f.maxP99 < 0 {
+		return o, fmt.Errorf("--min-put-rate and --max-p99 must not be negative")
+	}
+	return o, nil
+}
+
+// configFieldsAsFlags names the flags, not the Config fields, in the producer's validation errors.
+var configFieldsAsFlags = strings.NewReplacer(
+	"producer: RateLimit:", "--rate-limit:", "producer: MaxConnections:", "--max-connections:",
+	"producer: RecordTtl:", "--record-ttl:", "producer: RecordMaxBufferedTime:", "--record-max-buffered-time:",
+	"producer: RequestTimeout:", "--request-timeout:", "producer: MaxBufferedRecords:", "--max-buffered-records:",
+	"producer: AggregationMaxSize:", "--aggregation-max-size:", "producer: CollectionMaxCount:", "--collection-max-count:",
+	"producer: AdaptiveFloor:", "--rate-limit (below the adaptive floor):")
+
+// runCommand is `shardstorm run` (and `shardstorm` with no command): the dashboard, or with
+// --headless progress lines and a summary; thresholds decide the exit code.
+func runCommand(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := registerRunFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: shardstorm [run] [flags]\n\nWith no flags: the dashboard on the embedded emulator, a 4-shard stream, 6000 records/s of ~500 bytes")
+		fmt.Fprintln(stderr, "with 30% on one hot key. Keys change the load live; ? lists them; q quits and prints the summary.")
+		fmt.Fprintln(stderr, "Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+	}
+	opts, err := f.options(fs)
+	if err != nil {
+		return usageError{err}
+	}
+	var closeCSV func() error
+	if f.csv != "" {
+		file, err := os.Create(f.csv)
+		if err != nil {
+			return fmt.Errorf("--csv: %w", err)
+		}
+		opts.CSV, closeCSV = file, file.Close
+	}
+
+	// SIGTERM and SIGHUP end the run gracefully; so does Ctrl-C when headless (the dashboard reads
+	// Ctrl-C as a key). A second signal exits at once.
+	sigs := make(chan os.Signal, 2)
+	if f.headless {
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	} else {
+		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
+	}
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-sigs
+		fmt.Fprintln(stderr, "stopping: draining the producer (Ctrl-C again to exit at once)")
+		cancel()
+		<-sigs
+		os.Exit(exitForced)
+	}()
+
+	run, err := app.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if f.metricsAddr != "" {
+		stopMetrics, err := serveMetrics(f.metricsAddr, run.Store())
+		if err != nil {
+			run.Stop(context.Background(), nil)
+			return err
+		}
+		defer stopMetrics()
+	}
+	var uiErr error
+	if f.headless {
+		progress(ctx, run, stderr, f.progressEvery)
+	} else {
+		uiErr = tui.Run(ctx, run, run, tui.Options{})
+	}
+	stopCtx, stopCancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stopCancel()
+	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": args}
+	sum, stopErr := run.Stop(stopCtx, config)
+	if truth, ok := run.GroundTruth(); ok {
+		// What the embedded service itself counted, beside the producer's own figures.
+		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
+			"throttled_records": truth.Total.ThrottledRecords, "internal_failures": truth.Total.InternalFailures}
+	}
+	if closeCSV != nil {
+		stopErr = errors.Join(stopErr, closeCSV())
+	}
+	if err := app.WriteSummary(stdout, sum); err != nil {
+		return err
+	}
+	if f.report != "" {
+		if err := writeReport(f.report, sum); err != nil {
+			return err
+		}
+	}
+	if err := errors.Join(uiErr, stopErr); err != nil {
+		return err
+	}
+	if failed := checkThresholds(f, sum); len(failed) > 0 {
+		return thresholdError{failed}
+	}
+	return nil
+}

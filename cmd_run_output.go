@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// progress prints a line every interval until the workload ends or ctx is cancelled: what a
+// person (or a CI log) needs to see a headless run is healthy.
+func progress(ctx context.Context, run *app.Run, w io.Writer, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	started := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-run.Done():
+			return
+		case <-t.C:
+		}
+		snap := run.Store().Latest()
+		if snap == nil {
+			continue
+		}
+		v := &snap.Stream
+		fmt.Fprintf(w, "%6s  target %s/s  put %s/s (%s MiB/s)  throttled %s%%  p99 %s ms  pending %s\n",
+			time.Since(started).Round(time.Second), fmtFigure(v.Get(metrics.TargetRate)), fmtFigure(v.Get(metrics.UserRecordsPut)),
+			fmtFigure(v.Get(metrics.UserBytesPut)/(1<<20)), fmtFigure(100*v.Get(metrics.ThrottledFraction)),
+			fmtFigure(v.Get(metrics.EndToEndP99)), fmt.Sprintf("%.0f", v.Get(metrics.PendingRecords)))
+	}
+}
+
+func fmtFigure(x float64) string {
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return "—"
+	case math.Abs(x) >= 100:
+		return fmt.Sprintf("%.0f", x)
+	case math.Abs(x) >= 10:
+		return fmt.Sprintf("%.1f", x)
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+// checkThresholds returns a line per threshold the run missed. A figure the run could not
+// measure (nothing delivered) misses its threshold: a run that put nothing is not a pass.
+func checkThresholds(f *runFlags, s metrics.Summary) []string {
+	var failed []string
+	if f.maxThrottled.set {
+		if frac := float64(s.Throughput.ThrottledFraction); !(frac <= f.maxThrottled.fraction) {
+			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.maxThrottled.String(), fmtFigure(100*frac)))
+		}
+	}
+	if f.minPutRate > 0 {
+		if rate := float64(s.Throughput.UserRecordsPerSec); !(rate >= f.minPutRate) {
+			failed = append(failed, fmt.Sprintf("--min-put-rate %g: %s user records/s were put", f.minPutRate, fmtFigure(rate)))
+		}
+	}
+	if f.maxP99 > 0 {
+		if p99 := float64(s.Latency.EndToEnd.P99); !(p99 <= float64(f.maxP99)/float64(time.Millisecond)) {
+			failed = append(failed, fmt.Sprintf("--max-p99 %v: the end-to-end p99 was %s ms", f.maxP99, fmtFigure(p99)))
+		}
+	}
+	return failed
+}
+
+// serveMetrics serves the live values at http://addr/metrics until the returned stop is called.
+func serveMetrics(addr string, store *metrics.Store) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", metrics.NewPrometheusHandler(store))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return func() { srv.Close() }, nil
+}
+
+// writeReport writes the run's JSON summary (schema: metrics/summary.schema.json).
+func writeReport(path string, sum metrics.Summary) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--report: %w", err)
+	}
+	if err := sum.WriteJSON(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--report: %w", err)
+	}
+	return f.Close()
+}

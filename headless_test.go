@@ -1,0 +1,122 @@
+//go:build unix
+
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shardstorm/shardstorm/internal/kinesismock"
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// buildBinary builds shardstorm once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "shardstorm")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runBinary runs the built binary and returns its exit code, stdout and stderr.
+func runBinary(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errOut.String()
+}
+
+type reportWithTruth struct {
+	metrics.Summary
+	Config struct {
+		Emulator map[string]int64 `json:"emulator"`
+	} `json:"config"`
+}
+
+// A headless run on the embedded emulator: progress lines, the summary, and a report whose
+// accounting identity holds and whose figures equal what the emulator itself counted.
+func TestHeadlessRunReportMatchesTheEmulator(t *testing.T) {
+	bin := buildBinary(t)
+	report := filepath.Join(t.TempDir(), "report.json")
+	code, out, errOut := runBinary(t, bin, "--headless", "--duration", "4s", "--rate", "3000", "--progress-every", "1s", "--report", report)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if strings.Count(errOut, " put ") < 2 || !strings.Contains(out, "accounting") {
+		t.Fatalf("want progress lines on stderr and the summary on stdout\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	raw, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r reportWithTruth
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Accounting.Holds || r.Accounting.Scheduled < 10_000 {
+		t.Fatalf("accounting %+v", r.Accounting)
+	}
+	truth := r.Config.Emulator
+	if truth["accepted_records"] != r.Totals.KinesisRecordsPut || truth["accepted_bytes"] != r.Totals.KinesisBytesPut ||
+		truth["throttled_records"] != r.Totals.ThrottledRecords {
+		t.Fatalf("report totals %+v disagree with the emulator's %v", r.Totals, truth)
+	}
+}
+
+// Thresholds decide the exit code, naming what failed; bad flags exit 2 naming the flag.
+func TestHeadlessThresholdsAndBadFlags(t *testing.T) {
+	bin := buildBinary(t)
+	code, _, errOut := runBinary(t, bin, "--headless", "--duration", "2s", "--rate", "1000", "--progress-every", "10s",
+		"--min-put-rate", "1000000", "--max-p99", "1h")
+	if code != 3 || !strings.Contains(errOut, "--min-put-rate 1e+06") || strings.Contains(errOut, "--max-p99") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--keys", "zipf:x"}, `invalid value "zipf:x" for flag -keys`},
+		{[]string{"--rate-limit", "-5"}, "--rate-limit: -5% outside"},
+		{[]string{"--max-throttled", "abc"}, `invalid value "abc" for flag -max-throttled`},
+		{[]string{"--aws", "--endpoint", "http://127.0.0.1:1"}, "choose one backend"},
+	} {
+		code, _, errOut := runBinary(t, bin, append([]string{"--headless"}, tc.args...)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr lacks %q:\n%.300s", tc.args, code, tc.want, errOut)
+		}
+	}
+}
+
+// --endpoint drives another Kinesis implementation end to end (kinesis-mock).
+func TestHeadlessAgainstKinesisMock(t *testing.T) {
+	endpoint := kinesismock.Start(t)
+	bin := buildBinary(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	report := filepath.Join(t.TempDir(), "report.json")
+	code, out, errOut := runBinary(t, bin, "--headless", "--endpoint", endpoint, "--region", "us-east-1", "--create-stream",
+		"--stream", "agents", "--shards", "2", "--duration", "3s", "--rate", "1000", "--no-cloudwatch", "--report", report)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	var r metrics.Summary
+	raw, _ := os.ReadFile(report)
+	if err := json.Unmarshal(raw, &r); err != nil || !r.Accounting.Holds || r.Accounting.Succeeded < 2500 {
+		t.Fatalf("report accounting %+v (%v)", r.Accounting, err)
+	}
+}
