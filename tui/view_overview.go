@@ -48,28 +48,29 @@ func (o *overview) refresh(e *env) {
 	}
 
 	var b strings.Builder
-	// Throughput against capacity.
-	capRec := float64(shards) * metrics.ShardRecordsPerSec
-	b.WriteString(st.Title.Render("Throughput") + st.Muted.Render(" Kinesis records/s, last "+fmtWindow(e.window)+" · capacity "+fmtNum(capRec)+"/s ("+fmtNum(float64(shards))+" shards)") + "\n")
-	offered := e.seriesCopy(metrics.OfferedRecords.String(), "")
-	put := e.seriesCopy(metrics.PutRecords.String(), "")
-	thr := e.seriesCopy(metrics.ThrottledRecords.String(), "")
-	top := niceTop(max(maxOf(offered, put, thr), capRec) * 1.05)
+	// Throughput against capacity, in bytes: with aggregation, the byte limit is the one that
+	// binds, and user records (offered) and Kinesis records (put) are not the same unit; bytes are.
+	capBytes := float64(shards) * metrics.ShardBytesPerSec
+	b.WriteString(st.Title.Render("Throughput") + st.Muted.Render(" bytes/s, last "+fmtWindow(e.window)+" · capacity "+fmtBytes(capBytes)+"/s ("+fmtNum(float64(shards))+" shards × 1 MiB/s)") + "\n")
+	offered := e.seriesCopy(metrics.OfferedBytes.String(), "")
+	put := e.seriesCopy(metrics.PutBytes.String(), "")
+	thr := e.seriesCopy(metrics.ThrottledBytes.String(), "")
+	top := niceTop(max(maxOf(offered, put, thr), capBytes) * 1.05)
 	const labelW = 7
 	c := newBrailleChart(o.w-labelW, max(chartH, 1), e.now.Add(-e.window), e.now, top)
 	refRow := -1
-	if capRec > 0 {
-		refRow = c.refLine(capRec, 3)
+	if capBytes > 0 {
+		refRow = c.refLine(capBytes, 3)
 	}
 	c.line(offered, 0)
 	c.line(put, 1)
 	c.line(thr, 2)
-	b.WriteString(chartBlock(st, c, capRec, refRow, fmtNum) + "\n")
+	b.WriteString(chartBlock(st, c, capBytes, refRow, fmtBytes) + "\n")
 	b.WriteString(legend(st, []legendItem{
-		{0, "offered", fmtNum(v.Get(metrics.OfferedRecords)) + "/s"},
-		{1, "put", fmtNum(v.Get(metrics.PutRecords)) + "/s " + fmtPct(v.Get(metrics.PutRecordsPct)) + " · " + fmtBytes(v.Get(metrics.PutBytes)) + "/s " + fmtPct(v.Get(metrics.PutBytesPct))},
-		{2, "throttled", fmtNum(v.Get(metrics.ThrottledRecords)) + "/s"},
-		{3, "capacity", fmtNum(capRec) + "/s"},
+		{0, "offered", fmtBytes(v.Get(metrics.OfferedBytes)) + "/s"},
+		{1, "put", fmtBytes(v.Get(metrics.PutBytes)) + "/s " + fmtPct(v.Get(metrics.PutBytesPct))},
+		{2, "throttled", fmtBytes(v.Get(metrics.ThrottledBytes)) + "/s"},
+		{3, "cap", fmtBytes(capBytes) + "/s"}, // "capacity" is spelt out in the title; 80 columns are tight
 	}) + "\n")
 
 	// Heat strip.
