@@ -18,9 +18,19 @@ type command struct {
 	run     func(args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []command{
-	{"run", "the dashboard on the embedded emulator (the default with no command); --headless for CI", runCommand},
-	{"emulator", "serve the Kinesis + CloudWatch emulator for other tools (AWS_ENDPOINT_URL_KINESIS)", runEmulator},
+// commands is set in init: completion lists the commands themselves.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"run", "the dashboard on the embedded emulator (the default with no command); --headless for CI", runCommand},
+		{"emulator", "serve the Kinesis + CloudWatch emulator for other tools (AWS_ENDPOINT_URL_KINESIS)", runEmulator},
+		{"watch", "the dashboard for a stream loaded by others, from CloudWatch (--endpoint or AWS); sends no load", runWatch},
+		{"scenarios", "list the presets of run --scenario NAME", runScenarios},
+		{"config", "config print [run flags]: the effective settings (defaults, scenario, --config, SHARDSTORM_*, flags)", runConfig},
+		{"version", "the version, Go version and VCS revision", runVersion},
+		{"completion", "completion bash|zsh|fish: a shell completion script for the commands and their flags", runCompletion},
+	}
 }
 
 func main() {
@@ -46,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			case err == nil, errors.Is(err, flag.ErrHelp):
 				return 0
 			case errors.As(err, new(usageError)):
-				fmt.Fprintf(stderr, "shardstorm %s: %v\n", c.name, err)
+				fmt.Fprintf(stderr, "shardstorm %s: %v\n", c.name, suggestForCommand(c.name, err))
 				return exitUsage
 			case errors.As(err, new(thresholdError)):
 				fmt.Fprintf(stderr, "shardstorm %s: %v\n", c.name, err)

@@ -55,8 +55,15 @@ func (s *state) header() string {
 		pct := achieved / target * 100
 		ach += " " + st.level(200-pct).Render("("+fmtPct(pct)+")")
 	}
-	line2 := st.Label.Render("target ") + st.Value.Render(fmtNum(target)+"/s") + sep +
-		st.Label.Render("achieved ") + ach + sep +
+	rates := st.Label.Render("target ") + st.Value.Render(fmtNum(target)+"/s") + sep +
+		st.Label.Render("achieved ") + ach
+	if e.info.Backend == "watch" && e.snap != nil {
+		// Watching a stream others load: no target, no user records; what the stream took
+		// (CloudWatch's IncomingRecords) is the figure.
+		rates = st.Label.Render("stream takes ") + st.Value.Render(fmtNum(e.snap.Stream.Get(metrics.PutRecords))+" Kinesis rec/s · "+
+			fmtBytes(e.snap.Stream.Get(metrics.PutBytes))+"/s")
+	}
+	line2 := rates + sep +
 		st.Label.Render("shards ") + st.Value.Render(fmtNum(shards)) + sep +
 		st.Label.Render("throttled ") + st.level(thr*1000).Render(fmtPct(thr*100)) + sep +
 		st.Label.Render("window ") + st.Value.Render(fmtWindow(e.window))

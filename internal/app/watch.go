@@ -1,0 +1,279 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/tui"
+)
+
+// WatchOptions describe a watch: a stream loaded by others, seen through ListShards,
+// DescribeStreamSummary and CloudWatch only.
+type WatchOptions struct {
+	Stream string // required
+	// Endpoint or AWS (Region, Profile): as in Options. A watch needs one of them: there is no
+	// load to watch on a fresh embedded emulator.
+	Endpoint string
+	AWS      bool
+	Region   string
+	Profile  string
+}
+
+// Watch is the dashboard's source for a stream it does not load. CloudWatch's IncomingRecords,
+// IncomingBytes and (with enhanced monitoring) the shard-level metrics become a producer.Stats
+// that the ordinary sampler reads, so every view works on them; see cwCounters for what is
+// shown and how late. It implements tui.Source and tui.Controls; the load controls answer
+// that there is no load.
+type Watch struct {
+	opts    WatchOptions
+	region  string
+	started time.Time
+
+	kin     *kinesis.Client
+	poller  *metrics.CloudWatchPoller
+	counts  *cwCounters
+	sampler *metrics.Sampler
+	events  *EventLog
+
+	mu      sync.Mutex
+	desc    string // the last DescribeStreamSummary, as an event line
+	descErr string // its last failure, "" once it works again
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+var (
+	_ tui.Source   = (*Watch)(nil)
+	_ tui.Controls = (*Watch)(nil)
+)
+
+// How often the shard list and the stream's summary are read again.
+const watchRefresh = 5 * time.Second
+
+// StartWatch checks the stream exists, then polls it in the background until Stop.
+func StartWatch(ctx context.Context, o WatchOptions) (_ *Watch, err error) {
+	if o.Stream == "" {
+		return nil, errors.New("watch: a stream name is required")
+	}
+	if o.Endpoint == "" && !o.AWS {
+		return nil, errors.New("watch: needs an endpoint or AWS: there is no load to watch on a fresh embedded emulator")
+	}
+	conn := &Run{opts: Options{Stream: o.Stream, Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile}}
+	if err := conn.connect(ctx); err != nil {
+		return nil, err
+	}
+	w := &Watch{opts: o, region: conn.kin.Options().Region, started: time.Now(), kin: conn.kin, events: NewEventLog(500)}
+	if err := w.describe(ctx, true); err != nil {
+		return nil, err
+	}
+	cfg := metrics.DefaultCloudWatchConfig(o.Stream, conn.endpoint)
+	if w.poller, err = metrics.NewCloudWatchPoller(conn.cw, conn.kin, cfg); err != nil {
+		return nil, err
+	}
+	w.counts = newCWCounters(w.started, w.poller.Config())
+	if err := w.listShards(ctx); err != nil {
+		return nil, err
+	}
+	if w.sampler, err = metrics.NewSampler(metrics.Config{Stream: o.Stream, Producer: w.counts}); err != nil {
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	if err := w.poller.Start(runCtx); err != nil {
+		cancel()
+		return nil, err
+	}
+	w.sampler.Start()
+	w.events.Addf(Info, "watching %s: CloudWatch figures, shown %v late (CloudWatch publishes whole %v periods)", o.Stream, w.counts.delay, cfg.Period)
+	w.wg.Add(1)
+	go w.loop(runCtx)
+	return w, nil
+}
+
+// Stop ends the polling and the sampling.
+func (w *Watch) Stop() {
+	w.cancel()
+	w.wg.Wait()
+	w.poller.Stop()
+	w.sampler.Stop()
+}
+
+// loop feeds CloudWatch's points to the counters every second, and reads the shard list and
+// the stream's summary every watchRefresh.
+func (w *Watch) loop(ctx context.Context) {
+	defer w.wg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	lastRefresh := time.Now()
+	var lastCW metrics.CloudWatchStatus
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			for _, m := range w.counts.wanted() {
+				w.counts.ingest(m, w.poller.History(m), now)
+			}
+			if s := w.poller.State(); s.Status != lastCW {
+				lastCW = s.Status
+				level := Info
+				if s.Err != "" {
+					level = Warn
+				}
+				w.events.Addf(level, "CloudWatch: %s %s", s.Status, s.Err)
+			}
+			if now.Sub(lastRefresh) >= watchRefresh {
+				lastRefresh = now
+				_ = w.describe(ctx, false) // failures are in w.desc and the event log
+				_ = w.listShards(ctx)
+			}
+		}
+	}
+}
+
+// describe reads DescribeStreamSummary: at the start it must succeed; later a change of
+// status, shard count or encryption becomes an event.
+func (w *Watch) describe(ctx context.Context, first bool) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := w.kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(w.opts.Stream)})
+	if err != nil {
+		var nf *types.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			err = fmt.Errorf("stream %s does not exist", w.opts.Stream)
+		} else {
+			err = fmt.Errorf("describe stream %s: %w", w.opts.Stream, err)
+		}
+		if !first {
+			w.setDescErr(err)
+		}
+		return err
+	}
+	s := out.StreamDescriptionSummary
+	var levels []string
+	for _, em := range s.EnhancedMonitoring {
+		for _, m := range em.ShardLevelMetrics {
+			levels = append(levels, string(m))
+		}
+	}
+	monitoring := "off (no per-shard figures)"
+	if len(levels) > 0 {
+		monitoring = fmt.Sprint(levels)
+	}
+	line := fmt.Sprintf("stream %s: %s, %d open shards, encryption %s, enhanced monitoring %s",
+		w.opts.Stream, s.StreamStatus, aws.ToInt32(s.OpenShardCount), s.EncryptionType, monitoring)
+	w.mu.Lock()
+	changed := w.desc != line
+	w.desc, w.descErr = line, ""
+	w.mu.Unlock()
+	if changed {
+		w.events.Addf(Info, "%s", line)
+	}
+	return nil
+}
+
+func (w *Watch) setDescErr(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.descErr != err.Error() {
+		w.descErr = err.Error()
+		w.events.Addf(Error, "%s", err)
+	}
+}
+
+// listShards reads the open shards (AT_LATEST), hands their ids to the poller for shard-level
+// metrics, and their hash ranges to the counters.
+func (w *Watch) listShards(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var shards []producer.ShardStats
+	in := &kinesis.ListShardsInput{StreamName: aws.String(w.opts.Stream), ShardFilter: &types.ShardFilter{Type: types.ShardFilterTypeAtLatest}}
+	for {
+		out, err := w.kin.ListShards(ctx, in)
+		if err != nil {
+			err = fmt.Errorf("list shards of %s: %w", w.opts.Stream, err)
+			w.counts.setMapError(err)
+			w.events.Addf(Warn, "%s", err)
+			return err
+		}
+		for _, s := range out.Shards {
+			if s.HashKeyRange == nil {
+				continue
+			}
+			shards = append(shards, producer.ShardStats{ShardID: aws.ToString(s.ShardId),
+				StartingHashKey: aws.ToString(s.HashKeyRange.StartingHashKey), EndingHashKey: aws.ToString(s.HashKeyRange.EndingHashKey)})
+		}
+		if out.NextToken == nil {
+			break
+		}
+		in = &kinesis.ListShardsInput{NextToken: out.NextToken}
+	}
+	slices.SortFunc(shards, func(a, b producer.ShardStats) int { return hashKey(a.StartingHashKey).Cmp(hashKey(b.StartingHashKey)) })
+	if w.counts.setShards(shards, time.Now()) {
+		ids := make([]string, len(shards))
+		for i, s := range shards {
+			ids[i] = s.ShardID
+		}
+		w.poller.SetShards(ids)
+		w.events.Addf(Info, "shard map: %d open shards", len(shards))
+	}
+	return nil
+}
+
+func hashKey(s string) *big.Int {
+	n, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return new(big.Int)
+	}
+	return n
+}
+
+// Info names the backend "watch". The run's error is what keeps the figures from coming: the
+// stream gone, or CloudWatch refusing or unreachable (AccessDenied says which permission).
+func (w *Watch) Info() tui.RunInfo {
+	info := tui.RunInfo{Stream: w.opts.Stream, Backend: "watch", Region: w.region, Started: w.started}
+	switch s := w.poller.State(); s.Status {
+	case metrics.CloudWatchAccessDenied, metrics.CloudWatchUnavailable:
+		info.Err = fmt.Sprintf("CloudWatch %s: %s", s.Status, s.Err)
+	}
+	w.mu.Lock()
+	if w.descErr != "" {
+		info.Err = w.descErr
+	}
+	w.mu.Unlock()
+	return info
+}
+
+// Store holds the sampled series.
+func (w *Watch) Store() *metrics.Store { return w.sampler.Store() }
+
+// HotKeys: a watch sees no keys.
+func (w *Watch) HotKeys() *metrics.HotKeys { return nil }
+
+// CloudWatch is the poller behind the figures.
+func (w *Watch) CloudWatch() *metrics.CloudWatchPoller { return w.poller }
+
+// Events returns the event log.
+func (w *Watch) Events() []tui.Event {
+	evs := w.events.Events()
+	out := make([]tui.Event, len(evs))
+	for i, e := range evs {
+		out[i] = tui.Event{Time: e.Time, Level: e.Level.String(), Text: e.Text}
+	}
+	return out
+}
+
+// Findings: no advisor yet.
+func (w *Watch) Findings() []metrics.Finding { return nil }
