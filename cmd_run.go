@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/internal/app"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
@@ -47,6 +49,14 @@ type runFlags struct {
 	workload *workload.Flags
 	prod     producer.Config
 	agg, ada bool
+	faults   faultFlags
+}
+
+// faultFlags are the embedded emulator's injected faults (--fault-*).
+type faultFlags struct {
+	internalFailureRate, serverErrorRate, controlPlaneThrottleRate float64
+	latency                                                        string
+	kmsDenied                                                      bool
 }
 
 // percentFlag reads "1%" or "1" as one percent.
@@ -104,8 +114,34 @@ func registerRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.IntVar(&f.prod.MaxBufferedRecords, "max-buffered-records", d.MaxBufferedRecords, "records the producer may hold before Put waits")
 	fs.IntVar(&f.prod.AggregationMaxSize, "aggregation-max-size", d.AggregationMaxSize, "bytes of one aggregated record")
 	fs.IntVar(&f.prod.CollectionMaxCount, "collection-max-count", d.CollectionMaxCount, "Kinesis records per PutRecords request")
+	fs.Float64Var(&f.faults.internalFailureRate, "fault-internal-failure-rate", 0, "embedded emulator fault: probability of InternalFailure per record")
+	fs.Float64Var(&f.faults.serverErrorRate, "fault-server-error-rate", 0, "embedded emulator fault: probability of a 500/503 per request")
+	fs.StringVar(&f.faults.latency, "fault-latency", "", "embedded emulator fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5")
+	fs.BoolVar(&f.faults.kmsDenied, "fault-kms-denied", false, "embedded emulator fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
+	fs.Float64Var(&f.faults.controlPlaneThrottleRate, "fault-control-plane-throttle-rate", 0, "embedded emulator fault: probability of LimitExceededException per control-plane call")
 	f.workload = workload.RegisterFlagsFrom(fs, app.DefaultWorkload())
 	return f
+}
+
+// emulatorFaults checks the --fault-* flags and returns them for the embedded emulator.
+func (f *runFlags) emulatorFaults(fs *flag.FlagSet) (emulator.Faults, error) {
+	ff := f.faults
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"fault-internal-failure-rate", ff.internalFailureRate}, {"fault-server-error-rate", ff.serverErrorRate},
+		{"fault-control-plane-throttle-rate", ff.controlPlaneThrottleRate}} {
+		if math.IsNaN(p.v) || p.v < 0 || p.v > 1 {
+			return emulator.Faults{}, fmt.Errorf("--%s %v: want a probability in [0, 1]", p.name, p.v)
+		}
+	}
+	lat, err := emulator.ParseLatency(ff.latency)
+	if err != nil {
+		return emulator.Faults{}, fmt.Errorf("--fault-latency: %w", err)
+	}
+	faults := emulator.Faults{InternalFailureRate: ff.internalFailureRate, ServerErrorRate: ff.serverErrorRate,
+		Latency: lat, KMSAccessDenied: ff.kmsDenied, ControlPlaneThrottleRate: ff.controlPlaneThrottleRate}
+	return faults, nil
 }
 
 // options validates the flags together and returns the run's options.
@@ -119,6 +155,14 @@ func (f *runFlags) options(fs *flag.FlagSet) (app.Options, error) {
 	if o.AWS && o.Endpoint != "" {
 		return o, fmt.Errorf("--aws and --endpoint: choose one backend")
 	}
+	faults, err := f.emulatorFaults(fs)
+	if err != nil {
+		return o, err
+	}
+	if faults != (emulator.Faults{}) && o.Backend() != "local" {
+		return o, fmt.Errorf("--fault-* flags need the embedded emulator (the backend is %s)", o.Backend())
+	}
+	o.Emulator.Faults = faults
 	if o.Shards < 1 {
 		return o, fmt.Errorf("--shards %d: want at least 1", o.Shards)
 	}
@@ -154,28 +198,58 @@ var configFieldsAsFlags = strings.NewReplacer(
 // runCommand is `shardstorm run` (and `shardstorm` with no command): the dashboard, or with
 // --headless progress lines and a summary; thresholds decide the exit code.
 func runCommand(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	f := registerRunFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: shardstorm [run] [flags]\n\nWith no flags: the dashboard on the embedded emulator, a 4-shard stream, 6000 records/s of ~500 bytes")
-		fmt.Fprintln(stderr, "with 30% on one hot key. Keys change the load live; ? lists them; q quits and prints the summary.")
-		fmt.Fprintln(stderr, "Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C.\n\nFlags:")
-		fs.PrintDefaults()
+	p, err := parseRun(args, stderr, "run")
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
-	}
+	f, fs := p.flags, p.fs
 	opts, err := f.options(fs)
 	if err != nil {
 		return usageError{err}
 	}
+	return startRun(f, opts, args, stdout, stderr)
+}
+
+// parsedRun is a parsed `shardstorm run` command line with the scenario, config file and
+// environment applied.
+type parsedRun struct {
+	flags  *runFlags
+	fs     *flag.FlagSet
+	layers *layers
+}
+
+// parseRun parses run's flags (for `run` and `config print`, named by cmd in usage) and applies
+// the layers under them: --scenario, --config FILE and SHARDSTORM_* variables.
+func parseRun(args []string, stderr io.Writer, cmd string) (parsedRun, error) {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := registerRunFlags(fs)
+	configFile := fs.String("config", "", "read settings from a YAML `FILE` of flag names and values (rate: 9000); SHARDSTORM_<FLAG> variables and flags override it")
+	scenarioName := fs.String("scenario", "", "apply a preset `NAME` first (shardstorm scenarios lists them); the file, environment and flags override it")
+	fs.Usage = func() {
+		if cmd != "run" {
+			fmt.Fprintf(stderr, "Usage: shardstorm %s [run flags]\n\nPrints the effective settings of `shardstorm run` with the same flags, as YAML for --config.\n", cmd)
+		}
+		fmt.Fprintln(stderr, "Usage: shardstorm [run] [flags]\n\nWith no flags: the dashboard on the embedded emulator, a 4-shard stream, 6000 records/s of ~500 bytes")
+		fmt.Fprintln(stderr, "with 30% on one hot key. Keys change the load live; ? lists them; q quits and prints the summary.")
+		fmt.Fprintln(stderr, "Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C.\n\nFlags:")
+		fmt.Fprintln(stderr, "Settings, each layer overriding the one before: defaults, --scenario, --config FILE, SHARDSTORM_<FLAG>")
+		fmt.Fprintln(stderr, "variables (SHARDSTORM_RATE_LIMIT=120), flags. `shardstorm config print [flags]` shows the result.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return parsedRun{}, err
+	}
+	l, err := applyLayers(fs, *configFile, *scenarioName)
+	if err != nil {
+		return parsedRun{}, err
+	}
+	return parsedRun{flags: f, fs: fs, layers: l}, nil
+}
+
+// startRun runs with the options checked: the dashboard or headless, then the summary, the
+// report and the thresholds.
+func startRun(f *runFlags, opts app.Options, args []string, stdout, stderr io.Writer) error {
 	var closeCSV func() error
 	if f.csv != "" {
 		file, err := os.Create(f.csv)

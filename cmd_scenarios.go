@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// scenario is a named preset of run flags: applied before the config file, the environment and
+// the command line, which all override it.
+type scenario struct {
+	name, story string
+	flags       [][2]string // flag name, value; in order
+}
+
+var scenarios = []scenario{
+	{"hot-key", "half of all records share one partition key: one shard throttles while the others idle",
+		[][2]string{{"keys", "hot:0.5"}}},
+	{"under-provisioned", "12000 records/s of ~500 bytes on 2 shards: about 3x what the stream can take",
+		[][2]string{{"shards", "2"}, {"rate", "12000"}, {"record-size", "500"}}},
+	{"small-records-without-aggregation", "8000 records/s of 50 bytes, not aggregated: the records/s limit binds long before bytes/s",
+		[][2]string{{"record-size", "50"}, {"aggregation", "false"}, {"rate", "8000"}}},
+	{"internal-failures", "the emulator fails 5% of records with InternalFailure: watch retries and latency",
+		[][2]string{{"fault-internal-failure-rate", "0.05"}}},
+}
+
+// scenariosNotYet are presets the issue asks for that need more than run flags.
+var scenariosNotYet = []string{"kms-denied (needs an encrypted stream)", "reshard-under-load (needs a reshard during the run)", "api-throttling"}
+
+func findScenario(name string) (scenario, error) {
+	var names []string
+	for _, s := range scenarios {
+		if s.name == name {
+			return s, nil
+		}
+		names = append(names, s.name)
+	}
+	hint := ""
+	if c := closest(name, names); c != "" {
+		hint = fmt.Sprintf(" (did you mean %s?)", c)
+	}
+	return scenario{}, fmt.Errorf("unknown scenario %q%s; scenarios: %s", name, hint, strings.Join(names, ", "))
+}
+
+func (s scenario) flagString() string {
+	var parts []string
+	for _, f := range s.flags {
+		parts = append(parts, "--"+f[0]+"="+f[1])
+	}
+	return strings.Join(parts, " ")
+}
+
+// runScenarios is `shardstorm scenarios`: the presets --scenario takes.
+func runScenarios(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprintln(stderr, "Usage: shardstorm scenarios\n\nLists the presets of `shardstorm run --scenario NAME`.")
+		return nil
+	}
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %q", args)}
+	}
+	fmt.Fprintln(stdout, "Scenarios (shardstorm run --scenario NAME; a config file, SHARDSTORM_* and flags override them):")
+	for _, s := range scenarios {
+		fmt.Fprintf(stdout, "\n  %s\n      %s\n      sets: %s\n", s.name, s.story, s.flagString())
+	}
+	fmt.Fprintf(stdout, "\nNot yet: %s.\n", strings.Join(scenariosNotYet, ", "))
+	return nil
+}
