@@ -102,6 +102,9 @@ func registerRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.StringVar(&o.Profile, "profile", "", "AWS shared-config profile (implies --aws unless --endpoint)")
 	fs.BoolVar(&o.CreateStream, "create-stream", false, "create the stream if it does not exist (against --endpoint or AWS)")
 	fs.BoolVar(&o.NoCloudWatch, "no-cloudwatch", false, "do not poll the stream's CloudWatch metrics")
+	fs.StringVar(&o.EncryptStream, "encrypt-stream", "", "embedded emulator: KMS-encrypt the stream with this key `ID` before the load")
+	fs.Float64Var(&o.DescribeStreamPerSec, "describe-poll-rate", 0, "run a DescribeStream poller beside the load at `CALLS/S` (the account allows 10/s)")
+	fs.DurationVar(&o.ReshardAfter, "reshard-after", 0, "UpdateShardCount to twice the shards once the load has run this long (explicit: it reshards the stream)")
 
 	fs.Float64Var(&f.prod.RateLimit, "rate-limit", d.RateLimit, "producer RateLimit, `PERCENT` of each shard's limits")
 	fs.BoolVar(&f.agg, "aggregation", true, "KPL aggregation of user records into Kinesis records")
@@ -161,6 +164,15 @@ func (f *runFlags) options(fs *flag.FlagSet) (app.Options, error) {
 	}
 	if faults != (emulator.Faults{}) && o.Backend() != "local" {
 		return o, fmt.Errorf("--fault-* flags need the embedded emulator (the backend is %s)", o.Backend())
+	}
+	if o.EncryptStream != "" && o.Backend() != "local" {
+		return o, fmt.Errorf("--encrypt-stream needs the embedded emulator (the backend is %s)", o.Backend())
+	}
+	if o.DescribeStreamPerSec < 0 || o.DescribeStreamPerSec > 1000 {
+		return o, fmt.Errorf("--describe-poll-rate %g: want 0..1000 calls/s", o.DescribeStreamPerSec)
+	}
+	if o.ReshardAfter < 0 {
+		return o, fmt.Errorf("--reshard-after %v: want a positive duration", o.ReshardAfter)
 	}
 	o.Emulator.Faults = faults
 	if o.Shards < 1 {

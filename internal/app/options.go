@@ -35,6 +35,15 @@ type Options struct {
 	Window         time.Duration
 	// CloudWatch polls the stream's CloudWatch metrics. Default on (set NoCloudWatch to skip).
 	NoCloudWatch bool
+	// EncryptStream, on the embedded emulator, KMS-encrypts the stream with this key id before
+	// the load starts (with Emulator.Faults.KMSAccessDenied: the KMS permission story).
+	EncryptStream string
+	// DescribeStreamPerSec, if > 0, runs a DescribeStream poller beside the load at this rate
+	// (the account allows 10/s): the API-limit story.
+	DescribeStreamPerSec float64
+	// ReshardAfter, if > 0, doubles the stream's shards (UpdateShardCount) once the load has
+	// run this long: the reshard-under-load story.
+	ReshardAfter time.Duration
 	// CSV, if set, receives every sample of the whole run as long-format CSV
 	// (time,stream,shard,series,value); Stop flushes it.
 	CSV io.Writer

@@ -66,6 +66,14 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	if err := r.ensureStream(ctx); err != nil {
 		return nil, err
 	}
+	if opts.EncryptStream != "" {
+		if r.emu == nil {
+			return nil, errors.New("--encrypt-stream works on the embedded emulator only")
+		}
+		if err := r.encryptStream(ctx); err != nil {
+			return nil, err
+		}
+	}
 	r.hot, r.offered = metrics.NewHotKeys(0, 0), &metrics.OfferCounter{}
 	pcfg := opts.Producer
 	pcfg.StreamName, pcfg.Hooks = opts.Stream, []producer.Hook{r.hot, r.offered}
@@ -105,6 +113,14 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	}()
 	r.watchWG.Add(1)
 	go r.watch(runCtx)
+	if opts.DescribeStreamPerSec > 0 {
+		r.watchWG.Add(1)
+		go r.pollDescribeStream(runCtx, opts.DescribeStreamPerSec)
+	}
+	if opts.ReshardAfter > 0 {
+		r.watchWG.Add(1)
+		go r.reshardAfter(runCtx, opts.ReshardAfter)
+	}
 	r.events.Addf(Info, "started: stream %s (%s), workload %s, keys %s", opts.Stream, opts.Backend(), describeShape(opts.Workload), opts.Workload.Keys)
 	return r, nil
 }

@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"go.uber.org/goleak"
 
 	"github.com/shardstorm/shardstorm/emulator"
@@ -101,19 +98,38 @@ func TestKMSDenialShowsAsTheRunError(t *testing.T) {
 	spec := DefaultWorkload()
 	spec.Rate = 500
 	r, err := Start(ctx, Options{Workload: spec, SampleInterval: 100 * time.Millisecond, NoCloudWatch: true,
-		Emulator: emulator.Config{Faults: emulator.Faults{KMSAccessDenied: true}}})
+		EncryptStream: "alias/orders", Emulator: emulator.Config{Faults: emulator.Faults{KMSAccessDenied: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Stop(ctx, nil)
-	if _, err := r.kin.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: aws.String(r.opts.Stream),
-		EncryptionType: types.EncryptionTypeKms, KeyId: aws.String("alias/orders")}); err != nil {
-		t.Fatal(err)
-	}
 	waitFor(t, "the KMS error in the header", func() bool { return strings.Contains(r.Info().Err, "KMSAccessDeniedException") })
 	if !strings.Contains(r.Info().Err, "kms:GenerateDataKey") {
 		t.Fatalf("run error %q lacks the permission", r.Info().Err)
 	}
+}
+
+// The api-throttling and reshard-under-load stories: a DescribeStream poller over the account's
+// limit is refused and says so in the event log; the stream doubles its shards mid-run and the
+// producer follows.
+func TestPollerAndReshardStories(t *testing.T) {
+	ctx := context.Background()
+	spec := DefaultWorkload()
+	spec.Rate = 1000
+	r, err := Start(ctx, Options{Workload: spec, NoCloudWatch: true, DescribeStreamPerSec: 30, ReshardAfter: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(ctx, nil)
+	waitFor(t, "the producer to follow the reshard to 8 shards", func() bool { return len(r.prod.Stats().Shards) == 8 })
+	waitFor(t, "the poller's refusals in the event log", func() bool {
+		for _, e := range r.Events() {
+			if strings.Contains(e.Text, "calls refused with LimitExceededException") {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func TestMissingStreamIsAClearError(t *testing.T) {

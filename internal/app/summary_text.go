@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -29,6 +30,18 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 		num(t.UserRecordsPerKinesisRecord), num(t.KinesisRecordsPerRequest))
 	l := s.Latency.EndToEnd
 	fmt.Fprintf(&b, "  latency     end to end p50 %s  p90 %s  p99 %s  max %s ms\n", num(l.P50), num(l.P90), num(l.P99), num(l.Max))
+	if len(s.Totals.ErrorsByCode) > 0 {
+		codes := make([]string, 0, len(s.Totals.ErrorsByCode))
+		for code := range s.Totals.ErrorsByCode {
+			codes = append(codes, code)
+		}
+		sort.Slice(codes, func(i, j int) bool { return s.Totals.ErrorsByCode[codes[i]] > s.Totals.ErrorsByCode[codes[j]] })
+		var parts []string
+		for _, code := range codes {
+			parts = append(parts, fmt.Sprintf("%s %d", code, s.Totals.ErrorsByCode[code]))
+		}
+		fmt.Fprintf(&b, "  errors      failed attempts by code: %s\n", strings.Join(parts, ", "))
+	}
 	a := s.Accounting
 	verdict := "holds"
 	if !a.Holds {
