@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shardstorm/shardstorm/internal/kinesismock"
 	"github.com/shardstorm/shardstorm/metrics"
@@ -118,5 +119,53 @@ func TestHeadlessAgainstKinesisMock(t *testing.T) {
 	raw, _ := os.ReadFile(report)
 	if err := json.Unmarshal(raw, &r); err != nil || !r.Accounting.Holds || r.Accounting.Succeeded < 2500 {
 		t.Fatalf("report accounting %+v (%v)", r.Accounting, err)
+	}
+}
+
+// A bad config file names the file, the line and the key, and exits 2; config print never shows
+// credentials from the environment.
+func TestConfigFileErrorsAndRedaction(t *testing.T) {
+	bin := buildBinary(t)
+	bad := filepath.Join(t.TempDir(), "load.yaml")
+	if err := os.WriteFile(bad, []byte("rate: 9000\nshards: lots\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runBinary(t, bin, "--headless", "--config", bad)
+	if code != 2 || !strings.Contains(errOut, bad+":2") || !strings.Contains(errOut, "shards") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	t.Setenv("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEXAMPLETOKEN")
+	code, out, errOut := runBinary(t, bin, "config", "print", "--region", "eu-west-1")
+	if code != 0 {
+		t.Fatalf("config print: exit %d\n%s", code, errOut)
+	}
+	for _, secret := range []string{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "FwoGZXIvYXdzEXAMPLETOKEN"} {
+		if strings.Contains(out+errOut, secret) {
+			t.Fatalf("config print shows a credential:\n%s", out)
+		}
+	}
+	if !strings.Contains(out, "region: eu-west-1") {
+		t.Fatalf("config print lacks the region:\n%s", out)
+	}
+}
+
+// Ctrl-C stops a headless run gracefully: the producer drains and the summary is printed.
+func TestHeadlessCtrlCDrainsAndSummarises(t *testing.T) {
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "--headless", "--rate", "2000", "--progress-every", "1s")
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after Ctrl-C: %v\nstderr:\n%s", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "draining the producer") || !strings.Contains(out.String(), ": holds") {
+		t.Fatalf("want a drain message and a summary whose accounting holds\nstdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 	}
 }
