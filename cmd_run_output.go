@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"os"
@@ -34,22 +33,10 @@ func progress(ctx context.Context, run *app.Run, w io.Writer, every time.Duratio
 		}
 		v := &snap.Stream
 		fmt.Fprintf(w, "%6s  target %s/s  put %s/s (%s MiB/s)  throttled %s%%  p99 %s ms  pending %s\n",
-			time.Since(started).Round(time.Second), fmtFigure(v.Get(metrics.TargetRate)), fmtFigure(v.Get(metrics.UserRecordsPut)),
-			fmtFigure(v.Get(metrics.UserBytesPut)/(1<<20)), fmtFigure(100*v.Get(metrics.ThrottledFraction)),
-			fmtFigure(v.Get(metrics.EndToEndP99)), fmt.Sprintf("%.0f", v.Get(metrics.PendingRecords)))
+			time.Since(started).Round(time.Second), app.Figure(v.Get(metrics.TargetRate)), app.Figure(v.Get(metrics.UserRecordsPut)),
+			app.Figure(v.Get(metrics.UserBytesPut)/(1<<20)), app.Figure(100*v.Get(metrics.ThrottledFraction)),
+			app.Figure(v.Get(metrics.EndToEndP99)), fmt.Sprintf("%.0f", v.Get(metrics.PendingRecords)))
 	}
-}
-
-func fmtFigure(x float64) string {
-	switch {
-	case math.IsNaN(x) || math.IsInf(x, 0):
-		return "—"
-	case math.Abs(x) >= 100:
-		return fmt.Sprintf("%.0f", x)
-	case math.Abs(x) >= 10:
-		return fmt.Sprintf("%.1f", x)
-	}
-	return fmt.Sprintf("%.2f", x)
 }
 
 // checkThresholds returns a line per threshold the run missed. A figure the run could not
@@ -58,17 +45,17 @@ func checkThresholds(f *runFlags, s metrics.Summary) []string {
 	var failed []string
 	if f.maxThrottled.set {
 		if frac := float64(s.Throughput.ThrottledFraction); !(frac <= f.maxThrottled.fraction) {
-			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.maxThrottled.String(), fmtFigure(100*frac)))
+			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.maxThrottled.String(), app.Figure(100*frac)))
 		}
 	}
 	if f.minPutRate > 0 {
 		if rate := float64(s.Throughput.UserRecordsPerSec); !(rate >= f.minPutRate) {
-			failed = append(failed, fmt.Sprintf("--min-put-rate %g: %s user records/s were put", f.minPutRate, fmtFigure(rate)))
+			failed = append(failed, fmt.Sprintf("--min-put-rate %g: %s user records/s were put", f.minPutRate, app.Figure(rate)))
 		}
 	}
 	if f.maxP99 > 0 {
 		if p99 := float64(s.Latency.EndToEnd.P99); !(p99 <= float64(f.maxP99)/float64(time.Millisecond)) {
-			failed = append(failed, fmt.Sprintf("--max-p99 %v: the end-to-end p99 was %s ms", f.maxP99, fmtFigure(p99)))
+			failed = append(failed, fmt.Sprintf("--max-p99 %v: the end-to-end p99 was %s ms", f.maxP99, app.Figure(p99)))
 		}
 	}
 	return failed

@@ -71,9 +71,12 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 	return nil
 }
 
-// num prints a figure with sensible precision, "—" when there is none.
-func num(f metrics.Float) string {
-	x := float64(f)
+// num prints a summary figure (see Figure).
+func num(f metrics.Float) string { return Figure(float64(f)) }
+
+// Figure prints a figure with sensible precision for people — three significant digits or the
+// whole number — and "—" when there is none (NaN: nothing was measured).
+func Figure(x float64) string {
 	switch {
 	case math.IsNaN(x) || math.IsInf(x, 0):
 		return "—"
