@@ -310,7 +310,7 @@ func startRun(f *runFlags, opts app.Options, args []string, stdout, stderr io.Wr
 	}
 	stopCtx, stopCancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer stopCancel()
-	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": args}
+	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
 	sum, stopErr := run.Stop(stopCtx, config)
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
@@ -335,4 +335,14 @@ func startRun(f *runFlags, opts app.Options, args []string, stdout, stderr io.Wr
 		return thresholdError{failed}
 	}
 	return nil
+}
+
+// redactArgs hides secrets in the command line before it is written to a report: URL passwords
+// and anything that looks like an access key id (see redact).
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = redact("", a)
+	}
+	return out
 }
