@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/shardstorm/shardstorm/tui"
 )
 
 // Event is one line of the run's event log: errors, reshards, configuration changes.
@@ -70,4 +72,14 @@ func (l *EventLog) Total() int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.total
+}
+
+// ForDashboard returns the kept events as the dashboard shows them, oldest first.
+func (l *EventLog) ForDashboard() []tui.Event {
+	evs := l.Events()
+	out := make([]tui.Event, len(evs))
+	for i, e := range evs {
+		out[i] = tui.Event{Time: e.Time, Level: e.Level.String(), Text: e.Text}
+	}
+	return out
 }

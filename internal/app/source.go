@@ -29,12 +29,7 @@ func (r *Run) CloudWatch() *metrics.CloudWatchPoller { return r.poller }
 
 // Events returns the event log.
 func (r *Run) Events() []tui.Event {
-	evs := r.events.Events()
-	out := make([]tui.Event, len(evs))
-	for i, e := range evs {
-		out[i] = tui.Event{Time: e.Time, Level: e.Level.String(), Text: e.Text}
-	}
-	return out
+	return r.events.ForDashboard()
 }
 
 // Findings are the advisor's; there is no advisor yet.

@@ -267,12 +267,7 @@ func (w *Watch) CloudWatch() *metrics.CloudWatchPoller { return w.poller }
 
 // Events returns the event log.
 func (w *Watch) Events() []tui.Event {
-	evs := w.events.Events()
-	out := make([]tui.Event, len(evs))
-	for i, e := range evs {
-		out[i] = tui.Event{Time: e.Time, Level: e.Level.String(), Text: e.Text}
-	}
-	return out
+	return w.events.ForDashboard()
 }
 
 // Findings: no advisor yet.
