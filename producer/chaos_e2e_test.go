@@ -24,8 +24,12 @@ import (
 func TestEveryRecordResolvesOnceUnderFaultsAndReshard(t *testing.T) {
 	const n = 200_000
 	srv, client := startEmulator(t, emulator.Config{
-		Streams:      []emulator.StreamSpec{{Name: "s", Shards: 4}},
-		Faults:       emulator.Faults{InternalFailureRate: 0.05, ServerErrorRate: 0.02},
+		Streams: []emulator.StreamSpec{{Name: "s", Shards: 4}},
+		Faults:  emulator.Faults{InternalFailureRate: 0.05, ServerErrorRate: 0.02},
+		// A 64 KiB burst throttles any request carrying more than that for one shard, so the
+		// test throttles however fast this machine lets the producer go (a starved one may never
+		// exceed the shards' average rate).
+		Limits:       emulator.Limits{ShardBytesBurst: 64 << 10},
 		ReshardDelay: 300 * time.Millisecond,
 	})
 	ctx := context.Background()
