@@ -128,9 +128,15 @@ type StreamStats struct {
 	RateLimit           float64
 	AggregationEnabled  bool
 	AdaptiveEnabled     bool
-	BufferingTime       *hdrhistogram.Histogram // arrival → request start, µs, per user record
-	RequestTime         *hdrhistogram.Histogram // PutRecords round trip, µs, per request
-	EndToEndTime        *hdrhistogram.Histogram // arrival → success, µs, per user record
+	// The settings a diagnosis weighs figures against (the current ones, after Reconfigure).
+	RecordTtl             time.Duration
+	RecordMaxBufferedTime time.Duration
+	MaxBufferedRecords    int
+	MaxBufferedBytes      int64
+	AggregationMaxSize    int
+	BufferingTime         *hdrhistogram.Histogram // arrival → request start, µs, per user record
+	RequestTime           *hdrhistogram.Histogram // PutRecords round trip, µs, per request
+	EndToEndTime          *hdrhistogram.Histogram // arrival → success, µs, per user record
 }
 
 // ShardStats are one shard's figures. Buffered counts are user records and their bytes.
@@ -185,6 +191,9 @@ func (p *Producer) Stats() Stats {
 		ShardMapChanges: c.mapChanges.Load(),
 		MaxConnections:  cfg.MaxConnections, RateLimit: cfg.RateLimit,
 		AggregationEnabled: cfg.Aggregation(), AdaptiveEnabled: cfg.Adaptivity(),
+		RecordTtl: cfg.RecordTtl, RecordMaxBufferedTime: cfg.RecordMaxBufferedTime,
+		MaxBufferedRecords: cfg.MaxBufferedRecords, MaxBufferedBytes: cfg.MaxBufferedBytes,
+		AggregationMaxSize: cfg.AggregationMaxSize,
 	}}
 	m := p.smap.Load()
 	st.Stream.ShardMapAge = now.Sub(m.loadedAt)
