@@ -79,3 +79,18 @@ func (s *Snapshot) Shard(id string) *ShardValues {
 	}
 	return nil
 }
+
+// NewValues returns Values with no metric set (all NaN), for sources other than the Sampler:
+// replays of recorded runs and tests of what reads snapshots.
+func NewValues() Values {
+	var v Values
+	v.reset()
+	return v
+}
+
+// Set sets the value of m (a metric out of range is ignored).
+func (v *Values) Set(m Metric, x float64) {
+	if m < numMetrics {
+		v.v[m] = x
+	}
+}

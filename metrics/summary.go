@@ -31,8 +31,8 @@ type Summary struct {
 	Throughput Throughput      `json:"throughput"`
 	Latency    LatencySummary  `json:"latency_ms"`
 	Shards     []ShardSummary  `json:"shards"`
-	// Findings are the advisor's diagnoses of the run. The advisor does not exist yet: the
-	// list is empty ([]) until it fills it.
+	// Findings are the advisor's diagnoses: every finding raised during the run, with its
+	// latest figures, most severe first ([] when none, or when no advisor ran).
 	Findings []Finding `json:"findings"`
 }
 
@@ -164,18 +164,34 @@ type ShardSummary struct {
 	RecordsPctOfCapacity Float `json:"records_pct_of_capacity"`
 }
 
-// Finding is one diagnosis, in words with its evidence, as the advisor will give it.
+// Finding is one diagnosis of what limits the producer, as the advisor gives it: what it is, the
+// figures that show it, and what to do, with numbers.
 type Finding struct {
 	// Rule is a stable identifier, e.g. "hot-shard" or "stream-capacity".
 	Rule string `json:"rule"`
 	// Severity is "info", "warning" or "critical".
 	Severity string `json:"severity"`
-	Summary  string `json:"summary"`
-	Advice   string `json:"advice,omitempty"`
-	// ShardID is set when the finding is about one shard.
-	ShardID  string         `json:"shard_id,omitempty"`
+	// Title names the limit in a few words; Summary gives the evidence in a sentence with its
+	// figures; Advice says what to do, with numbers.
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Advice  string `json:"advice,omitempty"`
+	// ShardID, Key and API name what the finding is about, when it is about one shard, one
+	// partition key or one API operation.
+	ShardID string `json:"shard_id,omitempty"`
+	Key     string `json:"key,omitempty"`
+	API     string `json:"api,omitempty"`
+	// Evidence holds the figures behind the finding, by name.
 	Evidence map[string]any `json:"evidence,omitempty"`
+	// FirstSeen is when the finding was raised, LastSeen the latest evaluation that still found
+	// it; Active is false once its cause has gone (the report keeps it with its last figures).
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Active    bool      `json:"active"`
 }
+
+// ID identifies a finding across evaluations: its rule and what it is about.
+func (f *Finding) ID() string { return f.Rule + "|" + f.ShardID + "|" + f.Key + "|" + f.API }
 
 // WriteJSON writes the summary as indented JSON.
 func (sum *Summary) WriteJSON(w io.Writer) error {
