@@ -1,0 +1,26 @@
+// Package advisor says, in words, what limits a producer and what to do about it: the
+// troubleshooting a Kinesis engineer does by hand (AWS's "producer writes slower than
+// expected" checklist), done continuously over the live metrics.
+//
+// Each sample of metrics.Sampler goes to Observe, with what the samples do not hold: the hot-key
+// tracker, the control-plane calls this process made (metrics.APICalls) and the latest error
+// message by code. The advisor keeps a few seconds of samples (Config.Window) and runs its rules
+// over them:
+//
+//	stream-capacity     most shards at a limit, with throttles: how many shards the peak needs
+//	hot-shard           one or a few shards throttle while the others idle: the shard, its keys
+//	record-bound        the 1000 records/s limit binds far below 1 MiB/s: aggregation and its gain
+//	api-throttling      LimitExceededException on a control-plane call: which API, its limit, who calls it
+//	producer-bound      no throttles, demand not met: connections busy, latency, buffers growing
+//	records-expiring    records outlive RecordTtl: the TTL against the waits seen
+//	kms-access-denied   writes to an encrypted stream denied: the key, the permission, where to grant it
+//	rate-limit-too-low  the producer's own limiter holds records while the shards have room
+//	workload-behind     the generator cannot keep its schedule: it, not Kinesis, is the limit
+//
+// A finding is raised as soon as its rule finds it over the window and cleared once the rule has
+// not found it for Config.ClearAfter, so a cause that goes away (keys spread, shards added)
+// clears its finding within seconds, and a flicker at the edge of a threshold does not flap.
+// Every finding raised stays in History with its last figures, for the run's report.
+//
+// It reads metrics (and through it producer and workload types) and nothing else of ours.
+package advisor

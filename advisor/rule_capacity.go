@@ -1,0 +1,89 @@
+package advisor
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// Thresholds of the shard rules: a shard at 85% of a limit is at it (the service measures per
+// second; a producer averaging 85% over a window has seconds at 100%); below 60% it has room.
+const (
+	loadedUtil = 0.85
+	idleUtil   = 0.6
+)
+
+// streamCapacity: most shards near a limit, with throttles. The stream is too small for the
+// demand: say how many shards the measured peak needs, rounded up as AWS sizing does
+// (max of MiB/s in ÷ 1 MiB/s and records/s ÷ 1000), or on-demand mode.
+func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
+	if !w.enough() || len(loads) == 0 || !(w.mean(metrics.ThrottledFraction) >= 0.01) {
+		return nil
+	}
+	loaded, throttling := 0, 0
+	for i := range loads {
+		if loads[i].util >= loadedUtil || loads[i].throttling() {
+			loaded++
+		}
+		if loads[i].throttling() {
+			throttling++
+		}
+	}
+	n := len(loads)
+	if float64(loaded) < 0.75*float64(n) || throttling == 0 {
+		return nil
+	}
+	needBytes := d.peakBytes * d.overhead / shardBytesPerSec
+	needRecords := d.peakRecords / d.aggRatio / shardRecordsPerSec
+	need := int(math.Ceil(math.Max(needBytes, needRecords) - 1e-9))
+	limit, peak := "bytes", mib(d.peakBytes*d.overhead)
+	if needRecords > needBytes {
+		limit, peak = "records", count(d.peakRecords/d.aggRatio)+" Kinesis records/s"
+	}
+	f := metrics.Finding{
+		Rule: "stream-capacity", Severity: Critical, Title: "Stream capacity exhausted",
+		Summary: fmt.Sprintf("%d of %d shards are at their %s limit and the stream refuses %s of the records sent (%s records/s throttled); the workload's peak is %s (%s user records/s) against %s of capacity",
+			loaded, n, limit, pct(w.mean(metrics.ThrottledFraction)), count(w.mean(metrics.ThrottledRecords)),
+			peak, count(d.peakRecords), capacityOf(n, limit)),
+		Evidence: map[string]any{
+			"open_shards": n, "shards_at_limit": loaded, "shards_throttling": throttling, "binding_limit": limit,
+			"peak_user_records_per_sec": round3(d.peakRecords), "peak_mib_per_sec": round3(d.peakBytes * d.overhead / (1 << 20)),
+			"throttled_fraction": round3(w.mean(metrics.ThrottledFraction)), "shards_needed": need,
+		},
+	}
+	if need > n {
+		f.Advice = fmt.Sprintf("Needs %s for the measured peak of %s: UpdateShardCount to %d%s. Or switch the stream to on-demand capacity mode, which scales to twice its previous peak (a new on-demand stream starts at about 4 MiB/s).",
+			plural(need, "shard"), peak, need, scalingSteps(n, need))
+	} else {
+		f.Advice = fmt.Sprintf("The peak of %s fits %s on average, so the throttles come from bursts above the per-second limit or uneven routing: keep RateLimit at 100 or below so the producer smooths bursts (now %.0f%%), or add headroom: UpdateShardCount to %d.",
+			peak, plural(n, "shard"), w.settings.RateLimit, n+1)
+		f.Evidence["shards_needed"] = n + 1
+	}
+	if limit == "records" && !w.settings.AggregationEnabled {
+		f.Advice += " The records limit binds: enable aggregation before adding shards (see the record-bound finding)."
+	}
+	return []metrics.Finding{f}
+}
+
+func capacityOf(n int, limit string) string {
+	if limit == "records" {
+		return count(float64(n*shardRecordsPerSec)) + " records/s"
+	}
+	return strconv.Itoa(n) + " MiB/s"
+}
+
+// scalingSteps spells out the UpdateShardCount calls: one call may at most double the count.
+func scalingSteps(from, to int) string {
+	if to <= 2*from {
+		return ""
+	}
+	steps := []string{strconv.Itoa(from)}
+	for c := from; c < to; {
+		c = min(2*c, to)
+		steps = append(steps, strconv.Itoa(c))
+	}
+	return " (one call may at most double the count: " + strings.Join(steps, " → ") + ")"
+}

@@ -1,0 +1,74 @@
+package advisor
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/producer"
+)
+
+// recordsExpiring: records reach RecordTtl before Kinesis accepts them and fail with ErrExpired.
+// That is data the caller must handle: either the TTL is short for the waits throttling causes,
+// or capacity is short and a longer TTL only delays the loss.
+func recordsExpiring(w *window) []metrics.Finding {
+	expired := w.mean(metrics.Expired)
+	if !(expired > 0) {
+		return nil
+	}
+	ttl := w.settings.RecordTtl
+	thr := nanTo(w.mean(metrics.ThrottledFraction), 0)
+	f := metrics.Finding{
+		Rule: "records-expiring", Severity: Critical, Title: "Records expiring before Kinesis accepts them",
+		Summary: fmt.Sprintf("%s records/s expire after RecordTtl %s while %s of the records sent are throttled and %s records/s are retried; records that succeed wait up to %s (p99 %s)",
+			count(expired), dur(ttl), pct(thr), count(nanTo(w.mean(metrics.Retries), 0)), ms(nanTo(w.max(metrics.EndToEndMax), 0)), ms(nanTo(w.mean(metrics.EndToEndP99), 0))),
+		Evidence: map[string]any{
+			"expired_per_sec": round3(expired), "record_ttl_seconds": ttl.Seconds(), "throttled_fraction": round3(thr),
+			"retries_per_sec": round3(nanTo(w.mean(metrics.Retries), 0)), "end_to_end_p99_ms": round3(nanTo(w.mean(metrics.EndToEndP99), 0)),
+			"errors_per_sec": errorRates(w),
+		},
+	}
+	longer := max(producer.DefaultRecordTtl, 4*ttl)
+	if thr >= 0.01 {
+		f.Advice = fmt.Sprintf("Raise RecordTtl to %s (the KPL default is 30s) so records ride out throttling, and fix the capacity behind the throttles (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", dur(longer))
+	} else {
+		f.Advice = fmt.Sprintf("Records expire without throttling: they fail repeatedly (%s). Raise RecordTtl to %s to give retries time, and look at the errors.", topErrors(w), dur(longer))
+	}
+	return []metrics.Finding{f}
+}
+
+// errorRates are the window's failed attempts/s by code.
+func errorRates(w *window) map[string]float64 {
+	out := map[string]float64{}
+	for _, s := range w.samples {
+		for code := range s.stream.Errors {
+			out[code] = 0
+		}
+	}
+	for code := range out {
+		out[code] = round3(w.errorRate(code))
+	}
+	return out
+}
+
+// topErrors lists the commonest error codes of the window with their rates.
+func topErrors(w *window) string {
+	rates := errorRates(w)
+	codes := make([]string, 0, len(rates))
+	for c := range rates {
+		codes = append(codes, c)
+	}
+	if len(codes) == 0 {
+		return "no error code recorded"
+	}
+	sort.Slice(codes, func(i, j int) bool { return rates[codes[i]] > rates[codes[j]] })
+	s := ""
+	for i, c := range codes[:min(3, len(codes))] {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s %s/s", c, count(rates[c]))
+	}
+	return s
+}
+

@@ -1,0 +1,55 @@
+package advisor
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// producerBound: nothing is throttled, yet the producer delivers less than asked or its buffers
+// grow, with every connection busy: the producer is latency-bound. By Little's law the records
+// it delivers per second are connections × records per request ÷ request time, so the answers
+// are more connections, fuller requests (aggregation, collection), or more producers.
+func producerBound(w *window, d demand) []metrics.Finding {
+	if !w.enough() || !(d.records >= 10) || w.mean(metrics.ThrottledFraction) >= 0.01 {
+		return nil
+	}
+	put := nanTo(w.mean(metrics.UserRecordsPut), 0)
+	first, last := w.samples[0].stream.Get(metrics.PendingRecords), w.latest().stream.Get(metrics.PendingRecords)
+	maxBuf := float64(w.settings.MaxBufferedRecords)
+	growing := last > first && last >= 0.1*maxBuf
+	full := nanTo(meanOf(w.samples, func(s *sample) float64 { return s.droppedFull }), 0) > 0
+	short := put < 0.9*d.records
+	inFlight, conns := nanTo(w.mean(metrics.RequestsInFlight), 0), float64(w.settings.MaxConnections)
+	if !(short || growing || full) || conns == 0 || inFlight < 0.9*conns {
+		return nil
+	}
+	reqP50, reqP99 := nanTo(w.mean(metrics.RequestP50), 0), nanTo(w.mean(metrics.RequestP99), 0)
+	perConn := put / math.Max(inFlight, 1)
+	need := int(math.Ceil(1.2 * d.records / math.Max(perConn, 1e-9)))
+	f := metrics.Finding{
+		Rule: "producer-bound", Severity: Warning, Title: "Producer is latency-bound: every connection busy",
+		Summary: fmt.Sprintf("no throttles, but the producer delivers %s of %s records/s asked with %.0f of %.0f connections busy on requests taking %s (p99 %s); %s records buffered",
+			count(put), count(d.records), inFlight, conns, ms(reqP50), ms(reqP99), count(nanTo(last, 0))),
+		Evidence: map[string]any{
+			"delivered_records_per_sec": round3(put), "asked_records_per_sec": round3(d.records),
+			"requests_in_flight": round3(inFlight), "max_connections": int(conns),
+			"request_ms_p50": round3(reqP50), "request_ms_p99": round3(reqP99),
+			"pending_records": nanTo(last, 0), "buffers_growing": growing, "records_refused_buffer_full": full,
+			"kinesis_records_per_request": round3(nanTo(w.mean(metrics.RecordsPerRequest), 0)),
+			"aggregation_enabled": w.settings.AggregationEnabled, "connections_needed": need,
+		},
+	}
+	switch {
+	case need <= 1024:
+		f.Advice = fmt.Sprintf("Each connection delivers about %s records/s at this latency: raise MaxConnections to %d (now %.0f) for the %s records/s asked.", count(perConn), need, conns, count(d.records))
+	default:
+		f.Advice = fmt.Sprintf("At this latency the %s records/s asked need about %d connections, more than one producer should hold (MaxConnections ≤ 1024): spread the load over %d producers.", count(d.records), need, int(math.Ceil(float64(need)/256)))
+	}
+	if !w.settings.AggregationEnabled {
+		f.Advice += " Enable aggregation: fuller requests carry more records per round trip."
+	}
+	f.Advice += " Or add producers. A small client that cannot hold many connections (mobile, IoT, browser) should batch with PutRecords (up to 500 records or 5 MiB per call) rather than one PutRecord per record."
+	return []metrics.Finding{f}
+}

@@ -1,0 +1,187 @@
+package advisor
+
+import (
+	"math"
+	"time"
+
+	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/producer"
+)
+
+// window holds the samples of the last span, oldest first. A sample keeps only the figures the
+// rules read, not the snapshot (whose histograms would cost tens of KB each).
+type window struct {
+	span    time.Duration
+	samples []*sample
+	lastSeq int64
+	// settings are the producer's current settings, from the latest snapshot.
+	settings producer.StreamStats
+	// prevWorkload are the latest workload counters, to turn them into rates.
+	prevWorkload *workloadCounters
+}
+
+// sample is one snapshot's figures: rates per second over the sample's interval, levels at it.
+type sample struct {
+	t      time.Time
+	stream metrics.Values
+	shards []shardSample
+	// Workload rates the sampler does not split: records dropped because the generator fell
+	// behind, and those a full producer refused (NaN without a workload).
+	droppedBehind, droppedFull float64
+}
+
+type shardSample struct {
+	id     string
+	values metrics.Values
+	// limiterRecords are records the producer's own rate limiter holds back (a level).
+	limiterRecords float64
+	start, end     string // hash key range, decimal
+}
+
+type workloadCounters struct {
+	t                          time.Time
+	droppedBehind, droppedFull uint64
+}
+
+// add appends a snapshot's figures and drops samples older than the span.
+func (w *window) add(s *metrics.Snapshot) {
+	if len(w.samples) > 0 && s.Seq <= w.lastSeq {
+		return
+	}
+	w.lastSeq = s.Seq
+	w.settings = s.Producer.Stream
+	smp := &sample{t: s.Time, stream: s.Stream, droppedBehind: math.NaN(), droppedFull: math.NaN()}
+	if wl := s.Workload; wl != nil {
+		cur := &workloadCounters{t: s.Time, droppedBehind: wl.DroppedBehind, droppedFull: wl.DroppedFull}
+		if p := w.prevWorkload; p != nil && cur.t.After(p.t) {
+			dt := cur.t.Sub(p.t).Seconds()
+			smp.droppedBehind = float64(cur.droppedBehind-p.droppedBehind) / dt
+			smp.droppedFull = float64(cur.droppedFull-p.droppedFull) / dt
+		}
+		w.prevWorkload = cur
+	}
+	byID := make(map[string]*producer.ShardStats, len(s.Producer.Shards))
+	for i := range s.Producer.Shards {
+		byID[s.Producer.Shards[i].ShardID] = &s.Producer.Shards[i]
+	}
+	smp.shards = make([]shardSample, len(s.Shards))
+	for i := range s.Shards {
+		sv := &s.Shards[i]
+		ss := shardSample{id: sv.ShardID, values: sv.Values}
+		if ps := byID[sv.ShardID]; ps != nil {
+			ss.limiterRecords = float64(ps.LimiterRecords)
+			ss.start, ss.end = ps.StartingHashKey, ps.EndingHashKey
+		}
+		smp.shards[i] = ss
+	}
+	w.samples = append(w.samples, smp)
+	cut := 0
+	for cut < len(w.samples) && s.Time.Sub(w.samples[cut].t) > w.span {
+		cut++
+	}
+	w.samples = append(w.samples[:0], w.samples[cut:]...)
+}
+
+// latest is the newest sample (nil before the first).
+func (w *window) latest() *sample {
+	if len(w.samples) == 0 {
+		return nil
+	}
+	return w.samples[len(w.samples)-1]
+}
+
+// enough says whether the window holds enough samples (a second's worth at the default
+// interval) for a rule to judge a sustained condition.
+func (w *window) enough() bool { return len(w.samples) >= 4 }
+
+// mean is the mean of a stream metric over the window, NaN samples left out (NaN if all are).
+func (w *window) mean(m metrics.Metric) float64 {
+	return meanOf(w.samples, func(s *sample) float64 { return s.stream.Get(m) })
+}
+
+// max is the largest value of a stream metric over the window (NaN if none).
+func (w *window) max(m metrics.Metric) float64 {
+	out := math.NaN()
+	for _, s := range w.samples {
+		if v := s.stream.Get(m); !math.IsNaN(v) && !(v <= out) {
+			out = v
+		}
+	}
+	return out
+}
+
+// errorRate is the mean rate of failed attempts with code over the window.
+func (w *window) errorRate(code string) float64 {
+	var sum float64
+	for _, s := range w.samples {
+		sum += s.stream.Errors[code]
+	}
+	if len(w.samples) == 0 {
+		return 0
+	}
+	return sum / float64(len(w.samples))
+}
+
+// shardMean is the mean of a shard metric over the samples in which the shard appears.
+func (w *window) shardMean(id string, m metrics.Metric) float64 {
+	return meanOf(w.samples, func(s *sample) float64 {
+		if ss := s.shard(id); ss != nil {
+			return ss.values.Get(m)
+		}
+		return math.NaN()
+	})
+}
+
+// shardLimiterMean is the mean of the records a shard's limiter held.
+func (w *window) shardLimiterMean(id string) float64 {
+	return meanOf(w.samples, func(s *sample) float64 {
+		if ss := s.shard(id); ss != nil {
+			return ss.limiterRecords
+		}
+		return math.NaN()
+	})
+}
+
+// peak is the largest one-second mean of a stream metric in the window: the "measured peak"
+// AWS sizing starts from, without the noise of a single 250 ms sample.
+func (w *window) peak(m metrics.Metric) float64 {
+	out := math.NaN()
+	for i := range w.samples {
+		var sum float64
+		var n int
+		for j := i; j < len(w.samples) && w.samples[j].t.Sub(w.samples[i].t) < time.Second; j++ {
+			if v := w.samples[j].stream.Get(m); !math.IsNaN(v) {
+				sum += v
+				n++
+			}
+		}
+		if n > 0 && !(sum/float64(n) <= out) {
+			out = sum / float64(n)
+		}
+	}
+	return out
+}
+
+func (s *sample) shard(id string) *shardSample {
+	for i := range s.shards {
+		if s.shards[i].id == id {
+			return &s.shards[i]
+		}
+	}
+	return nil
+}
+
+func meanOf(samples []*sample, f func(*sample) float64) float64 {
+	var sum float64
+	var n int
+	for _, s := range samples {
+		if v := f(s); !math.IsNaN(v) {
+			sum += v
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}
