@@ -19,6 +19,7 @@ func progress(ctx context.Context, run *app.Run, w io.Writer, every time.Duratio
 	t := time.NewTicker(every)
 	defer t.Stop()
 	started := time.Now()
+	shown := map[string]metrics.Finding{} // findings printed as raised and not yet as cleared
 	for {
 		select {
 		case <-ctx.Done():
@@ -36,7 +37,39 @@ func progress(ctx context.Context, run *app.Run, w io.Writer, every time.Duratio
 			time.Since(started).Round(time.Second), app.Figure(v.Get(metrics.TargetRate)), app.Figure(v.Get(metrics.UserRecordsPut)),
 			app.Figure(v.Get(metrics.UserBytesPut)/(1<<20)), app.Figure(100*v.Get(metrics.ThrottledFraction)),
 			app.Figure(v.Get(metrics.EndToEndP99)), fmt.Sprintf("%.0f", v.Get(metrics.PendingRecords)))
+		printFindings(w, run.Findings(), shown)
 	}
+}
+
+// printFindings prints the advisor's findings raised since the last call, with their advice,
+// and those that cleared: a headless log reads like the dashboard's Findings view.
+func printFindings(w io.Writer, active []metrics.Finding, shown map[string]metrics.Finding) {
+	now := map[string]bool{}
+	for _, f := range active {
+		id := f.ID()
+		now[id] = true
+		if _, ok := shown[id]; ok {
+			continue
+		}
+		shown[id] = f
+		fmt.Fprintf(w, "        finding [%s] %s: %s\n", f.Severity, f.Title, f.Summary)
+		if f.Advice != "" {
+			fmt.Fprintf(w, "          advice: %s\n", f.Advice)
+		}
+	}
+	for id, f := range shown {
+		if !now[id] {
+			delete(shown, id)
+			fmt.Fprintf(w, "        cleared: %s%s\n", f.Title, suffixIf(f.ShardID+f.API))
+		}
+	}
+}
+
+func suffixIf(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 // checkThresholds returns a line per threshold the run missed. A figure the run could not

@@ -71,13 +71,22 @@ func (v *findingsView) findingLines() []string {
 		case "warning":
 			glyph, style = "! ", st.Warn
 		}
-		head := glyph + strings.ToUpper(f.Severity) + " " + f.Summary
-		if f.ShardID != "" {
-			head += " [" + f.ShardID + "]"
+		title := f.Title
+		if title == "" {
+			title = f.Rule
+		}
+		head := glyph + strings.ToUpper(f.Severity) + " " + title
+		for _, about := range []string{f.ShardID, f.Key, f.API} {
+			if about != "" {
+				head += " [" + about + "]"
+			}
 		}
 		lines = append(lines, style.Render(head))
+		for _, l := range wrap(f.Summary, v.w-4) {
+			lines = append(lines, "    "+l)
+		}
 		if f.Advice != "" {
-			for _, l := range wrap(f.Advice, v.w-4) {
+			for _, l := range wrap("→ "+f.Advice, v.w-4) {
 				lines = append(lines, "    "+st.Muted.Render(l))
 			}
 		}

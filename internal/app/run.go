@@ -13,7 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/aws/smithy-go/middleware"
 
+	"github.com/shardstorm/shardstorm/advisor"
 	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
@@ -26,7 +28,10 @@ type Run struct {
 	opts    Options
 	started time.Time
 
-	emu      *emulator.Server // nil unless the run embeds the emulator
+	emu *emulator.Server // nil unless the run embeds the emulator
+	// kinBase is the backend's client; kin is it for the run's own calls (setup, controls),
+	// each counted in api as its caller's (see client).
+	kinBase  *kinesis.Client
 	kin      *kinesis.Client
 	cw       *cloudwatch.Client
 	endpoint string
@@ -40,6 +45,8 @@ type Run struct {
 	poller  *metrics.CloudWatchPoller
 	csv     *metrics.CSVWriter
 	events  *EventLog
+	api     *metrics.APICalls
+	adv     *advisor.Advisor
 
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when the workload ends (its Duration, or Stop)
@@ -54,7 +61,8 @@ type Run struct {
 // tracker and the CloudWatch poller. Stop ends them and returns the run's summary.
 func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	opts = opts.withDefaults()
-	r := &Run{opts: opts, started: time.Now(), events: NewEventLog(500), done: make(chan struct{})}
+	r := &Run{opts: opts, started: time.Now(), events: NewEventLog(500), done: make(chan struct{}),
+		api: metrics.NewAPICalls(0), adv: advisor.New(advisor.Config{})}
 	defer func() {
 		if err != nil {
 			r.teardown()
@@ -63,6 +71,8 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	if err := r.connect(ctx); err != nil {
 		return nil, err
 	}
+	r.kinBase, r.kin = r.kin, nil
+	r.kin = r.client("shardstorm (setup and controls)")
 	if err := r.ensureStream(ctx); err != nil {
 		return nil, err
 	}
@@ -77,24 +87,22 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	r.hot, r.offered = metrics.NewHotKeys(0, 0), &metrics.OfferCounter{}
 	pcfg := opts.Producer
 	pcfg.StreamName, pcfg.Hooks = opts.Stream, []producer.Hook{r.hot, r.offered}
-	if r.prod, err = producer.New(ctx, r.kin, pcfg); err != nil {
+	if r.prod, err = producer.New(ctx, r.client("producer (shard map)"), pcfg); err != nil {
 		return nil, err
 	}
 	r.sink = &ProducerSink{P: r.prod}
 	if r.gen, err = workload.New(workload.Config{Spec: opts.Workload, Sink: r.sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
 		return nil, err
 	}
-	var onSample func(*metrics.Snapshot)
 	if opts.CSV != nil {
 		r.csv = metrics.NewCSVWriter(opts.CSV, opts.Stream)
-		onSample = r.csv.Write
 	}
 	if r.sampler, err = metrics.NewSampler(metrics.Config{Stream: opts.Stream, Producer: r.prod, Workload: r.gen, Offered: r.offered,
-		Interval: opts.SampleInterval, Window: opts.Window, OnSample: onSample}); err != nil {
+		Interval: opts.SampleInterval, Window: opts.Window, OnSample: r.onSample}); err != nil {
 		return nil, err
 	}
 	if !opts.NoCloudWatch {
-		if r.poller, err = metrics.NewCloudWatchPoller(r.cw, r.kin, metrics.DefaultCloudWatchConfig(opts.Stream, r.endpoint)); err != nil {
+		if r.poller, err = metrics.NewCloudWatchPoller(r.cw, r.client("CloudWatch poller"), metrics.DefaultCloudWatchConfig(opts.Stream, r.endpoint)); err != nil {
 			return nil, err
 		}
 	}
@@ -123,6 +131,43 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	}
 	r.events.Addf(Info, "started: stream %s (%s), workload %s, keys %s", opts.Stream, opts.Backend(), describeShape(opts.Workload), opts.Workload.Keys)
 	return r, nil
+}
+
+// client returns a Kinesis client on the backend whose calls count as caller's in the run's
+// API call log: the control-plane limits are shared, so the advisor names who calls what.
+func (r *Run) client(caller string) *kinesis.Client {
+	return kinesis.New(r.kinBase.Options(), func(o *kinesis.Options) {
+		o.APIOptions = append(append([]func(*middleware.Stack) error(nil), o.APIOptions...), r.api.Middleware(caller))
+	})
+}
+
+// onSample runs in the sampler's goroutine after each sample: the CSV line, then the advisor,
+// whose raised and cleared findings go to the event log.
+func (r *Run) onSample(s *metrics.Snapshot) {
+	if r.csv != nil {
+		r.csv.Write(s)
+	}
+	raised, cleared := r.adv.Observe(advisor.Input{Snapshot: s, HotKeys: r.hot, APICalls: r.api.Recent(), LastErrors: r.sink.LastErrors()})
+	for _, f := range raised {
+		level := Warn
+		if f.Severity == advisor.Critical {
+			level = Error
+		}
+		r.events.Addf(level, "advisor: %s%s — %s", f.Title, about(f), f.Summary)
+	}
+	for _, f := range cleared {
+		r.events.Addf(Info, "advisor: cleared: %s%s", f.Title, about(f))
+	}
+}
+
+// about names what a finding is about, for a log line: " (shardId-…)", " (DescribeStream)".
+func about(f metrics.Finding) string {
+	for _, s := range []string{f.API, f.ShardID} {
+		if s != "" {
+			return " (" + s + ")"
+		}
+	}
+	return ""
 }
 
 // connect builds the SDK clients for the backend, starting the embedded emulator if needed.
@@ -263,6 +308,7 @@ func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
 	closeErr := r.prod.Close(ctx)
 	r.watchWG.Wait()
 	sum := r.sampler.Summary(time.Now(), config)
+	sum.Findings = r.adv.History()
 	r.teardown()
 	var csvErr error
 	if r.csv != nil {

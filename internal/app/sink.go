@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/shardstorm/shardstorm/producer"
@@ -17,6 +18,9 @@ type ProducerSink struct {
 
 	succeeded, failed, expired atomic.Int64
 	lastErr                    atomic.Pointer[string]
+
+	mu     sync.Mutex
+	byCode map[string]string // the latest failure message by error code (few codes: bounded)
 }
 
 // Emit waits for room in the producer's buffers (backpressure), as Put does.
@@ -48,7 +52,28 @@ func (s *ProducerSink) resolved(res producer.Result) {
 		s.failed.Add(1)
 		msg := res.Err.Error()
 		s.lastErr.Store(&msg)
+		var re *producer.RecordError
+		if errors.As(res.Err, &re) && re.Code != "" {
+			s.mu.Lock()
+			if s.byCode == nil {
+				s.byCode = map[string]string{}
+			}
+			s.byCode[re.Code] = re.Message
+			s.mu.Unlock()
+		}
 	}
+}
+
+// LastErrors returns the latest failure message by error code: the service's own words, which
+// name the key of a KMS denial or the stream of a missing one.
+func (s *ProducerSink) LastErrors() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]string, len(s.byCode))
+	for c, m := range s.byCode {
+		out[c] = m
+	}
+	return out
 }
 
 // Outcomes are the sink's counts of resolved records.

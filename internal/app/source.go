@@ -32,5 +32,8 @@ func (r *Run) Events() []tui.Event {
 	return r.events.ForDashboard()
 }
 
-// Findings are the advisor's; there is no advisor yet.
-func (r *Run) Findings() []metrics.Finding { return nil }
+// Findings are the advisor's findings in force, most severe first.
+func (r *Run) Findings() []metrics.Finding { return r.adv.Active() }
+
+// FindingsHistory is every finding raised so far, cleared ones included (Active false).
+func (r *Run) FindingsHistory() []metrics.Finding { return r.adv.History() }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,33 +30,46 @@ func (r *Run) encryptStream(ctx context.Context) error {
 
 // pollDescribeStream calls DescribeStream perSec times a second, as a monitoring tool beside a
 // producer would, and reports the calls refused with LimitExceededException (the account's
-// limit is 10/s). SDK retries are off so each refusal is seen once.
+// limit is 10/s). Each call runs on its own goroutine (at most 64 at once), so slow answers do
+// not lower the rate asked; SDK retries are off so each refusal is seen once.
 func (r *Run) pollDescribeStream(ctx context.Context, perSec float64) {
 	defer r.watchWG.Done()
 	t := time.NewTicker(time.Duration(float64(time.Second) / perSec))
 	defer t.Stop()
 	report := time.NewTicker(5 * time.Second)
 	defer report.Stop()
-	var calls, refused int
+	var calls, refused atomic.Int64
+	var inFlight sync.WaitGroup
+	defer inFlight.Wait()
+	slots := make(chan struct{}, 64)
 	noRetry := func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }
+	poller := r.client("DescribeStream poller (--describe-poll-rate)")
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-report.C:
-			if refused > 0 {
-				r.events.Addf(Warn, "DescribeStream poller: %d of %d calls refused with LimitExceededException (limit 10/s per account)", refused, calls)
+			if n, c := refused.Swap(0), calls.Swap(0); n > 0 {
+				r.events.Addf(Warn, "DescribeStream poller: %d of %d calls refused with LimitExceededException (limit 10/s per account)", n, c)
 			}
-			calls, refused = 0, 0
 			continue
 		case <-t.C:
 		}
-		_, err := r.kin.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String(r.opts.Stream)}, noRetry)
-		calls++
-		var le *types.LimitExceededException
-		if errors.As(err, &le) {
-			refused++
+		select {
+		case slots <- struct{}{}:
+		default:
+			continue // 64 calls unanswered: the backend is stuck, do not pile on
 		}
+		inFlight.Add(1)
+		go func() {
+			defer func() { <-slots; inFlight.Done() }()
+			_, err := poller.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String(r.opts.Stream)}, noRetry)
+			calls.Add(1)
+			var le *types.LimitExceededException
+			if errors.As(err, &le) {
+				refused.Add(1)
+			}
+		}()
 	}
 }
 

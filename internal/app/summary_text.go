@@ -65,8 +65,18 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(s.Findings) > 0 {
+		fmt.Fprintf(w, "\nFindings (the advisor's, most severe first):\n")
+	}
 	for _, f := range s.Findings {
-		fmt.Fprintf(w, "\n[%s] %s\n  %s\n", f.Severity, f.Summary, f.Advice)
+		state := "until the end"
+		if !f.Active {
+			state = "cleared by " + f.LastSeen.Format("15:04:05")
+		}
+		fmt.Fprintf(w, "\n[%s] %s (from %s, %s)\n  %s\n", f.Severity, f.Title, f.FirstSeen.Format("15:04:05"), state, f.Summary)
+		if f.Advice != "" {
+			fmt.Fprintf(w, "  advice: %s\n", f.Advice)
+		}
 	}
 	return nil
 }
