@@ -87,6 +87,21 @@ func TestDashboardInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	validateReport(t, raw)
+	var sum metrics.Summary
+	if err := json.Unmarshal(raw, &sum); err != nil || !sum.Accounting.Holds || sum.Accounting.Succeeded == 0 {
+		t.Fatalf("report accounting %+v (%v)", sum.Accounting, err)
+	}
+	// The CSV holds the run's series, long format.
+	rows, err := csv.NewReader(mustOpen(t, csvPath)).ReadAll()
+	if err != nil || len(rows) < 100 || strings.Join(rows[0], ",") != "time,stream,shard,series,value" {
+		t.Fatalf("CSV: %d rows, header %v, %v", len(rows), rows[0], err)
+	}
+}
+
+// validateReport fails the test unless raw matches the report's documented JSON Schema.
+func validateReport(t *testing.T, raw []byte) {
+	t.Helper()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
@@ -102,15 +117,6 @@ func TestDashboardInTmux(t *testing.T) {
 	}
 	if err := sch.Validate(doc); err != nil {
 		t.Fatalf("the report does not match its schema: %v", err)
-	}
-	var sum metrics.Summary
-	if err := json.Unmarshal(raw, &sum); err != nil || !sum.Accounting.Holds || sum.Accounting.Succeeded == 0 {
-		t.Fatalf("report accounting %+v (%v)", sum.Accounting, err)
-	}
-	// The CSV holds the run's series, long format.
-	rows, err := csv.NewReader(mustOpen(t, csvPath)).ReadAll()
-	if err != nil || len(rows) < 100 || strings.Join(rows[0], ",") != "time,stream,shard,series,value" {
-		t.Fatalf("CSV: %d rows, header %v, %v", len(rows), rows[0], err)
 	}
 }
 

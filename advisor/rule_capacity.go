@@ -20,20 +20,25 @@ const (
 // demand: say how many shards the measured peak needs, rounded up as AWS sizing does
 // (max of MiB/s in ÷ 1 MiB/s and records/s ÷ 1000), or on-demand mode.
 func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
-	if !w.enough() || len(loads) == 0 || !(w.mean(metrics.ThrottledFraction) >= 0.01) {
+	if !w.enough() || len(loads) == 0 {
 		return nil
 	}
 	loaded, throttling := 0, 0
+	var queued float64
 	for i := range loads {
 		if loads[i].util >= loadedUtil || loads[i].throttling() {
 			loaded++
+			queued += loads[i].limiter
 		}
 		if loads[i].throttling() {
 			throttling++
 		}
 	}
 	n := len(loads)
-	if float64(loaded) < 0.75*float64(n) || throttling == 0 {
+	// The excess shows as throttles or, once adaptive limiting has learnt the shards' rate, as
+	// records queued in the producer's limiter instead.
+	throttled := w.mean(metrics.ThrottledFraction) >= 0.01
+	if float64(loaded) < 0.75*float64(n) || !(throttled || queued >= 1) {
 		return nil
 	}
 	needBytes := d.peakBytes * d.overhead / shardBytesPerSec
@@ -45,13 +50,12 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 	}
 	f := metrics.Finding{
 		Rule: "stream-capacity", Severity: Critical, Title: "Stream capacity exhausted",
-		Summary: fmt.Sprintf("%d of %d shards are at their %s limit and the stream refuses %s of the records sent (%s records/s throttled); the workload's peak is %s (%s user records/s) against %s of capacity",
-			loaded, n, limit, pct(w.mean(metrics.ThrottledFraction)), count(w.mean(metrics.ThrottledRecords)),
-			peak, count(d.peakRecords), capacityOf(n, limit)),
+		Summary: fmt.Sprintf("%d of %d shards are at their %s limit and %s; the workload's peak is %s (%s user records/s) against %s of capacity",
+			loaded, n, limit, pressure(w, throttled, queued), peak, count(d.peakRecords), capacityOf(n, limit)),
 		Evidence: map[string]any{
 			"open_shards": n, "shards_at_limit": loaded, "shards_throttling": throttling, "binding_limit": limit,
 			"peak_user_records_per_sec": round3(d.peakRecords), "peak_mib_per_sec": round3(d.peakBytes * d.overhead / (1 << 20)),
-			"throttled_fraction": round3(w.mean(metrics.ThrottledFraction)), "shards_needed": need,
+			"throttled_fraction": round3(nanTo(w.mean(metrics.ThrottledFraction), 0)), "limiter_queued_records": round3(queued), "shards_needed": need,
 		},
 	}
 	if need > n {
@@ -66,6 +70,14 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 		f.Advice += " The records limit binds: enable aggregation before adding shards (see the record-bound finding)."
 	}
 	return []metrics.Finding{f}
+}
+
+// pressure says how the excess shows: throttles, or records the producer's limiter holds back.
+func pressure(w *window, throttled bool, queued float64) string {
+	if throttled {
+		return fmt.Sprintf("the stream refuses %s of what is sent (%s throttled)", pct(w.mean(metrics.ThrottledFraction)), mib(nanTo(w.mean(metrics.ThrottledBytes), 0)))
+	}
+	return fmt.Sprintf("the producer's limiter holds %s records back to keep throttles away", count(queued))
 }
 
 func capacityOf(n int, limit string) string {

@@ -75,8 +75,16 @@ var nan = math.NaN()
 // tabs lists the views; the current one is bracketed as well as highlighted.
 func (s *state) tabs() string {
 	var b strings.Builder
+	findings := 0
+	if s.env.src != nil {
+		findings = len(s.env.src.Findings())
+	}
 	for v := range numViews {
 		label := string(rune('1'+v)) + " " + v.String()
+		if v == ViewFindings && findings > 0 {
+			// The advisor found something: say so from every view.
+			label += " (" + fmtNum(float64(findings)) + ")"
+		}
 		if v == s.view {
 			b.WriteString(s.st.ActiveTab.Render("[" + label + "]"))
 		} else {

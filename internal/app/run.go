@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -47,6 +48,9 @@ type Run struct {
 	events  *EventLog
 	api     *metrics.APICalls
 	adv     *advisor.Advisor
+	// stopping is set when Stop begins: the drain that follows is not the load under study, so
+	// the advisor's findings keep the figures of the load.
+	stopping atomic.Bool
 
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when the workload ends (its Duration, or Stop)
@@ -146,6 +150,9 @@ func (r *Run) client(caller string) *kinesis.Client {
 func (r *Run) onSample(s *metrics.Snapshot) {
 	if r.csv != nil {
 		r.csv.Write(s)
+	}
+	if r.stopping.Load() {
+		return
 	}
 	raised, cleared := r.adv.Observe(advisor.Input{Snapshot: s, HotKeys: r.hot, APICalls: r.api.Recent(), LastErrors: r.sink.LastErrors()})
 	for _, f := range raised {
@@ -299,6 +306,7 @@ func (r *Run) GroundTruth() (emulator.StreamStats, bool) {
 // Stop ends the run: the workload stops, the producer drains (until ctx ends), and the summary
 // of the whole run is returned. config is recorded in the summary as given.
 func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
+	r.stopping.Store(true)
 	r.cancel()
 	<-r.done
 	genErr := r.genErr
