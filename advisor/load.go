@@ -77,18 +77,20 @@ func shardLoads(w *window, d demand) []shardLoad {
 		return nil
 	}
 	out := make([]shardLoad, len(last.shards))
+	means := w.shardAverages()
 	var total float64
 	for i := range last.shards {
 		ss := &last.shards[i]
+		m := means[ss.id]
 		l := shardLoad{id: ss.id, start: ss.start, end: ss.end,
-			offeredRecords: nanTo(w.shardMean(ss.id, metrics.OfferedRecords), 0),
-			offBytes:       nanTo(w.shardMean(ss.id, metrics.OfferedBytes), 0),
-			putPct:         [2]float64{nanTo(w.shardMean(ss.id, metrics.PutBytesPct), 0), nanTo(w.shardMean(ss.id, metrics.PutRecordsPct), 0)},
-			throttled:      nanTo(w.shardMean(ss.id, metrics.ThrottledRecords), 0),
-			limiter:        nanTo(w.shardLimiterMean(ss.id), 0),
-			ratePercent:    w.shardMean(ss.id, metrics.RatePercent),
+			offeredRecords: nanTo(m.get(metrics.OfferedRecords), 0),
+			offBytes:       nanTo(m.get(metrics.OfferedBytes), 0),
+			putPct:         [2]float64{nanTo(m.get(metrics.PutBytesPct), 0), nanTo(m.get(metrics.PutRecordsPct), 0)},
+			throttled:      nanTo(m.get(metrics.ThrottledRecords), 0),
+			limiter:        nanTo(m.limiter, 0),
+			ratePercent:    m.get(metrics.RatePercent),
 		}
-		put := nanTo(w.shardMean(ss.id, metrics.PutRecords), 0)
+		put := nanTo(m.get(metrics.PutRecords), 0)
 		if l.throttled+put > 0 {
 			l.throttledFraction = l.throttled / (l.throttled + put)
 		}

@@ -71,4 +71,3 @@ func topErrors(w *window) string {
 	}
 	return s
 }
-

@@ -38,7 +38,7 @@ func producerBound(w *window, d demand) []metrics.Finding {
 			"request_ms_p50": round3(reqP50), "request_ms_p99": round3(reqP99),
 			"pending_records": nanTo(last, 0), "buffers_growing": growing, "records_refused_buffer_full": full,
 			"kinesis_records_per_request": round3(nanTo(w.mean(metrics.RecordsPerRequest), 0)),
-			"aggregation_enabled": w.settings.AggregationEnabled, "connections_needed": need,
+			"aggregation_enabled":         w.settings.AggregationEnabled, "connections_needed": need,
 		},
 	}
 	switch {

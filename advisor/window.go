@@ -45,8 +45,8 @@ type workloadCounters struct {
 
 // add appends a snapshot's figures and drops samples older than the span.
 func (w *window) add(s *metrics.Snapshot) {
-	if len(w.samples) > 0 && s.Seq <= w.lastSeq {
-		return
+	if len(w.samples) > 0 && (s.Seq <= w.lastSeq || !s.Time.After(w.latest().t)) {
+		return // seen already, or out of order: the window is in time order
 	}
 	w.lastSeq = s.Seq
 	w.settings = s.Producer.Stream
@@ -122,24 +122,64 @@ func (w *window) errorRate(code string) float64 {
 	return sum / float64(len(w.samples))
 }
 
-// shardMean is the mean of a shard metric over the samples in which the shard appears.
-func (w *window) shardMean(id string, m metrics.Metric) float64 {
-	return meanOf(w.samples, func(s *sample) float64 {
-		if ss := s.shard(id); ss != nil {
-			return ss.values.Get(m)
-		}
-		return math.NaN()
-	})
+// shardFigures are the per-shard metrics the rules read, in the order of shardMeans.values.
+var shardFigures = []metrics.Metric{metrics.OfferedRecords, metrics.OfferedBytes, metrics.PutRecords,
+	metrics.PutBytesPct, metrics.PutRecordsPct, metrics.ThrottledRecords, metrics.RatePercent}
+
+// shardMeans are one shard's window means of shardFigures (NaN where it had none) and of the
+// records its limiter held.
+type shardMeans struct {
+	values  []float64
+	limiter float64
 }
 
-// shardLimiterMean is the mean of the records a shard's limiter held.
-func (w *window) shardLimiterMean(id string) float64 {
-	return meanOf(w.samples, func(s *sample) float64 {
-		if ss := s.shard(id); ss != nil {
-			return ss.limiterRecords
+func (m *shardMeans) get(metric metrics.Metric) float64 {
+	for i, f := range shardFigures {
+		if f == metric {
+			return m.values[i]
 		}
-		return math.NaN()
-	})
+	}
+	return math.NaN()
+}
+
+// shardAverages computes every shard's means in one pass over the window: the rules ask for
+// several figures of every shard, and a lookup per figure per sample would cost shards² each.
+func (w *window) shardAverages() map[string]*shardMeans {
+	type acc struct {
+		sum, n       []float64
+		limSum, limN float64
+	}
+	accs := map[string]*acc{}
+	for _, s := range w.samples {
+		for i := range s.shards {
+			ss := &s.shards[i]
+			a := accs[ss.id]
+			if a == nil {
+				a = &acc{sum: make([]float64, len(shardFigures)), n: make([]float64, len(shardFigures))}
+				accs[ss.id] = a
+			}
+			for j, m := range shardFigures {
+				if v := ss.values.Get(m); !math.IsNaN(v) {
+					a.sum[j] += v
+					a.n[j]++
+				}
+			}
+			a.limSum += ss.limiterRecords
+			a.limN++
+		}
+	}
+	out := make(map[string]*shardMeans, len(accs))
+	for id, a := range accs {
+		m := &shardMeans{values: make([]float64, len(shardFigures)), limiter: a.limSum / a.limN}
+		for j := range shardFigures {
+			m.values[j] = math.NaN()
+			if a.n[j] > 0 {
+				m.values[j] = a.sum[j] / a.n[j]
+			}
+		}
+		out[id] = m
+	}
+	return out
 }
 
 // peak is the largest one-second mean of a stream metric in the window: the "measured peak"
