@@ -155,6 +155,9 @@ func (e *Emulator) offer(s *stream, sh *shard, ent putEntry, ehk string, req req
 		e.cfg.RetainRecordsPerShard, e.cfg.RetainBytesPerShard)
 	sh.stats.AcceptedRecords++
 	sh.stats.AcceptedBytes += size
+	users, userBytes := userRecords(ent.Data, *ent.PartitionKey)
+	sh.stats.AcceptedUserRecords += users
+	sh.stats.AcceptedUserBytes += userBytes
 	return writeAccepted, s.counter
 }
 
@@ -194,6 +197,7 @@ func (e *Emulator) opPutRecords(req request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	s.writeCalls.putRecords++
 	if aerr := checkRecordSizes(s, in.Records); aerr != nil {
 		s.mu.Unlock()
 		return nil, aerr
@@ -264,6 +268,7 @@ func (e *Emulator) opPutRecord(req request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	s.writeCalls.putRecord++
 	if aerr := checkRecordSizes(s, []putEntry{in.putEntry}); aerr != nil {
 		s.mu.Unlock()
 		return nil, aerr

@@ -5,16 +5,21 @@ import "sort"
 // ShardStats are one shard's counters since it opened: the emulator's ground truth, which tests
 // and benchmarks compare a producer's own accounting against.
 type ShardStats struct {
-	ShardID          string
-	Open             bool
-	AcceptedRecords  int64 // records stored
-	AcceptedBytes    int64 // data + partition key bytes stored
-	ThrottledRecords int64 // refused with ProvisionedThroughputExceededException
-	ThrottledBytes   int64 // their data + partition key bytes
-	InternalFailures int64 // refused with an injected InternalFailure
-	ReadRecords      int64
-	ReadBytes        int64
-	ReadThrottles    int64
+	ShardID         string
+	Open            bool
+	AcceptedRecords int64 // records stored
+	AcceptedBytes   int64 // data + partition key bytes stored
+	// AcceptedUserRecords counts the user records in the records stored: the sub-records of
+	// each valid KPL aggregated record (as a consumer deaggregates them), 1 for any other
+	// record. AcceptedUserBytes sums their data + partition key bytes.
+	AcceptedUserRecords int64
+	AcceptedUserBytes   int64
+	ThrottledRecords    int64 // refused with ProvisionedThroughputExceededException
+	ThrottledBytes      int64 // their data + partition key bytes
+	InternalFailures    int64 // refused with an injected InternalFailure
+	ReadRecords         int64
+	ReadBytes           int64
+	ReadThrottles       int64
 }
 
 // StreamStats are a stream's counters: per shard (by index) and in total.
@@ -23,6 +28,10 @@ type StreamStats struct {
 	Status string
 	Shards []ShardStats
 	Total  ShardStats // sums over all shards; ShardID and Open unset
+	// PutRecordsRequests and PutRecordRequests count the write requests that reached the
+	// stream (valid requests to an existing, writable stream), whatever their records' fate.
+	PutRecordsRequests int64
+	PutRecordRequests  int64
 }
 
 // FaultStats count requests answered by injected faults or account-level limits.
@@ -43,7 +52,8 @@ func (e *Emulator) StreamStats(name string) (StreamStats, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance(e.clock.Now())
-	out := StreamStats{Name: s.name, Status: s.status}
+	out := StreamStats{Name: s.name, Status: s.status,
+		PutRecordsRequests: s.writeCalls.putRecords, PutRecordRequests: s.writeCalls.putRecord}
 	for _, sh := range s.shards {
 		st := sh.stats
 		st.ShardID, st.Open = sh.id, !sh.closed
@@ -51,6 +61,8 @@ func (e *Emulator) StreamStats(name string) (StreamStats, bool) {
 		t := &out.Total
 		t.AcceptedRecords += st.AcceptedRecords
 		t.AcceptedBytes += st.AcceptedBytes
+		t.AcceptedUserRecords += st.AcceptedUserRecords
+		t.AcceptedUserBytes += st.AcceptedUserBytes
 		t.ThrottledRecords += st.ThrottledRecords
 		t.ThrottledBytes += st.ThrottledBytes
 		t.InternalFailures += st.InternalFailures

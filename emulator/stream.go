@@ -35,6 +35,8 @@ type stream struct {
 	open    []*shard // open shards sorted by starting hash key
 	counter uint64   // stream-wide sequence counter
 
+	writeCalls struct{ putRecords, putRecord int64 } // write requests that reached the stream
+
 	encryption string // NONE or KMS
 	keyID      string
 	enhanced   map[string]bool // shard-level metrics enabled
