@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+)
+
+// requestCounter is the HTTP client every contender's SDK client uses. It counts the requests
+// actually sent (each SDK retry is one). With ownBody it gives the transport its own copy of each
+// request body: the SDK closes the body when the response arrives while net/http may still be
+// reading it, and the connection then drops mid-response (kinesis-facts.md; internal/sdktest.OwnBody
+// does the same). The producer already wraps any client it is given that way, so its contenders
+// count without copying (a second copy would charge the producer memory it does not use).
+type requestCounter struct {
+	inner         *http.Client
+	ownBody       bool
+	writes, other atomic.Int64
+}
+
+func (c *requestCounter) Do(req *http.Request) (*http.Response, error) {
+	if op := req.Header.Get("X-Amz-Target"); strings.HasSuffix(op, ".PutRecords") || strings.HasSuffix(op, ".PutRecord") {
+		c.writes.Add(1)
+	} else {
+		c.other.Add(1)
+	}
+	if c.ownBody && req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	return c.inner.Do(req)
+}
+
+// newClient builds a Kinesis client for the emulator at endpoint. maxAttempts 0 keeps the SDK's
+// default retries (3 attempts, backoff, client-side retry quota), as an application would; the
+// producer turns them off per call itself. The transport keeps enough idle connections for conns
+// requests in flight (the SDK's default keeps 10 per host), as the producer's own would.
+func newClient(endpoint string, maxAttempts, conns int, ownBody bool) (*kinesis.Client, *requestCounter) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 2*conns, 2*conns
+	rc := &requestCounter{inner: &http.Client{Transport: tr, Timeout: 30 * time.Second}, ownBody: ownBody}
+	client := kinesis.New(kinesis.Options{
+		BaseEndpoint:     aws.String(endpoint),
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider("AKIDBENCH", "secret", ""),
+		RetryMaxAttempts: maxAttempts,
+		HTTPClient:       rc,
+	})
+	return client, rc
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/shardstorm/shardstorm/workload"
+)
+
+// contender receives the generator's records (workload.TrySink: the generator uses TryEmit, so a
+// full contender costs "not sent: full" records at once instead of stalling the schedule) and
+// writes them to the stream its way.
+type contender interface {
+	workload.TrySink
+	// finish is called once the generator has stopped. It sends what is held until ctx ends,
+	// then abandons the rest (counted pending) and returns when every record is resolved and
+	// every goroutine of the contender has stopped.
+	finish(ctx context.Context)
+}
+
+// newContender sets up cfg's contender with its own client; the producers load the shard map
+// here, before the load starts.
+func newContender(ctx context.Context, cfg childConfig, t *tally) (contender, *requestCounter, error) {
+	switch cfg.Contender {
+	case ContenderPutRecord, ContenderPutRecords:
+		client, rc := newClient(cfg.Endpoint, 0, cfg.Workers, true)
+		q := newQueue(cfg.Queue, t)
+		if cfg.Contender == ContenderPutRecord {
+			q.start(cfg.Workers, putRecordWorker{client: client, stream: cfg.Stream, t: t})
+		} else {
+			q.start(cfg.Workers, putRecordsWorker{client: client, stream: cfg.Stream, t: t})
+		}
+		return q, rc, nil
+	case ContenderKPL, ContenderShardstorm:
+		client, rc := newClient(cfg.Endpoint, 0, producerConnections, false)
+		p, err := newProducerContender(ctx, client, cfg, t)
+		return p, rc, err
+	}
+	return nil, nil, fmt.Errorf("unknown contender %q", cfg.Contender)
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/workload"
+)
+
+// producerConnections is the producers' MaxConnections (their default, the KPL's 24); the
+// client's transport keeps idle connections for twice as many.
+const producerConnections = producer.DefaultMaxConnections
+
+// producerContender feeds shardstorm's producer. Its buffer bounds (MaxBufferedRecords,
+// MaxBufferedBytes) are the backpressure: TryPut refuses a record when they are reached.
+type producerContender struct {
+	p *producer.Producer
+	t *tally
+}
+
+// producerConfig is the contender's configuration: the defaults, or the KPL's behaviour (a
+// static limiter at 150 % of the shard limits, no adaptive limiting). Both aggregate.
+func producerConfig(c Contender, stream string) producer.Config {
+	cfg := producer.Config{StreamName: stream}
+	if c == ContenderKPL {
+		cfg.RateLimit = 150
+		cfg.Adaptive = producer.Bool(false)
+	}
+	return cfg
+}
+
+func newProducerContender(ctx context.Context, client *kinesis.Client, cfg childConfig, t *tally) (*producerContender, error) {
+	p, err := producer.New(ctx, client, producerConfig(cfg.Contender, cfg.Stream))
+	if err != nil {
+		return nil, err
+	}
+	return &producerContender{p: p, t: t}, nil
+}
+
+func toProducer(r workload.Record) producer.Record {
+	return producer.Record{PartitionKey: r.PartitionKey, ExplicitHashKey: r.ExplicitHashKey, Data: r.Data}
+}
+
+// resolved returns the callback of one record handed over at start.
+func (c *producerContender) resolved(start time.Time) func(producer.Result) {
+	return func(res producer.Result) {
+		switch {
+		case res.Err == nil:
+			c.t.succeed(time.Now(), pendingRecord{key: res.Record.PartitionKey, data: res.Record.Data, start: start})
+		case errors.Is(res.Err, producer.ErrExpired):
+			c.t.expired.Add(1)
+		case errors.Is(res.Err, producer.ErrClosed):
+			c.t.pending.Add(1) // still held when the drain ran out: Close abandoned it
+		default:
+			c.t.failed.Add(1)
+			c.t.noteError(res.Err)
+		}
+	}
+}
+
+// Emit waits for room in the producer's buffers.
+func (c *producerContender) Emit(ctx context.Context, r workload.Record) error {
+	return c.p.Put(ctx, toProducer(r), c.resolved(time.Now()))
+}
+
+// TryEmit refuses at once when the producer's buffers are full.
+func (c *producerContender) TryEmit(r workload.Record) error {
+	err := c.p.TryPut(toProducer(r), c.resolved(time.Now()))
+	if errors.Is(err, producer.ErrBufferFull) {
+		return fmt.Errorf("%w: %w", workload.ErrSinkFull, err)
+	}
+	return err
+}
+
+// finish flushes until ctx ends; Close then abandons what is left (ErrClosed: pending).
+func (c *producerContender) finish(ctx context.Context) {
+	_ = c.p.Flush(ctx)
+	_ = c.p.Close(ctx)
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func boolPtr(b bool) *bool { return &b }
+
+// matrixOf returns an accounted cell for every cell of the matrix, adjusted by set.
+func matrixOf(set func(name string, c *CellResult)) []CellResult {
+	var out []CellResult
+	for _, cell := range allCells() {
+		c := CellResult{Cell: cell.Name(), Situation: cell.Situation.Name, Contender: cell.Contender, Shards: 8,
+			Accounting: Accounting{Accounted: true}, RSS: RSSGrowth{Bounded: boolPtr(true)}}
+		set(cell.Name(), &c)
+		out = append(out, c)
+	}
+	return out
+}
+
+func verdicts(ts []Target) string {
+	var parts []string
+	for _, t := range ts {
+		parts = append(parts, t.Verdict)
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestTargetsPassAtTheirThresholds(t *testing.T) {
+	cells := matrixOf(func(name string, c *CellResult) {
+		switch name {
+		case "1p-100b/shardstorm":
+			c.ByteCapacityPct, c.DeliveredRecordsPerSec = 95, 64000
+		case "1p-100b/putrecords":
+			c.DeliveredRecordsPerSec = 8000
+		case "1p-1kb/shardstorm":
+			c.ByteCapacityPct = 99
+		case "4p/kpl":
+			c.ThrottledFraction = 0.5
+		case "4p/shardstorm":
+			c.ByteCapacityPct, c.ThrottledFraction = 99, 0.49
+		}
+	})
+	ts := evaluateTargets(cells)
+	if got := verdicts(ts); got != "PASS PASS PASS PASS PASS PASS PASS" {
+		t.Fatalf("verdicts %s: %+v", got, ts)
+	}
+	if len(failed(ts)) != 0 {
+		t.Fatal("nothing failed")
+	}
+}
+
+func TestTargetsFailJustBelowTheirThresholds(t *testing.T) {
+	cells := matrixOf(func(name string, c *CellResult) {
+		switch name {
+		case "1p-100b/shardstorm":
+			c.ByteCapacityPct, c.DeliveredRecordsPerSec = 94.9, 63999
+		case "1p-100b/putrecords":
+			c.DeliveredRecordsPerSec = 8000
+		case "4p/kpl", "4p/shardstorm":
+			c.ThrottledFraction = 0.2 // equal is not below
+		case "overload/shardstorm":
+			c.RSS = RSSGrowth{FirstHalfPeakMiB: 100, SecondHalfPeakMiB: 400, Bounded: boolPtr(false)}
+		case "hotkey/kpl":
+			c.Accounting = account(Buckets{Generated: 2, Delivered: 1}, 1)
+		}
+	})
+	ts := evaluateTargets(cells)
+	if got := verdicts(ts); got != "FAIL FAIL FAIL FAIL FAIL FAIL FAIL" {
+		t.Fatalf("verdicts %s: %+v", got, ts)
+	}
+	if !strings.Contains(ts[4].Detail, "RSS peak 100 MiB in the first half of the load, 400 MiB in the second") ||
+		!strings.Contains(ts[5].Detail, "8.0× (63,999 vs 8,000 records/s)") ||
+		ts[6].Detail != "1 of 20 cells not accounted for (first: hotkey/kpl)" {
+		t.Fatalf("details: %+v", ts)
+	}
+}
+
+func TestTargetsOfCellsNotRunOrFailed(t *testing.T) {
+	ts := evaluateTargets([]CellResult{
+		{Cell: "1p-100b/shardstorm", Situation: "1p-100b", Contender: ContenderShardstorm, Error: "boom"},
+		{Cell: "overload/shardstorm", Situation: "overload", Contender: ContenderShardstorm, Accounting: Accounting{Accounted: true}},
+	})
+	if got := verdicts(ts); got != "FAIL NOT RUN NOT RUN NOT RUN NOT RUN FAIL FAIL" {
+		t.Fatalf("verdicts %s: %+v", got, ts)
+	}
+	if ts[0].Detail != "cell 1p-100b/shardstorm failed: boom" || ts[4].Detail != "no RSS samples on this OS" {
+		t.Fatalf("details: %+v", ts)
+	}
+	if got := verdicts(evaluateTargets(nil)); got != "NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN" {
+		t.Fatalf("no cells: %s", got)
+	}
+}
