@@ -164,13 +164,14 @@ func (p *Producer) Reconfigure(change func(*Config)) error {
 }
 
 // Put accepts a record for sending and calls cb (if not nil) exactly once when it resolves,
-// from a producer goroutine: keep cb short. It blocks while the buffers are full, until space
-// or ctx is done. If Put returns an error the record was not accepted and cb is never called.
+// from a producer goroutine: keep cb short. It blocks while the buffers are full, or while the
+// record's shard holds more than it can deliver within RecordTtl, until space or ctx is done. If Put returns an error the record was not accepted and cb is never called.
 func (p *Producer) Put(ctx context.Context, r Record, cb func(Result)) error {
 	return p.put(ctx, r, cb, true)
 }
 
-// TryPut is Put that fails at once with ErrBufferFull instead of waiting for space.
+// TryPut is Put that fails at once with ErrBufferFull instead of waiting for space (or
+// ErrShardBacklog, which matches ErrBufferFull, when the record's shard alone is too far behind).
 func (p *Producer) TryPut(r Record, cb func(Result)) error {
 	return p.put(context.Background(), r, cb, false)
 }
@@ -203,12 +204,17 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	}
 	size := int64(len(r.Data) + len(r.PartitionKey))
 	if wait {
+		if err := p.waitShardRoom(ctx, hash); err != nil {
+			return err
+		}
 		if err := p.gate.acquire(ctx, size, p.stop); err != nil {
 			if errors.Is(err, errGateClosed) {
 				return ErrClosed
 			}
 			return err
 		}
+	} else if !p.tryShardRoom(hash) {
+		return ErrShardBacklog
 	} else if !p.gate.tryAcquire(size) {
 		return ErrBufferFull
 	}

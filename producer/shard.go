@@ -60,6 +60,7 @@ type shardCounters struct {
 	retries                    atomic.Int64
 	expired, failed            atomic.Int64
 	wrongShard                 atomic.Int64
+	backlogRefused             atomic.Int64 // Puts refused or held because the shard's backlog was full
 	endToEnd                   latencyCounters
 	errors                     errorCounts
 }

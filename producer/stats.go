@@ -157,7 +157,10 @@ type ShardStats struct {
 	Retries                            int64
 	Failed, Expired                    int64
 	WrongShard                         int64
-	ErrorsByCode                       map[string]int64
+	// BacklogRefused counts Put attempts refused (TryPut) or held (Put) because the shard
+	// already held more than it can deliver within RecordTtl.
+	BacklogRefused int64
+	ErrorsByCode   map[string]int64
 	// EndToEnd counts the shard's user records by end-to-end latency (arrival → success).
 	EndToEnd LatencyCounts
 }
@@ -210,7 +213,7 @@ func (p *Producer) Stats() Stats {
 			UserRecordsPut: s.c.userPut.Load(), UserBytesPut: s.c.userBytesPut.Load(),
 			KinesisRecordsPut: s.c.kinesisPut.Load(), KinesisBytesPut: s.c.kinesisBytes.Load(),
 			Throttles: s.c.throttles.Load(), ThrottledBytes: s.c.throttledBytes.Load(), Retries: s.c.retries.Load(),
-			Failed: s.c.failed.Load(), Expired: s.c.expired.Load(), WrongShard: s.c.wrongShard.Load(),
+			Failed: s.c.failed.Load(), Expired: s.c.expired.Load(), WrongShard: s.c.wrongShard.Load(), BacklogRefused: s.c.backlogRefused.Load(),
 			ErrorsByCode: map[string]int64{}, EndToEnd: s.c.endToEnd.snapshot(),
 		}
 		s.c.errors.snapshot(ss.ErrorsByCode)

@@ -1,0 +1,90 @@
+package producer
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ErrShardBacklog: Put or TryPut found the record's shard already holding more than it can
+// deliver within RecordTtl. It matches ErrBufferFull, so callers that handle a full buffer
+// handle it too.
+var ErrShardBacklog = fmt.Errorf("%w: the record's shard holds more than it can deliver within RecordTtl", ErrBufferFull)
+
+// A shard delivers at most its write limit whatever RateLimit says (the service throttles the
+// rest), so records queued for it beyond limit × RecordTtl would expire before their turn.
+// Refusing them at the door tells the caller now, instead of RecordTtl later — and, above all,
+// keeps one hot shard from filling the shared buffer while the other shards starve: with a hot
+// key at 30% of 150% of a stream's capacity, the buffer filled with the hot shard's backlog and
+// every other shard's records were refused with it (69.5% of capacity delivered, not ~100%).
+
+// backlogFloor keeps a short RecordTtl from refusing everything: a shard may always hold one
+// second of its limit.
+const backlogFloor = shardBytesPerSec
+
+// backlogTTLShare is the part of RecordTtl a full backlog takes to drain at the shard's limit:
+// the rest is margin for retries and for a rate the adaptive limiter holds below the limit.
+const backlogTTLShare = 0.8
+
+// backlogLimit is how many bytes (and, without aggregation, user records) a shard may hold.
+func backlogLimit(cfg *Config) (bytes, records int64) {
+	rate := min(cfg.RateLimit, 100) / 100
+	ttl := cfg.RecordTtl.Seconds() * backlogTTLShare
+	bytes = max(int64(shardBytesPerSec*rate*ttl), backlogFloor)
+	records = -1 // aggregated records are bound by bytes: 1000 aggregates/s carry far more than 1 MiB
+	if !cfg.Aggregation() {
+		records = max(int64(shardRecordsPerSec*rate*ttl), shardRecordsPerSec)
+	}
+	return bytes, records
+}
+
+// backlog is what the shard holds between Put and the service's answer.
+func (s *shardState) backlog() (bytes, records int64) {
+	c := &s.c
+	bytes = c.aggBytes.Load() + c.limBytes.Load() + c.colBytes.Load() + c.flightBytes.Load()
+	records = c.aggRecords.Load() + c.limRecords.Load() + c.colRecords.Load() + c.flightRecords.Load()
+	return bytes, records
+}
+
+// shardHasRoom says whether the shard the hash key belongs to may take one more record, and
+// which shard that is (nil when the map has none: routing decides what happens then).
+func (p *Producer) shardHasRoom(h hashKey, cfg *Config) (bool, *shardState) {
+	s, _ := p.smap.Load().shardFor(h)
+	if s == nil {
+		return true, nil
+	}
+	maxBytes, maxRecords := backlogLimit(cfg)
+	b, r := s.backlog()
+	return b < maxBytes && (maxRecords < 0 || r < maxRecords), s
+}
+
+// tryShardRoom is shardHasRoom counting a refusal against the shard.
+func (p *Producer) tryShardRoom(h hashKey) bool {
+	ok, s := p.shardHasRoom(h, p.cfg.Load())
+	if !ok {
+		s.c.backlogRefused.Add(1)
+	}
+	return ok
+}
+
+// waitShardRoom waits (polling: the shard's backlog shrinks as its records resolve, and the
+// buffer gate's wake-ups are not per shard) until the record's shard has room.
+func (p *Producer) waitShardRoom(ctx context.Context, h hashKey) error {
+	if p.tryShardRoom(h) {
+		return nil
+	}
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-p.stop:
+			return ErrClosed
+		case <-t.C:
+		}
+		if ok, _ := p.shardHasRoom(h, p.cfg.Load()); ok {
+			return nil
+		}
+	}
+}
