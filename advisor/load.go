@@ -64,6 +64,7 @@ type shardLoad struct {
 	// higher, what it accepted. 1 = at the limit.
 	util, bytesUtil, recordsUtil float64
 	limiter                      float64 // records its producer limiter held, mean
+	refused                      float64 // Puts/s refused: its backlog held all it can deliver within RecordTtl
 	ratePercent                  float64
 }
 
@@ -88,6 +89,7 @@ func shardLoads(w *window, d demand) []shardLoad {
 			putPct:         [2]float64{nanTo(m.get(metrics.PutBytesPct), 0), nanTo(m.get(metrics.PutRecordsPct), 0)},
 			throttled:      nanTo(m.get(metrics.ThrottledRecords), 0),
 			limiter:        nanTo(m.limiter, 0),
+			refused:        m.refused,
 			ratePercent:    m.get(metrics.RatePercent),
 		}
 		put := nanTo(m.get(metrics.PutRecords), 0)

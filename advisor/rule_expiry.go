@@ -11,26 +11,30 @@ import (
 // recordsExpiring: records reach RecordTtl before Kinesis accepts them and fail with ErrExpired.
 // That is data the caller must handle: either the TTL is short for the waits throttling causes,
 // or capacity is short and a longer TTL only delays the loss.
-func recordsExpiring(w *window) []metrics.Finding {
+func recordsExpiring(w *window, loads []shardLoad) []metrics.Finding {
 	expired := w.mean(metrics.Expired)
 	if !(expired > 0) {
 		return nil
 	}
 	ttl := w.settings.RecordTtl
 	thr := nanTo(w.mean(metrics.ThrottledFraction), 0)
+	var queued float64 // records waiting in the limiters for shards at their limits
+	for _, l := range loads {
+		queued += l.limiter
+	}
 	f := metrics.Finding{
 		Rule: "records-expiring", Severity: Critical, Title: "Records expiring before Kinesis accepts them",
-		Summary: fmt.Sprintf("%s records/s expire after RecordTtl %s while %s of the records sent are throttled and %s records/s are retried; records that succeed wait up to %s (p99 %s)",
-			count(expired), dur(ttl), pct(thr), count(nanTo(w.mean(metrics.Retries), 0)), ms(nanTo(w.max(metrics.EndToEndMax), 0)), ms(nanTo(w.mean(metrics.EndToEndP99), 0))),
+		Summary: fmt.Sprintf("%s records/s expire after RecordTtl %s while %s of the records sent are throttled, %s records/s are retried and %s wait in the producer's limiter; records that succeed wait up to %s (p99 %s)",
+			count(expired), dur(ttl), pct(thr), count(nanTo(w.mean(metrics.Retries), 0)), count(queued), ms(nanTo(w.max(metrics.EndToEndMax), 0)), ms(nanTo(w.mean(metrics.EndToEndP99), 0))),
 		Evidence: map[string]any{
 			"expired_per_sec": round3(expired), "record_ttl_seconds": ttl.Seconds(), "throttled_fraction": round3(thr),
-			"retries_per_sec": round3(nanTo(w.mean(metrics.Retries), 0)), "end_to_end_p99_ms": round3(nanTo(w.mean(metrics.EndToEndP99), 0)),
+			"retries_per_sec": round3(nanTo(w.mean(metrics.Retries), 0)), "limiter_queued_records": round3(queued), "end_to_end_p99_ms": round3(nanTo(w.mean(metrics.EndToEndP99), 0)),
 			"errors_per_sec": errorRates(w),
 		},
 	}
 	longer := max(producer.DefaultRecordTtl, 4*ttl)
-	if thr >= 0.01 {
-		f.Advice = fmt.Sprintf("Raise RecordTtl to %s (the KPL default is 30s) so records ride out throttling, and fix the capacity behind the throttles (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", dur(longer))
+	if thr >= 0.01 || queued >= 1 {
+		f.Advice = fmt.Sprintf("Records wait behind shards at their limits (throttled, or queued by the limiter) longer than they may live. Raise RecordTtl to %s (the KPL default is 30s) so they ride out the wait, and fix the capacity (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", dur(longer))
 	} else {
 		f.Advice = fmt.Sprintf("Records expire without throttling: they fail repeatedly (%s). Raise RecordTtl to %s to give retries time, and look at the errors.", topErrors(w), dur(longer))
 	}

@@ -55,13 +55,16 @@ func hotShardFinding(in *Input, d demand, h shardLoad, n int, othersUtil float64
 		// The producer's limiter keeps the shard from being throttled: its records queue instead.
 		state += fmt.Sprintf(", with %s records queued for it in the producer's limiter", count(h.limiter))
 	}
+	if h.refused >= 1 {
+		state += fmt.Sprintf(" and %s records/s refused because it already holds all it can deliver within RecordTtl", count(h.refused))
+	}
 	f := metrics.Finding{
 		Rule: "hot-shard", Severity: Warning, ShardID: h.id,
 		Evidence: map[string]any{
 			"shard_id": h.id, "share_of_records": round3(h.share), "utilization": round3(h.util),
 			"offered_records_per_sec": round3(h.offeredRecords), "offered_mib_per_sec": round3(h.offBytes / (1 << 20)),
 			"throttled_fraction": round3(h.throttledFraction), "other_shards_mean_utilization": round3(othersUtil),
-			"limiter_queued_records": round3(h.limiter),
+			"limiter_queued_records": round3(h.limiter), "backlog_refused_per_sec": round3(h.refused),
 		},
 	}
 	if h.throttling() {

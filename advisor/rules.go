@@ -11,7 +11,7 @@ func evaluate(w *window, in *Input) []metrics.Finding {
 	out = append(out, streamCapacity(w, d, loads)...)
 	out = append(out, hotShards(w, in, d, loads)...)
 	out = append(out, recordBound(w, d, loads)...)
-	out = append(out, recordsExpiring(w)...)
+	out = append(out, recordsExpiring(w, loads)...)
 	out = append(out, apiThrottling(w, in)...)
 	out = append(out, producerBound(w, d)...)
 	out = append(out, rateLimitTooLow(w, loads)...)

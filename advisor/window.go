@@ -16,8 +16,11 @@ type window struct {
 	lastSeq int64
 	// settings are the producer's current settings, from the latest snapshot.
 	settings producer.StreamStats
-	// prevWorkload are the latest workload counters, to turn them into rates.
+	// prevWorkload are the latest workload counters, to turn them into rates; prevRefused the
+	// shards' backlog refusals, with prevTime.
 	prevWorkload *workloadCounters
+	prevRefused  map[string]int64
+	prevTime     time.Time
 }
 
 // sample is one snapshot's figures: rates per second over the sample's interval, levels at it.
@@ -33,9 +36,11 @@ type sample struct {
 type shardSample struct {
 	id     string
 	values metrics.Values
-	// limiterRecords are records the producer's own rate limiter holds back (a level).
-	limiterRecords float64
-	start, end     string // hash key range, decimal
+	// limiterRecords are records the producer's own rate limiter holds back (a level);
+	// backlogRefused the Puts refused per second because the shard held all it can deliver
+	// within RecordTtl (NaN on its first sample).
+	limiterRecords, backlogRefused float64
+	start, end                     string // hash key range, decimal
 }
 
 type workloadCounters struct {
@@ -65,15 +70,22 @@ func (w *window) add(s *metrics.Snapshot) {
 		byID[s.Producer.Shards[i].ShardID] = &s.Producer.Shards[i]
 	}
 	smp.shards = make([]shardSample, len(s.Shards))
+	refused := make(map[string]int64, len(s.Shards))
+	dt := s.Time.Sub(w.prevTime).Seconds()
 	for i := range s.Shards {
 		sv := &s.Shards[i]
-		ss := shardSample{id: sv.ShardID, values: sv.Values}
+		ss := shardSample{id: sv.ShardID, values: sv.Values, backlogRefused: math.NaN()}
 		if ps := byID[sv.ShardID]; ps != nil {
 			ss.limiterRecords = float64(ps.LimiterRecords)
 			ss.start, ss.end = ps.StartingHashKey, ps.EndingHashKey
+			refused[sv.ShardID] = ps.BacklogRefused
+			if prev, ok := w.prevRefused[sv.ShardID]; ok && dt > 0 {
+				ss.backlogRefused = float64(ps.BacklogRefused-prev) / dt
+			}
 		}
 		smp.shards[i] = ss
 	}
+	w.prevRefused, w.prevTime = refused, s.Time
 	w.samples = append(w.samples, smp)
 	cut := 0
 	for cut < len(w.samples) && s.Time.Sub(w.samples[cut].t) > w.span {
@@ -129,8 +141,8 @@ var shardFigures = []metrics.Metric{metrics.OfferedRecords, metrics.OfferedBytes
 // shardMeans are one shard's window means of shardFigures (NaN where it had none) and of the
 // records its limiter held.
 type shardMeans struct {
-	values  []float64
-	limiter float64
+	values           []float64
+	limiter, refused float64
 }
 
 func (m *shardMeans) get(metric metrics.Metric) float64 {
@@ -148,6 +160,7 @@ func (w *window) shardAverages() map[string]*shardMeans {
 	type acc struct {
 		sum, n       []float64
 		limSum, limN float64
+		refSum, refN float64
 	}
 	accs := map[string]*acc{}
 	for _, s := range w.samples {
@@ -166,11 +179,18 @@ func (w *window) shardAverages() map[string]*shardMeans {
 			}
 			a.limSum += ss.limiterRecords
 			a.limN++
+			if !math.IsNaN(ss.backlogRefused) {
+				a.refSum += ss.backlogRefused
+				a.refN++
+			}
 		}
 	}
 	out := make(map[string]*shardMeans, len(accs))
 	for id, a := range accs {
 		m := &shardMeans{values: make([]float64, len(shardFigures)), limiter: a.limSum / a.limN}
+		if a.refN > 0 {
+			m.refused = a.refSum / a.refN
+		}
 		for j := range shardFigures {
 			m.values[j] = math.NaN()
 			if a.n[j] > 0 {

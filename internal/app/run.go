@@ -75,7 +75,7 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	if err := r.connect(ctx); err != nil {
 		return nil, err
 	}
-	r.kinBase, r.kin = r.kin, nil
+	r.kinBase = r.kin
 	r.kin = r.client("shardstorm (setup and controls)")
 	if err := r.ensureStream(ctx); err != nil {
 		return nil, err
