@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -11,17 +9,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
+	"github.com/shardstorm/shardstorm/internal/sdktest"
 )
 
 // requestCounter is the HTTP client every contender's SDK client uses. It counts the requests
 // actually sent (each SDK retry is one). With ownBody it gives the transport its own copy of each
 // request body: the SDK closes the body when the response arrives while net/http may still be
-// reading it, and the connection then drops mid-response (kinesis-facts.md; internal/sdktest.OwnBody
-// does the same). The producer already wraps any client it is given that way, so its contenders
+// reading it, and the connection then drops mid-response (internal/sdktest.OwnBody). The producer already wraps any client it is given that way, so its contenders
 // count without copying (a second copy would charge the producer memory it does not use).
 type requestCounter struct {
-	inner         *http.Client
-	ownBody       bool
+	inner         sdktest.HTTPDoer
 	writes, other atomic.Int64
 }
 
@@ -30,14 +28,6 @@ func (c *requestCounter) Do(req *http.Request) (*http.Response, error) {
 		c.writes.Add(1)
 	} else {
 		c.other.Add(1)
-	}
-	if c.ownBody && req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
 	return c.inner.Do(req)
 }
@@ -49,7 +39,11 @@ func (c *requestCounter) Do(req *http.Request) (*http.Response, error) {
 func newClient(endpoint string, maxAttempts, conns int, ownBody bool) (*kinesis.Client, *requestCounter) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 2*conns, 2*conns
-	rc := &requestCounter{inner: &http.Client{Transport: tr, Timeout: 30 * time.Second}, ownBody: ownBody}
+	var inner sdktest.HTTPDoer = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	if ownBody {
+		inner = sdktest.OwnBody(inner)
+	}
+	rc := &requestCounter{inner: inner}
 	client := kinesis.New(kinesis.Options{
 		BaseEndpoint:     aws.String(endpoint),
 		Region:           "us-east-1",

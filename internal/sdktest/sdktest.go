@@ -1,5 +1,6 @@
 // Package sdktest builds aws-sdk-go-v2 clients for tests that talk to a local endpoint (the
-// emulator, kinesis-mock). Test support only; nothing in the program imports it.
+// emulator, kinesis-mock). Test and benchmark support (bench/ uses OwnBody); the shardstorm
+// program does not import it.
 package sdktest
 
 import (
