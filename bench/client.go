@@ -14,10 +14,11 @@ import (
 )
 
 // requestCounter is the HTTP client every contender's SDK client uses. It counts the requests
-// actually sent (each SDK retry is one). With ownBody it gives the transport its own copy of each
-// request body: the SDK closes the body when the response arrives while net/http may still be
-// reading it, and the connection then drops mid-response (internal/sdktest.OwnBody). The producer already wraps any client it is given that way, so its contenders
-// count without copying (a second copy would charge the producer memory it does not use).
+// actually sent (each SDK retry is one). Built with ownBody, it gives the transport its own copy
+// of each request body (internal/sdktest.OwnBody: the SDK closes the body when the response
+// arrives while net/http may still be reading it, and the connection drops mid-response). The
+// producer already wraps any client it is given that way, so its contenders count without
+// copying (a second copy would charge the producer memory it does not use).
 type requestCounter struct {
 	inner         sdktest.HTTPDoer
 	writes, other atomic.Int64
