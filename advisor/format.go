@@ -12,6 +12,9 @@ import (
 
 // mib formats bytes/s as MiB/s.
 func mib(bytesPerSec float64) string {
+	if math.IsNaN(bytesPerSec) || math.IsInf(bytesPerSec, 0) {
+		return "— MiB/s"
+	}
 	x := bytesPerSec / (1 << 20)
 	switch {
 	case x >= 100:
@@ -46,6 +49,9 @@ func count(x float64) string {
 
 // pct formats a fraction as a percentage.
 func pct(fraction float64) string {
+	if math.IsNaN(fraction) || math.IsInf(fraction, 0) {
+		return "—%"
+	}
 	p := 100 * fraction
 	if p != 0 && math.Abs(p) < 10 {
 		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
@@ -55,6 +61,9 @@ func pct(fraction float64) string {
 
 // ms formats milliseconds.
 func ms(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "— ms"
+	}
 	if x >= 10 || x == 0 {
 		return fmt.Sprintf("%.0f ms", x)
 	}

@@ -28,8 +28,8 @@ type demand struct {
 // measureDemand reads the demand: records scheduled by the generator when there is one (what a
 // full producer refused was asked for too), else records offered to the producer.
 func measureDemand(w *window) demand {
-	offered := w.mean(metrics.OfferedRecords)
-	offeredBytes := w.mean(metrics.OfferedBytes)
+	offered := nanTo(w.mean(metrics.OfferedRecords), 0)
+	offeredBytes := nanTo(w.mean(metrics.OfferedBytes), 0)
 	d := demand{records: offered, aggRatio: 1, overhead: 1}
 	if sch := w.mean(metrics.ScheduledRecords); sch > offered {
 		d.records = sch
@@ -37,7 +37,7 @@ func measureDemand(w *window) demand {
 	d.peakRecords = math.Max(nanTo(w.peak(metrics.ScheduledRecords), 0), nanTo(w.peak(metrics.OfferedRecords), 0))
 	if offered > 0 && offeredBytes > 0 {
 		d.recordSize = offeredBytes / offered
-	} else if up, ub := w.mean(metrics.UserRecordsPut), w.mean(metrics.UserBytesPut); up > 0 {
+	} else if up, ub := w.mean(metrics.UserRecordsPut), w.mean(metrics.UserBytesPut); up > 0 && ub > 0 {
 		d.recordSize = ub / up
 	}
 	d.bytes = d.records * d.recordSize

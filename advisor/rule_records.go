@@ -16,7 +16,7 @@ const aggFramingPerRecord = 8
 // recordBound: shards at the 1000 records/s limit while far under 1 MiB/s. Small records pay the
 // per-record limit long before the bytes limit; aggregation packs many into one Kinesis record.
 func recordBound(w *window, d demand, loads []shardLoad) []metrics.Finding {
-	if !w.enough() || d.recordSize <= 0 {
+	if !w.enough() || d.recordSize < 1 || !(d.records > 0) {
 		return nil
 	}
 	var bound []string
@@ -36,7 +36,7 @@ func recordBound(w *window, d demand, loads []shardLoad) []metrics.Finding {
 	n := len(loads)
 	// What a shard carries when bytes, not records, bind: 1 MiB/s of aggregated records.
 	perShard := shardBytesPerSec / (d.recordSize + aggFramingPerRecord)
-	delivered := w.mean(metrics.UserRecordsPut)
+	delivered := nanTo(w.mean(metrics.UserRecordsPut), 0)
 	expected := math.Min(d.records, float64(n)*perShard*0.95)
 	gain := expected / math.Max(delivered, 1)
 	f := metrics.Finding{

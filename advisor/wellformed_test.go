@@ -1,0 +1,57 @@
+package advisor
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// Whatever the figures — zero, huge, missing (NaN), shards coming and going — Observe does not
+// panic, and every finding reads as a finding: a known severity, a title, a summary and advice
+// with no NaN or Inf in the words.
+func TestFindingsAreWellFormedForAnyFigures(t *testing.T) {
+	figure := rapid.OneOf(rapid.Just(math.NaN()), rapid.Just(0.0), rapid.Float64Range(0, 1e7))
+	rapid.Check(t, func(rt *rapid.T) {
+		a, f := New(Config{}), newFeed()
+		f.settings.AggregationEnabled = rapid.Bool().Draw(rt, "aggregation")
+		f.settings.RateLimit = rapid.Float64Range(1, 300).Draw(rt, "rate limit")
+		f.settings.MaxConnections = rapid.IntRange(0, 64).Draw(rt, "connections")
+		calls := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) metrics.APICallCount {
+			n := rapid.Int64Range(1, 100).Draw(t, "calls")
+			return metrics.APICallCount{Caller: "c", Operation: rapid.SampledFrom([]string{"DescribeStream", "ListShards", "Odd"}).Draw(t, "op"),
+				Calls: n, Refused: rapid.Int64Range(0, n).Draw(t, "refused"), Window: 10e9}
+		}), 0, 3).Draw(rt, "api calls")
+		for range rapid.IntRange(1, 30).Draw(rt, "samples") {
+			shards := make([]shardFig, rapid.IntRange(1, 6).Draw(rt, "shards"))
+			for i := range shards {
+				shards[i] = shardFig{offered: figure.Draw(rt, "offered"), offeredBytes: figure.Draw(rt, "offered bytes"),
+					put: figure.Draw(rt, "put"), putBytes: figure.Draw(rt, "put bytes"), throttled: figure.Draw(rt, "throttled"),
+					limiter: rapid.Int64Range(0, 1e6).Draw(rt, "limiter")}
+			}
+			stream := map[metrics.Metric]float64{}
+			for _, m := range []metrics.Metric{metrics.Expired, metrics.RequestsInFlight, metrics.PendingRecords, metrics.ScheduledRecords,
+				metrics.LateRecords, metrics.WorkloadLagMs, metrics.RequestP99, metrics.AggregationRatio, metrics.TargetRate} {
+				stream[m] = figure.Draw(rt, m.String())
+			}
+			snap := f.next(shards, stream)
+			if rapid.Bool().Draw(rt, "kms") {
+				snap.Stream.Errors = map[string]float64{"KMSAccessDeniedException": 3}
+			}
+			a.Observe(Input{Snapshot: snap, APICalls: calls, LastErrors: map[string]string{"KMSAccessDeniedException": rapid.String().Draw(rt, "message")}})
+		}
+		for _, fd := range a.History() {
+			if severityRank(fd.Severity) == 0 && fd.Severity != Info || fd.Title == "" || fd.Summary == "" || fd.Advice == "" || fd.Rule == "" {
+				rt.Fatalf("ill-formed finding %+v", fd)
+			}
+			for _, text := range []string{fd.Title, fd.Summary, fd.Advice} {
+				if strings.Contains(text, "NaN") || strings.Contains(text, "Inf") {
+					rt.Fatalf("%s: %q", fd.Rule, text)
+				}
+			}
+		}
+	})
+}
