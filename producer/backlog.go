@@ -46,31 +46,27 @@ func (s *shardState) backlog() (bytes, records int64) {
 	return bytes, records
 }
 
-// shardHasRoom says whether the shard the hash key belongs to may take one more record, and
-// which shard that is (nil when the map has none: routing decides what happens then).
-func (p *Producer) shardHasRoom(h hashKey, cfg *Config) (bool, *shardState) {
-	s, _ := p.smap.Load().shardFor(h)
-	if s == nil {
-		return true, nil
-	}
+// hasRoom says whether the shard may take one more record.
+func (s *shardState) hasRoom(cfg *Config) bool {
 	maxBytes, maxRecords := backlogLimit(cfg)
 	b, r := s.backlog()
-	return b < maxBytes && (maxRecords < 0 || r < maxRecords), s
+	return b < maxBytes && (maxRecords < 0 || r < maxRecords)
 }
 
-// tryShardRoom is shardHasRoom counting a refusal against the shard.
-func (p *Producer) tryShardRoom(h hashKey) bool {
-	ok, s := p.shardHasRoom(h, p.cfg.Load())
-	if !ok {
-		s.c.backlogRefused.Add(1)
+// tryShardRoom is hasRoom counting a refusal against the shard.
+func (p *Producer) tryShardRoom(s *shardState) bool {
+	if s.hasRoom(p.cfg.Load()) {
+		return true
 	}
-	return ok
+	s.c.backlogRefused.Add(1)
+	return false
 }
 
-// waitShardRoom waits (polling: the shard's backlog shrinks as its records resolve, and the
-// buffer gate's wake-ups are not per shard) until the record's shard has room.
-func (p *Producer) waitShardRoom(ctx context.Context, h hashKey) error {
-	if p.tryShardRoom(h) {
+// waitShardRoom waits until the shard of hash key h (s, by the map Put read) has room. It
+// polls, looking the shard up again each time (a reshard may replace it): the backlog shrinks
+// as records resolve, and the buffer gate's wake-ups are not per shard.
+func (p *Producer) waitShardRoom(ctx context.Context, s *shardState, h hashKey) error {
+	if p.tryShardRoom(s) {
 		return nil
 	}
 	t := time.NewTicker(10 * time.Millisecond)
@@ -83,7 +79,7 @@ func (p *Producer) waitShardRoom(ctx context.Context, h hashKey) error {
 			return ErrClosed
 		case <-t.C:
 		}
-		if ok, _ := p.shardHasRoom(h, p.cfg.Load()); ok {
+		if s, _ := p.smap.Load().shardFor(h); s.hasRoom(p.cfg.Load()) {
 			return nil
 		}
 	}

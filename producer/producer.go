@@ -203,8 +203,10 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 		r.Data = []byte{} // the API requires Data; an empty blob is valid
 	}
 	size := int64(len(r.Data) + len(r.PartitionKey))
+	m := p.smap.Load() // one lookup serves the backlog check and the routing
+	s, holds := m.shardFor(hash)
 	if wait {
-		if err := p.waitShardRoom(ctx, hash); err != nil {
+		if err := p.waitShardRoom(ctx, s, hash); err != nil {
 			return err
 		}
 		if err := p.gate.acquire(ctx, size, p.stop); err != nil {
@@ -213,7 +215,7 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 			}
 			return err
 		}
-	} else if !p.tryShardRoom(hash) {
+	} else if !p.tryShardRoom(s) {
 		return ErrShardBacklog
 	} else if !p.gate.tryAcquire(size) {
 		return ErrBufferFull
@@ -228,7 +230,7 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	u.rec, u.hash, u.size, u.cb = r, hash, size, cb
 	u.arrival, u.deadline, u.expiry = now, now.Add(cfg.RecordMaxBufferedTime), now.Add(cfg.RecordTtl)
 	p.stats.received.Add(1)
-	shardID := p.route(u, now) // u may already be resolved and recycled: use r and size below
+	shardID := p.routeVia(u, now, m, s, holds) // u may already be resolved and recycled: use r and size below
 	for _, h := range p.hooks.routed {
 		h.OnRecordRouted(shardID, r.PartitionKey, int(size))
 	}
@@ -269,9 +271,15 @@ func (p *Producer) validate(r Record) (hashKey, error) {
 // map, and returns that shard's id. A shard retired by a map swap between the lookup and its lock
 // sends the record back here.
 func (p *Producer) route(u *userRecord, now time.Time) string {
+	m := p.smap.Load()
+	s, holds := m.shardFor(u.hash)
+	return p.routeVia(u, now, m, s, holds)
+}
+
+// routeVia is route with the first lookup done (s and holds from map m), so Put looks the shard
+// up once for its backlog check and its routing; a map swapped since is caught by add.
+func (p *Producer) routeVia(u *userRecord, now time.Time, m *routeMap, s *shardState, holds bool) string {
 	for {
-		m := p.smap.Load()
-		s, holds := m.shardFor(u.hash)
 		if !holds {
 			p.requestRefresh()
 		}
@@ -282,6 +290,8 @@ func (p *Producer) route(u *userRecord, now time.Time) string {
 			p.fail(u, nil, ErrClosed, now)
 			return ""
 		}
+		m = p.smap.Load()
+		s, holds = m.shardFor(u.hash)
 	}
 }
 

@@ -157,7 +157,7 @@ func TestGoldenStates(t *testing.T) {
 		{"FindingsWithAdvice", func(s *testSource) {
 			s.findings = []metrics.Finding{{Rule: "hot-shard", Severity: "critical", Title: "Hot partition key", ShardID: "shardId-000000000000", Key: "user-42",
 				Summary: `key "user-42" sends 71% of shardId-000000000000's records (2,130 records/s, 1.0 MiB/s): the shard is at 130% of its bytes limit, refusing 23% of what is sent to it, while the other 3 shards average 38%`,
-				Advice: `A partition key always lands on one shard, so more shards will not cool it. Spread "user-42" over at least 2 shards.`}}
+				Advice:  `A partition key always lands on one shard, so more shards will not cool it. Spread "user-42" over at least 2 shards.`}}
 		}, ViewFindings, []string{"+", "]"}},
 	}
 	for _, c := range cases {
