@@ -60,16 +60,9 @@ func printFindings(w io.Writer, active []metrics.Finding, shown map[string]metri
 	for id, f := range shown {
 		if !now[id] {
 			delete(shown, id)
-			fmt.Fprintf(w, "        cleared: %s%s\n", f.Title, suffixIf(f.ShardID+f.API))
+			fmt.Fprintf(w, "        cleared: %s%s\n", f.Title, app.About(f))
 		}
 	}
-}
-
-func suffixIf(s string) string {
-	if s == "" {
-		return ""
-	}
-	return " (" + s + ")"
 }
 
 // checkThresholds returns a line per threshold the run missed. A figure the run could not

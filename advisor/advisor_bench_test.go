@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 // 250 ms), on a full window of a stream with a hot shard.
 func BenchmarkObserve(b *testing.B) {
 	for _, n := range []int{4, 64, 512} {
-		b.Run(itoa(n)+"shards", func(b *testing.B) {
+		b.Run(strconv.Itoa(n)+"shards", func(b *testing.B) {
 			a, f := New(Config{}), newFeed()
 			shards := make([]shardFig, n)
 			for i := range shards {

@@ -3,6 +3,7 @@ package advisor
 import (
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -197,13 +198,11 @@ func TestStreamCapacitySizesForThePeak(t *testing.T) {
 		if need := cap.Evidence["shards_needed"].(int); need != want {
 			rt.Fatalf("shards needed %d, want ⌈%.3f⌉ = %d", need, factor*float64(n), want)
 		}
-		if !strings.Contains(cap.Advice, "UpdateShardCount to "+itoa(want)) {
+		if !strings.Contains(cap.Advice, "UpdateShardCount to "+strconv.Itoa(want)) {
 			rt.Fatalf("advice %q", cap.Advice)
 		}
 	})
 }
-
-func itoa(n int) string { return big.NewInt(int64(n)).String() }
 
 func TestScalingStepsAtMostDouble(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {

@@ -160,15 +160,16 @@ func (r *Run) onSample(s *metrics.Snapshot) {
 		if f.Severity == advisor.Critical {
 			level = Error
 		}
-		r.events.Addf(level, "advisor: %s%s — %s", f.Title, about(f), f.Summary)
+		r.events.Addf(level, "advisor: %s%s — %s", f.Title, About(f), f.Summary)
 	}
 	for _, f := range cleared {
-		r.events.Addf(Info, "advisor: cleared: %s%s", f.Title, about(f))
+		r.events.Addf(Info, "advisor: cleared: %s%s", f.Title, About(f))
 	}
 }
 
-// about names what a finding is about, for a log line: " (shardId-…)", " (DescribeStream)".
-func about(f metrics.Finding) string {
+// About names what a finding is about, for a log line: " (shardId-…)", " (DescribeStream)",
+// or "" when it is about the whole stream.
+func About(f metrics.Finding) string {
 	for _, s := range []string{f.API, f.ShardID} {
 		if s != "" {
 			return " (" + s + ")"
