@@ -34,7 +34,14 @@ func measureDemand(w *window) demand {
 	if sch := w.mean(metrics.ScheduledRecords); sch > offered {
 		d.records = sch
 	}
-	d.peakRecords = math.Max(nanTo(w.peak(metrics.ScheduledRecords), 0), nanTo(w.peak(metrics.OfferedRecords), 0))
+	// The peak is the schedule's own rate when a workload says it: records handed over come in
+	// bursts whenever a late generator catches up, and a burst is not demand (on a loaded
+	// machine it made 6.1 MiB/s look like 7+ and the advice one shard too many).
+	if target := w.peak(metrics.TargetRate); target > 0 {
+		d.peakRecords = target
+	} else {
+		d.peakRecords = math.Max(nanTo(w.peak(metrics.ScheduledRecords), 0), nanTo(w.peak(metrics.OfferedRecords), 0))
+	}
 	if offered > 0 && offeredBytes > 0 {
 		d.recordSize = offeredBytes / offered
 	} else if up, ub := w.mean(metrics.UserRecordsPut), w.mean(metrics.UserBytesPut); up > 0 && ub > 0 {
