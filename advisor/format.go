@@ -25,6 +25,21 @@ func mib(bytesPerSec float64) string {
 	return fmt.Sprintf("%.0f KiB/s", bytesPerSec/1024)
 }
 
+// maxCount caps a computed count of shards or connections: past a million the exact figure says
+// nothing more, and converting a larger (or infinite) float to int is undefined in Go.
+const maxCount = 1 << 20
+
+// ceilCount rounds a needed amount up to a whole count in [0, maxCount]; NaN counts as 0.
+func ceilCount(x float64) int {
+	switch {
+	case !(x > 0):
+		return 0
+	case x >= maxCount:
+		return maxCount
+	}
+	return int(math.Ceil(x - 1e-9))
+}
+
 // count formats a number with thousands separators, whole below 10,000 only if it is whole.
 func count(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -32,6 +47,9 @@ func count(x float64) string {
 	}
 	if math.Abs(x) < 10 && x != math.Trunc(x) {
 		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	if math.Abs(x) >= 1e15 { // past int64's comfort: no real rate is this large, say it plainly
+		return strconv.FormatFloat(x, 'g', 3, 64)
 	}
 	s := strconv.FormatInt(int64(math.Round(math.Abs(x))), 10)
 	var b strings.Builder

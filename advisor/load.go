@@ -11,6 +11,7 @@ import (
 const (
 	shardBytesPerSec   = 1 << 20
 	shardRecordsPerSec = 1000
+	maxRecordBytes     = 1 << 20
 )
 
 // demand is what the workload asks of the stream over the window, in user records, and how
@@ -47,6 +48,9 @@ func measureDemand(w *window) demand {
 	} else if up, ub := w.mean(metrics.UserRecordsPut), w.mean(metrics.UserBytesPut); up > 0 && ub > 0 {
 		d.recordSize = ub / up
 	}
+	// No Kinesis record holds more than 1 MiB (data and key): a larger mean is a rate measured
+	// over next to no records, not a size.
+	d.recordSize = math.Min(d.recordSize, maxRecordBytes)
 	d.bytes = d.records * d.recordSize
 	d.peakBytes = d.peakRecords * d.recordSize
 	if r := w.mean(metrics.AggregationRatio); r >= 1 {

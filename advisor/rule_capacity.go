@@ -43,7 +43,7 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 	}
 	needBytes := d.peakBytes * d.overhead / shardBytesPerSec
 	needRecords := d.peakRecords / d.aggRatio / shardRecordsPerSec
-	need := int(math.Ceil(math.Max(needBytes, needRecords) - 1e-9))
+	need := ceilCount(math.Max(needBytes, needRecords))
 	limit, peak := "bytes", mib(d.peakBytes*d.overhead)
 	if needRecords > needBytes {
 		limit, peak = "records", count(d.peakRecords/d.aggRatio)+" Kinesis records/s"
@@ -94,7 +94,12 @@ func scalingSteps(from, to int) string {
 	}
 	steps := []string{strconv.Itoa(from)}
 	for c := from; c < to; {
-		c = min(2*c, to)
+		// Written so that c never overflows, however large to is.
+		if c > to/2 {
+			c = to
+		} else {
+			c *= 2
+		}
 		steps = append(steps, strconv.Itoa(c))
 	}
 	return " (one call may at most double the count: " + strings.Join(steps, " → ") + ")"

@@ -27,7 +27,7 @@ func producerBound(w *window, d demand) []metrics.Finding {
 	}
 	reqP50, reqP99 := nanTo(w.mean(metrics.RequestP50), 0), nanTo(w.mean(metrics.RequestP99), 0)
 	perConn := put / math.Max(inFlight, 1)
-	need := int(math.Ceil(1.2 * d.records / math.Max(perConn, 1e-9)))
+	need := ceilCount(1.2 * d.records / math.Max(perConn, 1e-9))
 	f := metrics.Finding{
 		Rule: "producer-bound", Severity: Warning, Title: "Producer is latency-bound: every connection busy",
 		Summary: fmt.Sprintf("no throttles, but the producer delivers %s of %s records/s asked with %.0f of %.0f connections busy on requests taking %s (p99 %s); %s records buffered",

@@ -10,11 +10,12 @@ import (
 	"github.com/shardstorm/shardstorm/metrics"
 )
 
-// Whatever the figures — zero, huge, missing (NaN), shards coming and going — Observe does not
+// Whatever the figures — zero, huge, infinite, missing (NaN), shards coming and going — Observe does not
 // panic, and every finding reads as a finding: a known severity, a title, a summary and advice
 // with no NaN or Inf in the words.
 func TestFindingsAreWellFormedForAnyFigures(t *testing.T) {
-	figure := rapid.OneOf(rapid.Just(math.NaN()), rapid.Just(0.0), rapid.Float64Range(0, 1e7))
+	figure := rapid.OneOf(rapid.Just(math.NaN()), rapid.Just(0.0), rapid.Float64Range(0, 1e7),
+		rapid.Just(1e12), rapid.Just(math.Inf(1)))
 	rapid.Check(t, func(rt *rapid.T) {
 		a, f := New(Config{}), newFeed()
 		f.settings.AggregationEnabled = rapid.Bool().Draw(rt, "aggregation")

@@ -55,7 +55,7 @@ func (w *window) add(s *metrics.Snapshot) {
 	}
 	w.lastSeq = s.Seq
 	w.settings = s.Producer.Stream
-	smp := &sample{t: s.Time, stream: s.Stream, droppedBehind: math.NaN(), droppedFull: math.NaN()}
+	smp := &sample{t: s.Time, stream: finite(s.Stream), droppedBehind: math.NaN(), droppedFull: math.NaN()}
 	if wl := s.Workload; wl != nil {
 		cur := &workloadCounters{t: s.Time, droppedBehind: wl.DroppedBehind, droppedFull: wl.DroppedFull}
 		if p := w.prevWorkload; p != nil && cur.t.After(p.t) {
@@ -74,7 +74,7 @@ func (w *window) add(s *metrics.Snapshot) {
 	dt := s.Time.Sub(w.prevTime).Seconds()
 	for i := range s.Shards {
 		sv := &s.Shards[i]
-		ss := shardSample{id: sv.ShardID, values: sv.Values, backlogRefused: math.NaN()}
+		ss := shardSample{id: sv.ShardID, values: finite(sv.Values), backlogRefused: math.NaN()}
 		if ps := byID[sv.ShardID]; ps != nil {
 			ss.limiterRecords = float64(ps.LimiterRecords)
 			ss.start, ss.end = ps.StartingHashKey, ps.EndingHashKey
@@ -92,6 +92,19 @@ func (w *window) add(s *metrics.Snapshot) {
 		cut++
 	}
 	w.samples = append(w.samples[:0], w.samples[cut:]...)
+}
+
+var allMetrics = metrics.Metrics()
+
+// finite returns v with any infinite figure made missing (NaN): a rate over a zero interval is
+// not a measurement, and the rules leave missing figures out rather than reason from infinity.
+func finite(v metrics.Values) metrics.Values {
+	for _, m := range allMetrics {
+		if math.IsInf(v.Get(m), 0) {
+			v.Set(m, math.NaN())
+		}
+	}
+	return v
 }
 
 // latest is the newest sample (nil before the first).
