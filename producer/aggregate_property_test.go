@@ -33,7 +33,7 @@ func shardIDFor(i int) string { return "shardId-" + big.NewInt(int64(i)).String(
 
 // Every Kinesis record the engine builds, for any records, any shard map and any aggregation
 // limits: fits AggregationMaxSize and the stream's record size (data + outer key), decodes to
-// exactly its user records in order, and holds only records whose hash keys lie in its shard —
+// exactly its user records in order (encoded as a request encodes it), and holds only records whose hash keys lie in its shard —
 // the outer explicit hash key included — so a KCL consumer drops nothing.
 func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -76,8 +76,11 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 		}
 		seen := 0
 		for _, k := range out {
-			if k.size != len(k.data)+len(k.pk) || k.size > p.maxRec {
-				t.Fatalf("Kinesis record of %d bytes (data %d + key %d) over the record limit %d", k.size, len(k.data), len(k.pk), p.maxRec)
+			// What a request sends: the aggregates are encoded then, and must come out at
+			// exactly the size they were sealed (and rate-limited and batched) at.
+			data := k.wireData()
+			if k.size != len(data)+len(k.pk) || k.size > p.maxRec {
+				t.Fatalf("Kinesis record sized %d bytes is %d (data) + %d (key); record limit %d", k.size, len(data), len(k.pk), p.maxRec)
 			}
 			for _, u := range k.users {
 				if !put[u] {
@@ -87,15 +90,15 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 				seen++
 			}
 			if !k.aggregated {
-				if len(k.users) != 1 || string(k.data) != string(k.users[0].rec.Data) {
+				if len(k.users) != 1 || string(data) != string(k.users[0].rec.Data) {
 					t.Fatalf("raw record does not carry its one user record")
 				}
 				continue
 			}
-			if len(k.data) > cfg.AggregationMaxSize || len(k.users) > cfg.AggregationMaxCount {
-				t.Fatalf("aggregate of %d bytes, %d records over limits %d, %d", len(k.data), len(k.users), cfg.AggregationMaxSize, cfg.AggregationMaxCount)
+			if len(data) > cfg.AggregationMaxSize || len(k.users) > cfg.AggregationMaxCount {
+				t.Fatalf("aggregate of %d bytes, %d records over limits %d, %d", len(data), len(k.users), cfg.AggregationMaxSize, cfg.AggregationMaxCount)
 			}
-			subs, aggregated, err := kpl.Deaggregate(k.data)
+			subs, aggregated, err := kpl.Deaggregate(data)
 			if err != nil || !aggregated || len(subs) != len(k.users) {
 				t.Fatalf("aggregate decodes to %d records (aggregated %v, %v), want %d", len(subs), aggregated, err, len(k.users))
 			}

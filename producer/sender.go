@@ -23,12 +23,13 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 	}()
 	entries := make([]types.PutRecordsRequestEntry, len(batch))
 	for i, k := range batch {
-		entries[i] = types.PutRecordsRequestEntry{Data: k.data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
+		entries[i] = types.PutRecordsRequestEntry{Data: k.wireData(), PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
 	}
 	ctx, cancel := context.WithTimeout(p.ctx, cfg.RequestTimeout)
 	start := time.Now()
 	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
 	cancel()
+	clear(entries) // the encoded aggregates are garbage from here: a retry re-aggregates
 	end := time.Now()
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)

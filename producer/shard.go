@@ -12,8 +12,11 @@ import (
 // krec is one Kinesis record: a KPL aggregate of user records of one shard, or one user record
 // sent raw.
 type krec struct {
-	shard      *shardState // the shard it was built for
-	users      []*userRecord
+	shard *shardState // the shard it was built for
+	users []*userRecord
+	// data is the record's data: the user's for a raw record; for an aggregate, nil until the
+	// request that sends it encodes it (see encodeAggregate) — a backlog waiting for tokens is
+	// held once, as its users' records, not twice.
 	data       []byte
 	pk         string
 	ehk        *string // the outer explicit hash key of an aggregate: its first record's, inside the shard
@@ -32,7 +35,7 @@ type shardState struct {
 	p          *Producer
 
 	mu          sync.Mutex
-	agg         kpl.Aggregator
+	agg         kpl.Sizer // sizes the open aggregate; encoding waits until it is sent
 	aggUsers    []*userRecord
 	aggBytes    int64
 	aggDeadline time.Time
@@ -144,10 +147,9 @@ func (s *shardState) sealLocked() {
 		s.enqueueLocked(k)
 		return
 	}
-	data := s.agg.Encode(make([]byte, 0, s.agg.Size()))
 	ehk := users[0].hash.String()
-	k := &krec{shard: s, users: users, data: data, pk: users[0].rec.PartitionKey, ehk: &ehk,
-		size: len(data) + len(users[0].rec.PartitionKey), userBytes: s.aggBytes,
+	k := &krec{shard: s, users: users, pk: users[0].rec.PartitionKey, ehk: &ehk,
+		size: s.agg.Size() + len(users[0].rec.PartitionKey), userBytes: s.aggBytes,
 		deadline: s.aggDeadline, expiry: s.aggExpiry, aggregated: true}
 	s.c.limRecords.Add(int64(len(users)))
 	s.c.limBytes.Add(s.aggBytes)

@@ -11,88 +11,45 @@ import (
 //
 // The zero value is an empty Aggregator ready to use. It is not safe for concurrent use.
 type Aggregator struct {
+	// sz places the records in the key tables and keeps the exact size.
+	sz Sizer
 	// The three parts of the protobuf, kept already encoded in canonical order (all field 1
-	// entries, all field 2 entries, all field 3 entries), so Size is their sum plus the magic
-	// and checksum, and Encode only concatenates them.
+	// entries, all field 2 entries, all field 3 entries), so Encode only concatenates them.
 	pkTable  []byte
 	ehkTable []byte
 	records  []byte
-
-	// Table index of each key. The maps hold the callers' key strings until Reset: strings are
-	// immutable, so there is nothing to copy.
-	pkIndex  map[string]uint64
-	ehkIndex map[string]uint64
-
-	n       int
-	firstPK string
 }
 
 // Len is the number of user records added since the last Reset.
-func (a *Aggregator) Len() int { return a.n }
+func (a *Aggregator) Len() int { return a.sz.Len() }
 
 // Size is the exact length Encode would append now. With no records it is MagicLen+ChecksumLen,
 // the encoding of an empty AggregatedRecord; consumers treat data that short as a plain record,
 // so never send an empty aggregate. (Like the KPL, send a lone record raw, not aggregated.)
-func (a *Aggregator) Size() int {
-	return MagicLen + len(a.pkTable) + len(a.ehkTable) + len(a.records) + ChecksumLen
-}
+func (a *Aggregator) Size() int { return a.sz.Size() }
 
 // FirstPartitionKey is the partition key of the first record added, "" if there is none. The
 // KPL sends an aggregate under that partition key, with an explicit hash key routing it to the
 // shard its records belong to.
-func (a *Aggregator) FirstPartitionKey() string { return a.firstPK }
+func (a *Aggregator) FirstPartitionKey() string { return a.sz.FirstPartitionKey() }
 
 // SizeWith is the exact value Size would have after Add(r). It costs two map lookups at most
 // and does not allocate.
-func (a *Aggregator) SizeWith(r Record) int {
-	size := a.Size()
-	pk, ok := a.pkIndex[r.PartitionKey]
-	if !ok {
-		// A new key goes at the end of its table, and its index (the table length) sets the
-		// width of the record's index varint.
-		pk = uint64(len(a.pkIndex))
-		size += tableEntryLen(len(r.PartitionKey))
-	}
-	var ehk uint64
-	hasEHK := r.ExplicitHashKey != ""
-	if hasEHK {
-		if ehk, ok = a.ehkIndex[r.ExplicitHashKey]; !ok {
-			ehk = uint64(len(a.ehkIndex))
-			size += tableEntryLen(len(r.ExplicitHashKey))
-		}
-	}
-	return size + recordEntryLen(pk, ehk, hasEHK, len(r.Data))
-}
+func (a *Aggregator) SizeWith(r Record) int { return a.sz.SizeWith(r) }
 
 // Add appends r to the aggregate. It copies r.Data, so the caller may reuse it once Add
 // returns. Add checks no limit: the caller compares SizeWith with its own first. Keys are not
 // validated either (Kinesis wants 1..256 characters and decimal hash keys; that is the
 // producer's check).
 func (a *Aggregator) Add(r Record) {
-	if a.pkIndex == nil {
-		a.pkIndex = make(map[string]uint64)
-		a.ehkIndex = make(map[string]uint64)
-	}
-	pk, ok := a.pkIndex[r.PartitionKey]
-	if !ok {
-		pk = uint64(len(a.pkIndex))
-		a.pkIndex[r.PartitionKey] = pk
+	p := a.sz.add(r)
+	if p.newPK {
 		a.pkTable = appendTableEntry(a.pkTable, tagPartitionKeyTable, r.PartitionKey)
 	}
-	var ehk uint64
-	hasEHK := r.ExplicitHashKey != ""
-	if hasEHK {
-		if ehk, ok = a.ehkIndex[r.ExplicitHashKey]; !ok {
-			ehk = uint64(len(a.ehkIndex))
-			a.ehkIndex[r.ExplicitHashKey] = ehk
-			a.ehkTable = appendTableEntry(a.ehkTable, tagExplicitHashKeyTable, r.ExplicitHashKey)
-		}
+	if p.newEHK {
+		a.ehkTable = appendTableEntry(a.ehkTable, tagExplicitHashKeyTable, r.ExplicitHashKey)
 	}
-	a.records = appendRecordEntry(a.records, pk, ehk, hasEHK, r.Data)
-	if a.n == 0 {
-		a.firstPK = r.PartitionKey
-	}
-	a.n++
+	a.records = appendRecordEntry(a.records, p.pk, p.ehk, p.hasEHK, r.Data)
 }
 
 // Encode appends the aggregated record (magic, protobuf, MD5) to dst and returns the extended
@@ -111,13 +68,10 @@ func (a *Aggregator) Encode(dst []byte) []byte {
 
 // Reset empties the Aggregator, keeping its buffers and maps for the next aggregate.
 func (a *Aggregator) Reset() {
+	a.sz.Reset()
 	a.pkTable = a.pkTable[:0]
 	a.ehkTable = a.ehkTable[:0]
 	a.records = a.records[:0]
-	clear(a.pkIndex)
-	clear(a.ehkIndex)
-	a.n = 0
-	a.firstPK = ""
 }
 
 func appendTableEntry(b []byte, tag byte, key string) []byte {

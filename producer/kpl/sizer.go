@@ -1,0 +1,94 @@
+package kpl
+
+// Sizer follows the exact encoded size of an aggregated record as records are added, without
+// keeping their data: the size an Aggregator fed the same records in the same order would
+// encode. A producer sizes aggregates with it while records wait for their shard's tokens, and
+// encodes them only when they are about to be sent, so that a backlog is held once (as the
+// users' records) and not twice (those and their encoded copy).
+//
+// The zero value is an empty Sizer ready to use. It is not safe for concurrent use.
+type Sizer struct {
+	// Table index of each key. The maps hold the callers' key strings until Reset.
+	pkIndex  map[string]uint64
+	ehkIndex map[string]uint64
+	// body is the protobuf's length: the table entries and the records entries.
+	body    int
+	n       int
+	firstPK string
+}
+
+// Len is the number of user records added since the last Reset.
+func (s *Sizer) Len() int { return s.n }
+
+// Size is the exact length of the aggregated record of the records added: magic, protobuf and
+// checksum (MagicLen+ChecksumLen with none).
+func (s *Sizer) Size() int { return MagicLen + s.body + ChecksumLen }
+
+// FirstPartitionKey is the partition key of the first record added, "" if there is none.
+func (s *Sizer) FirstPartitionKey() string { return s.firstPK }
+
+// SizeWith is the exact value Size would have after Add(r). It costs two map lookups at most
+// and does not allocate.
+func (s *Sizer) SizeWith(r Record) int {
+	p := s.place(r)
+	return s.Size() + p.grow
+}
+
+// Add counts r in. Like Aggregator.Add it checks no limit and validates no key.
+func (s *Sizer) Add(r Record) { s.add(r) }
+
+// Reset empties the Sizer, keeping its maps for the next aggregate.
+func (s *Sizer) Reset() {
+	clear(s.pkIndex)
+	clear(s.ehkIndex)
+	s.body, s.n, s.firstPK = 0, 0, ""
+}
+
+// placement is where a record goes in the aggregate: its key table indices, whether it adds a
+// table entry, and by how many bytes it grows the protobuf.
+type placement struct {
+	pk, ehk       uint64
+	hasEHK        bool
+	newPK, newEHK bool
+	grow          int
+}
+
+// place says where r would go, without adding it. A new key goes at the end of its table, and
+// its index (the table's length) sets the width of the record's index varint.
+func (s *Sizer) place(r Record) placement {
+	var p placement
+	var ok bool
+	if p.pk, ok = s.pkIndex[r.PartitionKey]; !ok {
+		p.pk, p.newPK = uint64(len(s.pkIndex)), true
+		p.grow += tableEntryLen(len(r.PartitionKey))
+	}
+	if p.hasEHK = r.ExplicitHashKey != ""; p.hasEHK {
+		if p.ehk, ok = s.ehkIndex[r.ExplicitHashKey]; !ok {
+			p.ehk, p.newEHK = uint64(len(s.ehkIndex)), true
+			p.grow += tableEntryLen(len(r.ExplicitHashKey))
+		}
+	}
+	p.grow += recordEntryLen(p.pk, p.ehk, p.hasEHK, len(r.Data))
+	return p
+}
+
+// add counts r in and returns its placement, for an Aggregator to write the same entries.
+func (s *Sizer) add(r Record) placement {
+	if s.pkIndex == nil {
+		s.pkIndex = make(map[string]uint64)
+		s.ehkIndex = make(map[string]uint64)
+	}
+	p := s.place(r)
+	if p.newPK {
+		s.pkIndex[r.PartitionKey] = p.pk
+	}
+	if p.newEHK {
+		s.ehkIndex[r.ExplicitHashKey] = p.ehk
+	}
+	s.body += p.grow
+	if s.n == 0 {
+		s.firstPK = r.PartitionKey
+	}
+	s.n++
+	return p
+}
