@@ -56,6 +56,9 @@ func (c *producerContender) resolved(start time.Time) func(producer.Result) {
 			c.t.expired.Add(1)
 		case errors.Is(res.Err, producer.ErrClosed):
 			c.t.pending.Add(1) // still held when the drain ran out: Close abandoned it
+			if re := (*producer.RecordError)(nil); errors.As(res.Err, &re) && re.MaybeStored {
+				c.t.pendingInFlight.Add(1)
+			}
 		default:
 			c.t.failed.Add(1)
 			c.t.noteError(res.Err)

@@ -30,6 +30,7 @@ func (w putRecordWorker) run(ctx context.Context, ch <-chan pendingRecord) {
 		case err == nil:
 			w.t.succeed(time.Now(), r)
 		case ctx.Err() != nil:
+			w.t.pendingInFlight.Add(1) // its request was in flight: the service may have stored it
 			abandon(w.t, ch, 1)
 			return
 		default:

@@ -84,6 +84,7 @@ func (w putRecordsWorker) sendUntilNoneFail(ctx context.Context, batch []pending
 		switch {
 		case ctx.Err() != nil:
 			w.t.pending.Add(int64(len(batch)))
+			w.t.pendingInFlight.Add(int64(len(batch))) // the service may have stored them
 			return false
 		case err != nil && permanent(err):
 			w.t.failed.Add(int64(len(batch)))

@@ -13,7 +13,9 @@ import (
 // contender resolves records in batches).
 type tally struct {
 	delivered, deliveredBytes, failed, expired, pending atomic.Int64
-	lastErr                                             atomic.Pointer[string]
+	// pendingInFlight counts the pending records whose request was abandoned in flight.
+	pendingInFlight atomic.Int64
+	lastErr         atomic.Pointer[string]
 
 	mu   sync.Mutex
 	hist *hdrhistogram.Histogram // µs, 1 µs .. 1 h, 3 significant figures
@@ -59,6 +61,7 @@ func (t *tally) noteError(err error) {
 func (t *tally) report(r *childReport) error {
 	r.Delivered, r.DeliveredBytes = t.delivered.Load(), t.deliveredBytes.Load()
 	r.Failed, r.Expired, r.PendingAtEnd = t.failed.Load(), t.expired.Load(), t.pending.Load()
+	r.PendingInFlight = t.pendingInFlight.Load()
 	if p := t.lastErr.Load(); p != nil {
 		r.LastError = *p
 	}

@@ -351,3 +351,45 @@ func TestStatsDeriveKPLMetrics(t *testing.T) {
 		t.Fatalf("per-shard %d, e2e histogram %d", perShard, st.Stream.EndToEndTime.TotalCount())
 	}
 }
+
+// Close giving up while a request is in flight says which records the service may have stored:
+// those of the abandoned request (MaybeStored), not those that never left the producer.
+func TestCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
+	srv, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}}})
+	p, err := producer.New(context.Background(), client, producer.Config{StreamName: "s", AggregationEnabled: producer.Bool(false),
+		MaxConnections: 1, CollectionMaxCount: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// From now on the service takes 5 s to answer: the first request is still in flight when
+	// Close gives up.
+	if err := srv.Emulator.SetFaults(emulator.Faults{Latency: emulator.Latency{Kind: emulator.LatencyFixed, Base: 5 * time.Second}}); err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	for range 50 {
+		if err := p.Put(context.Background(), producer.Record{PartitionKey: "k", Data: []byte("x")}, c.cb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if err := p.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Close: %v", err)
+	}
+	maybe, unsent := 0, 0
+	for _, r := range c.wait(t, 50, time.Second) {
+		var re *producer.RecordError
+		if !errors.As(r.Err, &re) || !errors.Is(r.Err, producer.ErrClosed) {
+			t.Fatalf("record resolved with %v, want ErrClosed", r.Err)
+		}
+		if re.MaybeStored {
+			maybe++
+		} else {
+			unsent++
+		}
+	}
+	if maybe != 10 || unsent != 40 {
+		t.Fatalf("%d records marked maybe stored and %d not; want the 10 of the request in flight and the 40 never sent", maybe, unsent)
+	}
+}

@@ -16,7 +16,8 @@ var (
 	// ErrNonRetryable: the service refused the record for a reason retrying cannot fix
 	// (validation, missing stream, access or KMS denied).
 	ErrNonRetryable = errors.New("producer: non-retryable service error")
-	// ErrClosed: the producer was closed before the record could be sent.
+	// ErrClosed: the producer was closed before the record could be sent, or while its request
+	// was in flight (then RecordError.MaybeStored is set).
 	ErrClosed = errors.New("producer: closed")
 	// ErrInvalidRecord: Put refused a record that the service would refuse.
 	ErrInvalidRecord = errors.New("producer: invalid record")
@@ -30,6 +31,10 @@ type RecordError struct {
 	Kind    error
 	Code    string
 	Message string
+	// MaybeStored is set on an ErrClosed record whose request Close abandoned before the
+	// service answered: the service may have stored it. Re-sending it elsewhere may duplicate
+	// it (Kinesis writes are at least once); counting it lost may be wrong.
+	MaybeStored bool
 }
 
 func (e *RecordError) Error() string {

@@ -55,6 +55,12 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 // fail resolves u with an error of the given kind. s may be nil (a record failed at close
 // before reaching a shard).
 func (p *Producer) fail(u *userRecord, s *shardState, kind error, now time.Time) {
+	p.resolveFailed(u, s, &RecordError{Kind: kind, Code: u.lastCode, Message: u.lastMsg}, now)
+}
+
+// resolveFailed resolves u with err, counting it failed (and expired).
+func (p *Producer) resolveFailed(u *userRecord, s *shardState, err *RecordError, now time.Time) {
+	kind := err.Kind
 	if kind == ErrExpired {
 		p.stats.expired.Add(1)
 		if s != nil {
@@ -66,7 +72,7 @@ func (p *Producer) fail(u *userRecord, s *shardState, kind error, now time.Time)
 		s.c.failed.Add(1)
 	}
 	if u.cb != nil {
-		u.cb(Result{Record: u.rec, Attempts: u.attempts, Err: &RecordError{Kind: kind, Code: u.lastCode, Message: u.lastMsg}})
+		u.cb(Result{Record: u.rec, Attempts: u.attempts, Err: err})
 	}
 	u.attempts = nil
 	size := u.size

@@ -109,13 +109,19 @@ func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur 
 	code, msg := errorCode(err), errorMessage(err)
 	att := Attempt{Start: start, Duration: dur, Code: code, Message: msg}
 	retryable := isRetryable(err) && !p.aborting.Load()
+	// A request the service answered with an error did not store its records; one Close
+	// cancelled before an answer (the SDK reports status 0) may have.
+	var apiErr smithy.APIError
+	var respErr *awshttp.ResponseError
+	answered := errors.As(err, &apiErr) || errors.As(err, &respErr) && respErr.HTTPStatusCode() > 0
+	abandoned := !answered
 	for _, k := range batch {
 		k.shard.c.errors.add(code)
 		for _, u := range k.users {
 			switch {
 			case p.aborting.Load():
 				u.attempts = append(u.attempts, att)
-				p.fail(u, k.shard, ErrClosed, now)
+				p.resolveFailed(u, k.shard, &RecordError{Kind: ErrClosed, Code: u.lastCode, Message: u.lastMsg, MaybeStored: abandoned}, now)
 			case retryable:
 				p.retry(u, k.shard, att, now, true)
 			default:
