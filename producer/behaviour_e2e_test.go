@@ -372,6 +372,11 @@ func TestCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for deadline := time.Now().Add(10 * time.Second); p.Stats().Stream.RequestsInFlight == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no request in flight after 10 s")
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	if err := p.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {

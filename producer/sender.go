@@ -21,6 +21,19 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 		p.slots.release()
 		p.poke() // a connection is free
 	}()
+	if p.aborting.Load() {
+		// Close gave up before this request started: none of it reached the service, so its
+		// records are closed, not maybe stored.
+		now := time.Now()
+		for _, k := range batch {
+			k.shard.c.flightRecords.Add(-int64(len(k.users)))
+			k.shard.c.flightBytes.Add(-k.userBytes)
+			for _, u := range k.users {
+				p.fail(u, k.shard, ErrClosed, now)
+			}
+		}
+		return
+	}
 	entries := make([]types.PutRecordsRequestEntry, len(batch))
 	for i, k := range batch {
 		entries[i] = types.PutRecordsRequestEntry{Data: k.wireData(), PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
