@@ -38,17 +38,12 @@ func backlogLimit(cfg *Config) (bytes, records int64) {
 	return bytes, records
 }
 
-// backlog is what the shard holds between Put and the service's answer. The stage counters
-// are read so that a record moving between stages meanwhile is never counted twice (a batch
-// released from the limiter to the collector between two reads once made a shard refuse
-// records with 1.4 of its 1.6 MiB held): the limiter's moves to the collector, and a retry's
-// back into the shard, happen under s.mu, held here; the collector's move into flight happens
-// without it, so flight is read before the collector (a record moving then is missed once,
-// which only lets one more in).
+// backlog is what the shard holds between Put and the service's answer, read without locks:
+// the stage counters are read against the flow (flight, collector, limiter, aggregator), so a
+// record moving forward meanwhile is missed rather than counted twice; but a batch released
+// from the limiter to the collector, or a retry coming back, can still be counted twice.
 func (s *shardState) backlog() (bytes, records int64) {
 	c := &s.c
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	fb, fr := c.flightBytes.Load(), c.flightRecords.Load()
 	cb, cr := c.colBytes.Load(), c.colRecords.Load()
 	bytes = fb + cb + c.limBytes.Load() + c.aggBytes.Load()
@@ -56,11 +51,25 @@ func (s *shardState) backlog() (bytes, records int64) {
 	return bytes, records
 }
 
-// hasRoom says whether the shard may take one more record.
+// backlogExact is backlog with no record counted twice: the limiter's moves to the collector
+// and a retry's return into the shard happen under s.mu, held here. (Lock-free reads once
+// made a shard refuse records holding 1.4 of its 1.6 MiB: a batch released between two reads.)
+func (s *shardState) backlogExact() (bytes, records int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.backlog()
+}
+
+// hasRoom says whether the shard may take one more record. The lock-free reading can only
+// count too much (or miss a record in motion, which lets one more in), so a shard under its
+// bound is let through without the lock, and one that looks full is read again exactly.
 func (s *shardState) hasRoom(cfg *Config) bool {
 	maxBytes, maxRecords := backlogLimit(cfg)
-	b, r := s.backlog()
-	return b < maxBytes && (maxRecords < 0 || r < maxRecords)
+	under := func(b, r int64) bool { return b < maxBytes && (maxRecords < 0 || r < maxRecords) }
+	if under(s.backlog()) {
+		return true
+	}
+	return under(s.backlogExact())
 }
 
 // tryShardRoom is hasRoom counting a refusal against the shard.
