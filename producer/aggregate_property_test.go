@@ -33,8 +33,9 @@ func shardIDFor(i int) string { return "shardId-" + big.NewInt(int64(i)).String(
 
 // Every Kinesis record the engine builds, for any records, any shard map and any aggregation
 // limits: fits AggregationMaxSize and the stream's record size (data + outer key), decodes to
-// exactly its user records in order (encoded as a request encodes it), and holds only records whose hash keys lie in its shard —
-// the outer explicit hash key included — so a KCL consumer drops nothing.
+// exactly its user records in order (encoded as a request encodes it), and holds only records
+// whose hash keys lie in its shard — the outer explicit hash key included — so a KCL consumer
+// drops nothing.
 func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		cfg := Config{StreamName: "s",
