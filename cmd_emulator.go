@@ -68,14 +68,8 @@ func runEmulator(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Point any AWS SDK or tool at it with AWS_ENDPOINT_URL_KINESIS and AWS_ENDPOINT_URL_CLOUDWATCH.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if err := checkLoopback(*addr, *allowRemote); err != nil {
 		return usageError{err}
