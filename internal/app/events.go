@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/tui"
 )
 
@@ -55,6 +56,21 @@ func (l *EventLog) Addf(level Level, format string, args ...any) {
 	l.next = (l.next + 1) % len(l.events)
 	l.full = l.full || l.next == 0
 	l.total++
+}
+
+// noteCloudWatch logs the poller's status when it differs from *last (a warning if it carries
+// an error), and remembers it: the run and the watch both report CloudWatch this way.
+func (l *EventLog) noteCloudWatch(p *metrics.CloudWatchPoller, last *metrics.CloudWatchStatus) {
+	s := p.State()
+	if s.Status == *last {
+		return
+	}
+	*last = s.Status
+	level := Info
+	if s.Err != "" {
+		level = Warn
+	}
+	l.Addf(level, "CloudWatch: %s %s", s.Status, s.Err)
 }
 
 // Events returns the kept events, oldest first.

@@ -280,14 +280,7 @@ func (r *Run) watch(ctx context.Context) {
 			r.events.Addf(Warn, "shard map refresh failed: %s", st.Stream.ShardMapError)
 		}
 		if r.poller != nil {
-			if s := r.poller.State(); s.Status != lastCW {
-				lastCW = s.Status
-				level := Info
-				if s.Err != "" {
-					level = Warn
-				}
-				r.events.Addf(level, "CloudWatch: %s %s", s.Status, s.Err)
-			}
+			r.events.noteCloudWatch(r.poller, &lastCW)
 		}
 	}
 }

@@ -126,14 +126,7 @@ func (w *Watch) loop(ctx context.Context) {
 			for _, m := range w.counts.wanted() {
 				w.counts.ingest(m, w.poller.History(m), now)
 			}
-			if s := w.poller.State(); s.Status != lastCW {
-				lastCW = s.Status
-				level := Info
-				if s.Err != "" {
-					level = Warn
-				}
-				w.events.Addf(level, "CloudWatch: %s %s", s.Status, s.Err)
-			}
+			w.events.noteCloudWatch(w.poller, &lastCW)
 			if now.Sub(lastRefresh) >= watchRefresh {
 				lastRefresh = now
 				_ = w.describe(ctx, false) // failures are in w.desc and the event log
