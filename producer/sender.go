@@ -25,9 +25,8 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 		// Close gave up before this request started: none of it reached the service, so its
 		// records are closed, not maybe stored.
 		now := time.Now()
+		leaveFlight(batch)
 		for _, k := range batch {
-			k.shard.c.flightRecords.Add(-int64(len(k.users)))
-			k.shard.c.flightBytes.Add(-k.userBytes)
 			for _, u := range k.users {
 				p.fail(u, k.shard, ErrClosed, now)
 			}
@@ -42,16 +41,12 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 	start := time.Now()
 	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
 	cancel()
-	clear(entries) // the encoded aggregates are garbage from here: a retry re-aggregates
 	end := time.Now()
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)
 	p.stats.requestRecords.Add(int64(len(batch)))
 	p.hist.recordSent(batch, start, dur)
-	for _, k := range batch {
-		k.shard.c.flightRecords.Add(-int64(len(k.users)))
-		k.shard.c.flightBytes.Add(-k.userBytes)
-	}
+	leaveFlight(batch)
 	if err == nil && len(out.Records) != len(batch) {
 		err = &smithy.GenericAPIError{Code: "MalformedResponse", Message: "PutRecords answered a different number of records than sent"}
 	}
@@ -60,6 +55,14 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 		return
 	}
 	p.handleResponse(batch, out, cfg, start, dur, end)
+}
+
+// leaveFlight takes batch's records out of their shards' in-flight counts: the request is over.
+func leaveFlight(batch []*krec) {
+	for _, k := range batch {
+		k.shard.c.flightRecords.Add(-int64(len(k.users)))
+		k.shard.c.flightBytes.Add(-k.userBytes)
+	}
 }
 
 // handleResponse resolves each record from its entry: success, wrong shard, throttle or failure.
