@@ -26,6 +26,10 @@ type Options struct {
 
 	// Emulator configures the embedded emulator (limits, faults); its Streams are ignored.
 	Emulator emulator.Config
+	// InProcess reaches the embedded emulator through emulator.InMemTransport instead of a
+	// loopback socket: for tests that run a whole run inside a testing/synctest bubble, where
+	// a socket would block outside the bubble. Users always get the socket.
+	InProcess bool
 	// Producer configures the engine; its StreamName and Hooks are set by the run.
 	Producer producer.Config
 	// Workload is the load offered.

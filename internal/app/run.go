@@ -29,7 +29,8 @@ type Run struct {
 	opts    Options
 	started time.Time
 
-	emu *emulator.Server // nil unless the run embeds the emulator
+	emu    *emulator.Emulator // nil unless the run embeds the emulator
+	emuSrv *emulator.Server   // its loopback server; nil in process (Options.InProcess)
 	// kinBase is the backend's client; kin is it for the run's own calls (setup, controls),
 	// each counted in api as its caller's (see client).
 	kinBase  *kinesis.Client
@@ -185,14 +186,25 @@ func (r *Run) connect(ctx context.Context) error {
 	case "local":
 		ecfg := o.Emulator
 		ecfg.Streams = []emulator.StreamSpec{{Name: o.Stream, Shards: o.Shards}}
-		srv, err := emulator.Start(ecfg)
-		if err != nil {
-			return fmt.Errorf("start the embedded emulator: %w", err)
+		var hc aws.HTTPClient // nil: the SDK's default client, over the socket
+		if o.InProcess {
+			e, err := emulator.New(ecfg)
+			if err != nil {
+				return fmt.Errorf("start the embedded emulator: %w", err)
+			}
+			// Any endpoint will do (nothing dials it); a non-empty one gives the CloudWatch
+			// poller the emulator's 1 s period, as over the socket.
+			r.emu, r.endpoint, hc = e, "http://emulator.in-process", emulator.InMemTransport{Handler: e}
+		} else {
+			srv, err := emulator.Start(ecfg)
+			if err != nil {
+				return fmt.Errorf("start the embedded emulator: %w", err)
+			}
+			r.emu, r.emuSrv, r.endpoint = srv.Emulator, srv, srv.URL
 		}
-		r.emu, r.endpoint = srv, srv.URL
 		creds := credentials.NewStaticCredentialsProvider("shardstorm", "local", "")
-		r.kin = kinesis.New(kinesis.Options{BaseEndpoint: aws.String(srv.URL), Region: "us-east-1", Credentials: creds})
-		r.cw = cloudwatch.New(cloudwatch.Options{BaseEndpoint: aws.String(srv.URL), Region: "us-east-1", Credentials: creds})
+		r.kin = kinesis.New(kinesis.Options{BaseEndpoint: aws.String(r.endpoint), Region: "us-east-1", Credentials: creds, HTTPClient: hc})
+		r.cw = cloudwatch.New(cloudwatch.Options{BaseEndpoint: aws.String(r.endpoint), Region: "us-east-1", Credentials: creds, HTTPClient: hc})
 		return nil
 	}
 	var loads []func(*config.LoadOptions) error
@@ -294,7 +306,7 @@ func (r *Run) GroundTruth() (emulator.StreamStats, bool) {
 	if r.emu == nil {
 		return emulator.StreamStats{}, false
 	}
-	return r.emu.Emulator.StreamStats(r.opts.Stream)
+	return r.emu.StreamStats(r.opts.Stream)
 }
 
 // Stop ends the run: the workload stops, the producer drains (until ctx ends), and the summary
@@ -338,8 +350,8 @@ func (r *Run) teardown() {
 	if r.sampler != nil {
 		r.sampler.Stop()
 	}
-	if r.emu != nil {
-		r.emu.Close()
+	if r.emuSrv != nil {
+		r.emuSrv.Close()
 	}
 }
 
