@@ -15,7 +15,7 @@ type fakeT struct {
 	failed string
 }
 
-func (f *fakeT) Helper() {}
+func (f *fakeT) Helper()                           {}
 func (f *fakeT) Fatalf(format string, args ...any) { f.failed = fmt.Sprintf(format, args...) }
 
 func TestTrueReturnsWhenTheConditionHolds(t *testing.T) {
