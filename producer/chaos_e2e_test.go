@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,15 +21,19 @@ import (
 // 5xx answers and a shard split in the middle: every record resolves exactly once, and reading
 // the stream back (deaggregated, each sub-record checked against its shard's range) yields every
 // success. Retries may store a record twice; duplicates are counted and reported, none may be
-// missing.
+// missing. On virtual time (a synctest bubble, the emulator in process): the producer's waits —
+// lingers, backoffs, the reshard delay — cost no wall-clock time, and the throttling does not
+// depend on how fast the machine is.
 func TestEveryRecordResolvesOnceUnderFaultsAndReshard(t *testing.T) {
+	synctest.Test(t, testEveryRecordResolvesOnceUnderFaultsAndReshard)
+}
+
+func testEveryRecordResolvesOnceUnderFaultsAndReshard(t *testing.T) {
 	const n = 200_000
-	srv, client := startEmulator(t, emulator.Config{
+	emu, client := startInProcess(t, emulator.Config{
 		Streams: []emulator.StreamSpec{{Name: "s", Shards: 4}},
 		Faults:  emulator.Faults{InternalFailureRate: 0.05, ServerErrorRate: 0.02},
-		// A 64 KiB burst throttles any request carrying more than that for one shard, so the
-		// test throttles however fast this machine lets the producer go (a starved one may never
-		// exceed the shards' average rate).
+		// A 64 KiB burst throttles any request carrying more than that for one shard.
 		Limits:       emulator.Limits{ShardBytesBurst: 64 << 10},
 		ReshardDelay: 300 * time.Millisecond,
 	})
@@ -93,12 +98,12 @@ func TestEveryRecordResolvesOnceUnderFaultsAndReshard(t *testing.T) {
 		}
 	}
 	st := p.Stats()
-	emu, _ := srv.Emulator.StreamStats("s")
+	est, _ := emu.StreamStats("s")
 	t.Logf("ok %d failed %d; retries %d, throttles (emulator) %d, internal failures %d, wrong-shard resends %d, map changes %d, errors %v",
-		ok.Load(), failed.Load(), st.Stream.Retries, emu.Total.ThrottledRecords, emu.Total.InternalFailures,
+		ok.Load(), failed.Load(), st.Stream.Retries, est.Total.ThrottledRecords, est.Total.InternalFailures,
 		st.Stream.WrongShardResends, st.Stream.ShardMapChanges, st.Stream.ErrorsByCode)
-	if emu.Total.ThrottledRecords == 0 || emu.Total.InternalFailures == 0 || srv.Emulator.FaultStats().ServerErrors == 0 {
-		t.Fatalf("the faults did not happen: %+v %+v", emu.Total, srv.Emulator.FaultStats())
+	if est.Total.ThrottledRecords == 0 || est.Total.InternalFailures == 0 || emu.FaultStats().ServerErrors == 0 {
+		t.Fatalf("the faults did not happen: %+v %+v", est.Total, emu.FaultStats())
 	}
 	if st.Stream.ShardMapChanges == 0 {
 		t.Fatal("the producer never saw the split")

@@ -18,11 +18,33 @@ import (
 	"github.com/shardstorm/shardstorm/producer/kpl"
 )
 
-// startEmulator serves an emulator with one stream for a test and returns a real SDK client
-// for it. Reads are made fast (tests read everything back) — writes keep AWS's limits unless
-// cfg changes them.
+// startEmulator serves an emulator (see fastReads) on a loopback socket for a test and returns
+// a real SDK client for it.
 func startEmulator(t testing.TB, cfg emulator.Config) (*emulator.Server, *kinesis.Client) {
 	t.Helper()
+	srv, err := emulator.Listen("127.0.0.1:0", fastReads(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv, newClient(srv.URL)
+}
+
+// startInProcess is startEmulator without a socket: the client reaches the emulator through
+// emulator.InMemTransport, so the test can run client, producer and emulator together in a
+// testing/synctest bubble, on virtual time.
+func startInProcess(t testing.TB, cfg emulator.Config) (*emulator.Emulator, *kinesis.Client) {
+	t.Helper()
+	e, err := emulator.New(fastReads(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, sdktest.Kinesis("http://emulator.in-process", 0, emulator.InMemTransport{Handler: e})
+}
+
+// fastReads makes reads fast (tests read everything back); writes keep AWS's limits unless cfg
+// changes them.
+func fastReads(cfg emulator.Config) emulator.Config {
 	if cfg.Limits.GetRecordsPerShard == 0 {
 		cfg.Limits.GetRecordsPerShard = 1000
 	}
@@ -32,12 +54,7 @@ func startEmulator(t testing.TB, cfg emulator.Config) (*emulator.Server, *kinesi
 	if cfg.Limits.ControlPlane.GetShardIteratorPerShard == 0 {
 		cfg.Limits.ControlPlane.GetShardIteratorPerShard = 1000
 	}
-	srv, err := emulator.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv, newClient(srv.URL)
+	return cfg
 }
 
 func newClient(url string) *kinesis.Client { return sdktest.Kinesis(url, 0, nil) }

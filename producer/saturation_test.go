@@ -1,9 +1,9 @@
-//go:build !race
-
-// Saturation tests measure throughput, which the race detector would distort ten-fold; .ci/run
-// runs them in a pass without -race (go test -run Saturation ./producer/).
-
 package producer_test
+
+// Saturation tests measure throughput on virtual time: client, producer and emulator run
+// together in a testing/synctest bubble (the emulator in process), so the figures depend on the
+// emulator's limits and the producer's logic, not on how fast or busy the machine is, and the
+// tests run under -race in the normal suite.
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/shardstorm/shardstorm/emulator"
@@ -42,8 +43,8 @@ func offer(p *producer.Producer, perSec int, size int, seed uint64, stop <-chan 
 
 type window struct{ accepted, throttled, userBytes int64 }
 
-func measure(srv *emulator.Server, ps ...*producer.Producer) window {
-	st, _ := srv.Emulator.StreamStats("s")
+func measure(e *emulator.Emulator, ps ...*producer.Producer) window {
+	st, _ := e.StreamStats("s")
 	w := window{accepted: st.Total.AcceptedBytes, throttled: st.Total.ThrottledRecords}
 	for _, p := range ps {
 		w.userBytes += p.Stats().Stream.UserBytesPut
@@ -55,8 +56,14 @@ func measure(srv *emulator.Server, ps ...*producer.Producer) window {
 // delivers at least 95% of that capacity (measured by the emulator, after a warm-up that
 // excludes the shards' initial burst).
 func TestSaturationDeliversByteCapacity(t *testing.T) {
-	const shards, warmup, span = 4, 5 * time.Second, 25 * time.Second
-	srv, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
+	synctest.Test(t, testSaturationDeliversByteCapacity)
+}
+
+func testSaturationDeliversByteCapacity(t *testing.T) {
+	// On virtual time the figure is exact after a short span; the warm-up excludes the
+	// shards' initial burst.
+	const shards, warmup, span = 4, 2 * time.Second, 5 * time.Second
+	srv, client := startInProcess(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
 	p := newProducer(t, client, producer.Config{})
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -64,10 +71,10 @@ func TestSaturationDeliversByteCapacity(t *testing.T) {
 	go func() { defer wg.Done(); offer(p, shards*(1<<20)*3/2/100, 100, 1, stop) }()
 	time.Sleep(warmup)
 	a := measure(srv, p)
-	st0, _ := srv.Emulator.StreamStats("s")
+	st0, _ := srv.StreamStats("s")
 	time.Sleep(span)
 	b := measure(srv, p)
-	st1, _ := srv.Emulator.StreamStats("s")
+	st1, _ := srv.StreamStats("s")
 	close(stop)
 	wg.Wait()
 	capacity := float64(shards) * (1 << 20) * span.Seconds()
@@ -84,30 +91,8 @@ func TestSaturationDeliversByteCapacity(t *testing.T) {
 // Two producers sharing a stream, together offered twice its capacity: with adaptive limiting
 // they throttle at most half as often as with the KPL's static limiter at 150%.
 func TestSaturationAdaptiveHalvesThrottlingOfTwoProducers(t *testing.T) {
-	run := func(adaptive bool) float64 {
-		const shards, warmup, span = 4, 5 * time.Second, 15 * time.Second
-		srv, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
-		ps := []*producer.Producer{
-			newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
-			newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
-		}
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		for i, p := range ps {
-			wg.Add(1)
-			go func() { defer wg.Done(); offer(p, shards*(1<<20)/100, 100, uint64(i+10), stop) }()
-		}
-		time.Sleep(warmup)
-		st0, _ := srv.Emulator.StreamStats("s")
-		time.Sleep(span)
-		st1, _ := srv.Emulator.StreamStats("s")
-		close(stop)
-		wg.Wait()
-		thr := st1.Total.ThrottledRecords - st0.Total.ThrottledRecords
-		acc := st1.Total.AcceptedRecords - st0.Total.AcceptedRecords
-		delivered := float64(st1.Total.AcceptedBytes-st0.Total.AcceptedBytes) / (float64(shards) * (1 << 20) * span.Seconds())
-		frac := float64(thr) / float64(thr+acc)
-		t.Logf("adaptive=%v: throttled %.2f%% of Kinesis records, delivered %.1f%% of byte capacity", adaptive, 100*frac, 100*delivered)
+	run := func(adaptive bool) (frac float64) {
+		synctest.Test(t, func(t *testing.T) { frac = throttledFractionOfTwoProducers(t, adaptive) })
 		return frac
 	}
 	static := run(false)
@@ -115,4 +100,35 @@ func TestSaturationAdaptiveHalvesThrottlingOfTwoProducers(t *testing.T) {
 	if static == 0 || adaptive > static/2 {
 		t.Fatalf("throttled fraction adaptive %.2f%% vs static %.2f%%: want at most half", 100*adaptive, 100*static)
 	}
+}
+
+// throttledFractionOfTwoProducers runs two producers, together offered twice the stream's
+// capacity, and returns the fraction of Kinesis records the stream throttled after warm-up.
+func throttledFractionOfTwoProducers(t *testing.T, adaptive bool) float64 {
+	// One shard: each shard's limiter adapts on its own, and virtual time makes a short span
+	// exact; the warm-up lets the adaptive limiters converge.
+	const shards, warmup, span = 1, 3 * time.Second, 5 * time.Second
+	srv, client := startInProcess(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
+	ps := []*producer.Producer{
+		newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
+		newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, p := range ps {
+		wg.Add(1)
+		go func() { defer wg.Done(); offer(p, shards*(1<<20)/100, 100, uint64(i+10), stop) }()
+	}
+	time.Sleep(warmup)
+	st0, _ := srv.StreamStats("s")
+	time.Sleep(span)
+	st1, _ := srv.StreamStats("s")
+	close(stop)
+	wg.Wait()
+	thr := st1.Total.ThrottledRecords - st0.Total.ThrottledRecords
+	acc := st1.Total.AcceptedRecords - st0.Total.AcceptedRecords
+	delivered := float64(st1.Total.AcceptedBytes-st0.Total.AcceptedBytes) / (float64(shards) * (1 << 20) * span.Seconds())
+	frac := float64(thr) / float64(thr+acc)
+	t.Logf("adaptive=%v: throttled %.2f%% of Kinesis records, delivered %.1f%% of byte capacity", adaptive, 100*frac, 100*delivered)
+	return frac
 }

@@ -4,21 +4,26 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/internal/eventually"
 )
+
+// The runs below are whole runs on virtual time: each in a testing/synctest bubble, the SDK
+// reaching the embedded emulator in process (Options.InProcess). The bubble also checks for
+// leaks: synctest.Test fails if a goroutine the run started is still blocked at the end.
 
 // A whole local run: the embedded emulator, the producer, the workload and the samplers, driven
 // through the controls the dashboard's keys call; every record is accounted for at the end.
-func TestLocalRunWithControls(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"))
+func TestLocalRunWithControls(t *testing.T) { synctest.Test(t, testLocalRunWithControls) }
+
+func testLocalRunWithControls(t *testing.T) {
 	ctx := context.Background()
 	spec := DefaultWorkload()
 	spec.Rate = 2000
-	r, err := Start(ctx, Options{Workload: spec, SampleInterval: 100 * time.Millisecond})
+	r, err := Start(ctx, Options{Workload: spec, SampleInterval: 100 * time.Millisecond, InProcess: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,11 +101,13 @@ func TestLocalRunWithControls(t *testing.T) {
 }
 
 // A KMS denial reaches the dashboard as the run's error, with the service's message.
-func TestKMSDenialShowsAsTheRunError(t *testing.T) {
+func TestKMSDenialShowsAsTheRunError(t *testing.T) { synctest.Test(t, testKMSDenialShowsAsTheRunError) }
+
+func testKMSDenialShowsAsTheRunError(t *testing.T) {
 	ctx := context.Background()
 	spec := DefaultWorkload()
 	spec.Rate = 500
-	r, err := Start(ctx, Options{Workload: spec, SampleInterval: 100 * time.Millisecond, NoCloudWatch: true,
+	r, err := Start(ctx, Options{Workload: spec, SampleInterval: 100 * time.Millisecond, NoCloudWatch: true, InProcess: true,
 		EncryptStream: "alias/orders", Emulator: emulator.Config{Faults: emulator.Faults{KMSAccessDenied: true}}})
 	if err != nil {
 		t.Fatal(err)
@@ -115,11 +122,13 @@ func TestKMSDenialShowsAsTheRunError(t *testing.T) {
 // The api-throttling and reshard-under-load stories: a DescribeStream poller over the account's
 // limit is refused and says so in the event log; the stream doubles its shards mid-run and the
 // producer follows.
-func TestPollerAndReshardStories(t *testing.T) {
+func TestPollerAndReshardStories(t *testing.T) { synctest.Test(t, testPollerAndReshardStories) }
+
+func testPollerAndReshardStories(t *testing.T) {
 	ctx := context.Background()
 	spec := DefaultWorkload()
 	spec.Rate = 1000
-	r, err := Start(ctx, Options{Workload: spec, NoCloudWatch: true, DescribeStreamPerSec: 30, ReshardAfter: time.Second})
+	r, err := Start(ctx, Options{Workload: spec, NoCloudWatch: true, DescribeStreamPerSec: 30, ReshardAfter: time.Second, InProcess: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,13 +154,8 @@ func TestMissingStreamIsAClearError(t *testing.T) {
 	}
 }
 
+// waitFor waits up to 15 s of virtual time for cond.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	eventually.True(t, 15*time.Second, what, cond)
 }
