@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/internal/sdktest"
 )
 
@@ -53,20 +54,13 @@ func TestWatchInTmux(t *testing.T) {
 
 	// Enhanced monitoring gives the per-shard figures; wait for the emulator to answer.
 	kin := sdktest.Kinesis(url, 0, nil)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	eventually.NilEvery(t, 10*time.Second, 100*time.Millisecond, "EnableEnhancedMonitoring on the emulator", func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
 		_, err := kin.EnableEnhancedMonitoring(ctx, &kinesis.EnableEnhancedMonitoringInput{StreamName: aws.String("loaded"),
 			ShardLevelMetrics: []types.MetricsName{types.MetricsNameAll}})
-		cancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("EnableEnhancedMonitoring on the emulator: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err
+	})
 	start("run", "--headless", "--endpoint", url, "--region", "us-east-1", "--stream", "loaded", "--duration", "20s", "--rate", "2000", "--no-cloudwatch")
 
 	term := newTerminal(t, 120, 40, fmt.Sprintf("AWS_ACCESS_KEY_ID=watch-test AWS_SECRET_ACCESS_KEY=watch-test AWS_EC2_METADATA_DISABLED=true %q watch --endpoint %s --region us-east-1 --stream loaded", bin, url))

@@ -11,35 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/internal/kinesismock"
 	"github.com/shardstorm/shardstorm/metrics"
 )
-
-// buildBinary builds shardstorm once per test.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "shardstorm")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// runBinary runs the built binary and returns its exit code, stdout and stderr.
-func runBinary(t *testing.T, bin string, args ...string) (int, string, string) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, out.String(), errOut.String()
-}
 
 type reportWithTruth struct {
 	metrics.Summary
@@ -160,12 +135,14 @@ func TestConfigFileErrorsAndRedaction(t *testing.T) {
 func TestHeadlessCtrlCDrainsAndSummarises(t *testing.T) {
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "--headless", "--rate", "2000", "--progress-every", "1s")
-	var out, errOut strings.Builder
+	var out, errOut lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3 * time.Second)
+	// Interrupt a run under load: once a progress line shows records put (generous deadline for a
+	// loaded machine).
+	eventually.True(t, time.Minute, "a progress line", func() bool { return strings.Contains(errOut.String(), "target ") })
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("after Ctrl-C: %v\nstderr:\n%s", err, errOut.String())

@@ -21,10 +21,7 @@ import (
 // TestEmulatorCommand runs the built binary as a user would, points an SDK client at it through
 // AWS_ENDPOINT_URL_KINESIS (the standard configuration chain), writes, and stops it with Ctrl-C.
 func TestEmulatorCommand(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "shardstorm")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

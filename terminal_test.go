@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/shardstorm/shardstorm/internal/eventually"
 )
 
 // terminal runs one shell command in a real terminal — a private tmux server, so nothing is
@@ -68,17 +70,14 @@ func (tm *terminal) screen() string {
 // waitFor polls the screen until ok holds, failing the test after within.
 func (tm *terminal) waitFor(what string, within time.Duration, ok func(string) bool) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		s := tm.screen()
-		if ok(s) {
-			return s
+	var s string
+	eventually.NilEvery(tm.t, within, 200*time.Millisecond, what, func() error {
+		if s = tm.screen(); ok(s) {
+			return nil
 		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return fmt.Errorf("screen:\n%s", s)
+	})
+	return s
 }
 
 // waitExit waits for the command to end and fails the test unless it exited 0; it returns the

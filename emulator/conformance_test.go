@@ -39,6 +39,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/internal/kinesismock"
 )
 
@@ -592,8 +593,7 @@ func confCreateActive(ctx context.Context, t *testing.T, p *confPeer, name strin
 // 20/s account limit).
 func confWaitActive(ctx context.Context, t *testing.T, p *confPeer, name string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	eventually.NilEvery(t, 20*time.Second, 100*time.Millisecond, p.name+": stream "+name+" ACTIVE", func() error {
 		var status types.StreamStatus
 		err := confRetryLimit(ctx, func() error {
 			out, err := p.c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
@@ -605,14 +605,11 @@ func confWaitActive(ctx context.Context, t *testing.T, p *confPeer, name string)
 		if err != nil {
 			t.Fatalf("%s: DescribeStreamSummary %s: %v", p.name, name, err)
 		}
-		if status == types.StreamStatusActive {
-			return
+		if status != types.StreamStatusActive {
+			return fmt.Errorf("still %s", status)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: stream %s still %s after 20 s", p.name, name, status)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // confRetryLimit retries fn while it fails with LimitExceededException: the control-plane limits

@@ -21,6 +21,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/internal/sdktest"
 )
 
@@ -233,11 +234,5 @@ func (c *cwCounting) PutMetricData(ctx context.Context, in *cloudwatch.PutMetric
 // cwWaitFor polls cond until it holds or 10 s pass.
 func cwWaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually.True(t, 10*time.Second, what, cond)
 }

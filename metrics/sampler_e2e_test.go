@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/shardstorm/shardstorm/emulator"
@@ -47,21 +48,25 @@ func integral(pts []metrics.Point, start time.Time) []float64 {
 	return out
 }
 
-// Against the emulator over HTTP, with a hot key that overloads one of 4 shards: at every
+// Against the emulator through the real SDK client, with a hot key that overloads one of 4 shards: at every
 // sample the put and throttled series add up to what the emulator had accepted and throttled,
 // within one sample interval; after Close they match it shard by shard, the Prometheus
 // exposition says the same, and the summary validates with its accounting identity holding.
-func TestSamplerAgreesWithEmulator(t *testing.T) {
-	srv, err := emulator.Start(emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 4}}})
+//
+// On virtual time (a synctest bubble, the emulator in process): the brackets around each sample
+// hold however busy the machine is.
+func TestSamplerAgreesWithEmulator(t *testing.T) { synctest.Test(t, testSamplerAgreesWithEmulator) }
+
+func testSamplerAgreesWithEmulator(t *testing.T) {
+	e, err := emulator.New(emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 4}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
 	ctx := context.Background()
 	offers := &metrics.OfferCounter{}
 	// The KPL's static limiter (150% of a shard) rather than the adaptive one, which learns to
 	// avoid throttles: this test needs them.
-	p, err := producer.New(ctx, sdktest.Kinesis(srv.URL, 0, nil), producer.Config{StreamName: "s", Adaptive: producer.Bool(false), Hooks: []producer.Hook{offers}})
+	p, err := producer.New(ctx, sdktest.Kinesis("http://emulator.in-process", 0, emulator.InMemTransport{Handler: e}), producer.Config{StreamName: "s", Adaptive: producer.Bool(false), Hooks: []producer.Hook{offers}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +87,7 @@ func TestSamplerAgreesWithEmulator(t *testing.T) {
 	interval := s.Config().Interval
 
 	emu := func() emulator.StreamStats {
-		st, ok := srv.Emulator.StreamStats("s")
+		st, ok := e.StreamStats("s")
 		if !ok {
 			t.Fatal("no stream s")
 		}
@@ -97,7 +102,7 @@ func TestSamplerAgreesWithEmulator(t *testing.T) {
 	type bracket struct{ before, after emulator.StreamStats }
 	var brackets []bracket
 	for !gen.Stats().Done {
-		time.Sleep(interval)
+		time.Sleep(interval) // the sampler's cadence, on virtual time
 		before := emu()
 		s.Sample(time.Now())
 		brackets = append(brackets, bracket{before, emu()})

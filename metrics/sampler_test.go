@@ -5,10 +5,12 @@ import (
 	"math"
 	"net/http/httptest"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
 
+	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
 )
@@ -226,32 +228,30 @@ func TestSampleIgnoresTimeNotAfterPrevious(t *testing.T) {
 }
 
 // Start samples on its own goroutine until Stop, which leaves no goroutine behind.
-func TestStartStopLeavesNoGoroutine(t *testing.T) {
+// On virtual time: the samples and the quiet after Stop are counted on the bubble's clock.
+func TestStartStopLeavesNoGoroutine(t *testing.T) { synctest.Test(t, testStartStopLeavesNoGoroutine) }
+
+func testStartStopLeavesNoGoroutine(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	fp := newFakeProducer("shardId-000000000000")
 	s := newSampler(t, metrics.Config{Producer: fp, Interval: 5 * time.Millisecond})
 	for range 2 { // a stopped sampler starts again
 		s.Start()
 		s.Start() // no second goroutine
-		deadline := time.Now().Add(5 * time.Second)
 		base := int64(-1)
 		if l := s.Store().Latest(); l != nil {
 			base = l.Seq
 		}
-		for {
-			if l := s.Store().Latest(); l != nil && l.Seq >= base+3 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the sampler's goroutine took no samples")
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		// 3 samples at 5 ms take 15 ms; the sampler's goroutine has 5 s.
+		eventually.True(t, 5*time.Second, "the sampler's goroutine to take 3 samples", func() bool {
+			l := s.Store().Latest()
+			return l != nil && l.Seq >= base+3
+		})
 		s.Stop()
 		s.Stop()
 	}
 	seq := s.Store().Latest().Seq
-	time.Sleep(30 * time.Millisecond)
+	time.Sleep(6 * 5 * time.Millisecond) // six intervals of virtual time in which no sample may come
 	if s.Store().Latest().Seq != seq {
 		t.Fatal("samples were taken after Stop")
 	}

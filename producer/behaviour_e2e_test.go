@@ -3,10 +3,12 @@ package producer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/producer"
 )
 
@@ -40,9 +43,14 @@ func (c *collect) cb(r producer.Result) { c.mu.Lock(); c.got = append(c.got, r);
 
 func (c *collect) wait(t *testing.T, n int, d time.Duration) []producer.Result {
 	t.Helper()
-	if !within(d, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.got) >= n }) {
-		t.Fatalf("%d of %d records resolved within %v", len(c.got), n, d)
-	}
+	eventually.Nil(t, d, fmt.Sprintf("%d records to resolve", n), func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if len(c.got) < n {
+			return fmt.Errorf("%d of %d resolved", len(c.got), n)
+		}
+		return nil
+	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]producer.Result(nil), c.got...)
@@ -246,8 +254,11 @@ func TestCloseResolvesEverythingEvenWhenItGivesUp(t *testing.T) {
 
 // Live reconfiguration under load: every knob changes while records flow, none is lost, and
 // Stats reports the new values.
-func TestReconfigureUnderLoad(t *testing.T) {
-	_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 4}}})
+// On virtual time, each setting carries the load for 150 ms of the bubble's clock.
+func TestReconfigureUnderLoad(t *testing.T) { synctest.Test(t, testReconfigureUnderLoad) }
+
+func testReconfigureUnderLoad(t *testing.T) {
+	_, client := startInProcess(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 4}}})
 	p := newProducer(t, client, producer.Config{MaxBufferedRecords: 5000})
 	var resolved, failed atomic.Int64
 	cb := func(r producer.Result) {
@@ -282,7 +293,7 @@ func TestReconfigureUnderLoad(t *testing.T) {
 		},
 	}
 	for _, change := range changes {
-		time.Sleep(150 * time.Millisecond)
+		time.Sleep(150 * time.Millisecond) // load under the previous setting, on virtual time
 		if err := p.Reconfigure(change); err != nil {
 			t.Fatal(err)
 		}
@@ -354,8 +365,13 @@ func TestStatsDeriveKPLMetrics(t *testing.T) {
 
 // Close giving up while a request is in flight says which records the service may have stored:
 // those of the abandoned request (MaybeStored), not those that never left the producer.
+// On virtual time: the 5 s answer and Close's 500 ms cost no wall-clock time.
 func TestCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
-	srv, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}}})
+	synctest.Test(t, testCloseMarksRecordsOfAnAbandonedRequestMaybeStored)
+}
+
+func testCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
+	emu, client := startInProcess(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}}})
 	p, err := producer.New(context.Background(), client, producer.Config{StreamName: "s", AggregationEnabled: producer.Bool(false),
 		MaxConnections: 1, CollectionMaxCount: 10})
 	if err != nil {
@@ -363,7 +379,7 @@ func TestCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
 	}
 	// From now on the service takes 5 s to answer: the first request is still in flight when
 	// Close gives up.
-	if err := srv.Emulator.SetFaults(emulator.Faults{Latency: emulator.Latency{Kind: emulator.LatencyFixed, Base: 5 * time.Second}}); err != nil {
+	if err := emu.SetFaults(emulator.Faults{Latency: emulator.Latency{Kind: emulator.LatencyFixed, Base: 5 * time.Second}}); err != nil {
 		t.Fatal(err)
 	}
 	var c collect
@@ -372,11 +388,7 @@ func TestCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for deadline := time.Now().Add(10 * time.Second); p.Stats().Stream.RequestsInFlight == 0; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no request in flight after 10 s")
-		}
-	}
+	eventually.True(t, 10*time.Second, "a request in flight", func() bool { return p.Stats().Stream.RequestsInFlight > 0 })
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	if err := p.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -74,7 +75,13 @@ func TestMultiplyRateKeepsShape(t *testing.T) {
 	}
 }
 
+// In a synctest bubble, so synctest.Wait can tell when a wrongly running loop has had every
+// chance to send.
 func TestPauseResumeFreezesShapeClock(t *testing.T) {
+	synctest.Test(t, testPauseResumeFreezesShapeClock)
+}
+
+func testPauseResumeFreezesShapeClock(t *testing.T) {
 	spec := constSpec(0)
 	spec.Shape = mustShape(t, "ramp:0-1000:10s")
 	h := startGen(t, spec)
@@ -87,7 +94,7 @@ func TestPauseResumeFreezesShapeClock(t *testing.T) {
 		t.Fatalf("paused stats: %+v", st)
 	}
 	h.clock.Advance(time.Hour)
-	time.Sleep(10 * time.Millisecond) // give a wrongly running loop the chance to send
+	synctest.Wait() // every goroutine blocked: a wrongly running loop has sent what it would
 	if got := h.sink.count(); got != n {
 		t.Fatalf("%d records sent while paused", got-n)
 	}
@@ -106,7 +113,9 @@ func TestPauseResumeFreezesShapeClock(t *testing.T) {
 	}
 }
 
-func TestStartPaused(t *testing.T) {
+func TestStartPaused(t *testing.T) { synctest.Test(t, testStartPaused) }
+
+func testStartPaused(t *testing.T) {
 	clock := NewFakeClock(t0)
 	sink := &recSink{clock: clock}
 	g, err := New(Config{Spec: constSpec(100), Sink: sink, Clock: clock})
@@ -116,7 +125,7 @@ func TestStartPaused(t *testing.T) {
 	g.Pause()
 	h := runGen(t, g, clock, sink)
 	h.clock.Advance(time.Second)
-	time.Sleep(10 * time.Millisecond)
+	synctest.Wait() // as in testPauseResumeFreezesShapeClock
 	if n := sink.count(); n != 0 {
 		t.Fatalf("started paused, yet sent %d records", n)
 	}

@@ -29,6 +29,13 @@ func True(t testing.TB, within time.Duration, what string, cond func() bool) {
 // the given time. It returns how long the wait took (virtual time in a bubble).
 func Nil(t testing.TB, within time.Duration, what string, check func() error) time.Duration {
 	t.Helper()
+	return NilEvery(t, within, Poll, what, check)
+}
+
+// NilEvery is Nil checking every the given interval: for checks that cost a process (a tmux
+// screen capture) or a service call.
+func NilEvery(t testing.TB, within, every time.Duration, what string, check func() error) time.Duration {
+	t.Helper()
 	start := time.Now()
 	deadline := start.Add(within)
 	for {
@@ -44,7 +51,7 @@ func Nil(t testing.TB, within time.Duration, what string, check func() error) ti
 			}
 			return time.Since(start)
 		}
-		time.Sleep(Poll)
+		time.Sleep(every)
 	}
 }
 
