@@ -107,7 +107,7 @@ func TestSaturationAdaptiveHalvesThrottlingOfTwoProducers(t *testing.T) {
 func throttledFractionOfTwoProducers(t *testing.T, adaptive bool) float64 {
 	// One shard: each shard's limiter adapts on its own, and virtual time makes a short span
 	// exact; the warm-up lets the adaptive limiters converge.
-	const shards, warmup, span = 1, 3 * time.Second, 5 * time.Second
+	const shards, warmup, span = 1, 2 * time.Second, 3 * time.Second
 	srv, client := startInProcess(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
 	ps := []*producer.Producer{
 		newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
