@@ -375,3 +375,11 @@ func (c *fakeControls) Set(name, value string) error {
 	}
 	return nil
 }
+
+// fakeWatch offers what watch mode offers: UpdateShardCount after the user confirmed it, and
+// none of a load test's controls.
+type fakeWatch struct{ c *fakeControls }
+
+func (w fakeWatch) ScaleShards(ctx context.Context, n int) (string, error) {
+	return w.c.ScaleShards(ctx, n)
+}

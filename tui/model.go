@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,9 +19,11 @@ import (
 // program's copy and a test's copy must.
 type Model struct{ s *state }
 
-// component is one view: it pulls its figures on refresh, handles the keys of its view, and
-// draws itself exactly into the size it was given.
+// component is one view: it pulls its figures on refresh, handles the keys of its view, lists
+// them for the help (help.KeyMap: only the keys that work in its present state), and draws
+// itself exactly into the size it was given.
 type component interface {
+	help.KeyMap
 	refresh(e *env)
 	// update handles a key of this view; handled false lets the root try its global keys.
 	update(msg tea.KeyMsg) (cmd tea.Cmd, handled bool)
@@ -32,7 +35,6 @@ type component interface {
 type env struct {
 	src    Source
 	st     *theme
-	keys   *KeyMap
 	now    time.Time
 	window time.Duration
 	snap   *metrics.Snapshot
@@ -56,7 +58,7 @@ func (e *env) seriesCopy(name, shard string) []metrics.Point {
 
 type state struct {
 	src  Source
-	ctl  Controls
+	caps capabilities
 	opts Options
 	ctx  context.Context
 
@@ -85,17 +87,19 @@ const chrome = 5
 // maxOwnLog bounds the dashboard's own log entries.
 const maxOwnLog = 500
 
-// NewModel makes the dashboard over src and ctl. The program's context is Background; Run
-// passes its own.
-func NewModel(src Source, ctl Controls, opts Options) Model {
-	return newModel(context.Background(), src, ctl, opts)
+// NewModel makes the dashboard over src, changed through the controls that controls offers
+// (Pauser, RateScaler, … SettingsEditor, found by type assertion; nil offers none). The
+// program's context is Background; Run passes its own.
+func NewModel(src Source, controls any, opts Options) Model {
+	return newModel(context.Background(), src, controls, opts)
 }
 
-func newModel(ctx context.Context, src Source, ctl Controls, opts Options) Model {
+func newModel(ctx context.Context, src Source, controls any, opts Options) Model {
 	opts = opts.withDefaults()
 	st := newStyles(opts.NoColor)
-	keys := defaultKeyMap()
-	s := &state{src: src, ctl: ctl, opts: opts, ctx: ctx, st: st, keys: keys,
+	caps := findCapabilities(controls)
+	keys := newKeyMap(caps)
+	s := &state{src: src, caps: caps, opts: opts, ctx: ctx, st: st, keys: keys,
 		view: opts.View, winIdx: defaultWindowIndex}
 	s.help = help.New()
 	s.help.Styles.ShortKey = st.Value
@@ -105,9 +109,9 @@ func newModel(ctx context.Context, src Source, ctl Controls, opts Options) Model
 	s.help.Styles.FullDesc = st.Muted
 	s.help.Styles.FullSeparator = st.Muted
 	s.help.Styles.Ellipsis = st.Muted
-	s.env = &env{src: src, st: st, keys: keys}
+	s.env = &env{src: src, st: st}
 	s.comps = [numViews]component{
-		newOverview(), newShardsView(), newCloudWatchView(), newFindingsView(), newSettingsView(ctl),
+		newOverview(), newShardsView(keys), newCloudWatchView(), newFindingsView(keys), newSettingsView(keys, caps.settings),
 	}
 	s.filterIn = textinput.New()
 	s.filterIn.Prompt = "/ filter shards: "
@@ -118,7 +122,7 @@ func newModel(ctx context.Context, src Source, ctl Controls, opts Options) Model
 
 // Init starts the frame tick and fetches the settings.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.tick(), fetchSettings(m.s.ctl))
+	return tea.Batch(m.tick(), fetchSettings(m.s.caps.settings))
 }
 
 func (m Model) tick() tea.Cmd {
@@ -164,7 +168,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmds := []tea.Cmd{m.tick()}
 		if s.view == ViewSettings && !s.comps[ViewSettings].(*settingsView).editing() {
-			cmds = append(cmds, fetchSettings(s.ctl))
+			cmds = append(cmds, fetchSettings(s.caps.settings))
 		}
 		return m, tea.Batch(cmds...)
 	case controlResultMsg:
@@ -179,7 +183,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case confirmScaleMsg:
 		s.confirm = msg.target
-		s.logf("warn", "split hottest shard: needs confirmation (UpdateShardCount to %d)", msg.target)
+		s.logf("warn", "%s: needs confirmation (UpdateShardCount to %d)", msg.action, msg.target)
 		return m, nil
 	case settingsMsg, setResultMsg:
 		sv := s.comps[ViewSettings].(*settingsView)
@@ -222,7 +226,7 @@ func (m Model) View() string {
 	var body string
 	switch {
 	case s.showHelp:
-		body = s.st.Title.Render("Keys") + "\n\n" + s.help.FullHelpView(regroup(s.keys.FullHelp(), bw))
+		body = s.helpScreen(bw)
 	case s.env.info.Err != "":
 		body = runError(s.st, s.env.info.Err, bw)
 	default:
@@ -235,7 +239,7 @@ func (m Model) View() string {
 	b.WriteByte('\n')
 	b.WriteString(fitLine(s.statusLine(), s.w))
 	b.WriteByte('\n')
-	b.WriteString(fitLine(s.help.ShortHelpView(s.keys.ShortHelp()), s.w))
+	b.WriteString(fitLine(s.hintLine(), s.w))
 	return b.String()
 }
 
@@ -265,12 +269,58 @@ func runError(st *theme, msg string, w int) string {
 	return b.String()
 }
 
-// regroup spreads the help's bindings over as many columns as the width holds (help draws each
-// group as one column and cuts what does not fit), keeping their order.
+// ShortHelp is the hint line: how to get help and out, the visible view's keys, then the keys
+// a newcomer needs first. Disabled keys (controls this mode lacks) are left out by help.
+func (s *state) ShortHelp() []key.Binding {
+	k := s.keys
+	return slices.Concat([]key.Binding{k.Help, k.Quit, k.NextView}, s.comps[s.view].ShortHelp(), k.hintEverywhere())
+}
+
+// hintLine is the hint line: as many whole items of ShortHelp as fit, then "…" when some did
+// not (help's own cut lets an item through when its "…" would not fit, to be cut mid-word).
+func (s *state) hintLine() string {
+	var items []key.Binding
+	for _, b := range s.ShortHelp() {
+		if b.Enabled() {
+			items = append(items, b)
+		}
+	}
+	for n := len(items); n > 0; n-- {
+		line := s.help.ShortHelpView(items[:n])
+		if n < len(items) {
+			line += " " + s.help.Styles.Ellipsis.Render(s.help.Ellipsis)
+		}
+		if width(line) <= s.w {
+			return line
+		}
+	}
+	return ""
+}
+
+// FullHelp is the ? screen: the visible view's keys first, then those that work everywhere.
+func (s *state) FullHelp() [][]key.Binding {
+	return append(s.comps[s.view].FullHelp(), s.keys.everywhere()...)
+}
+
+// helpScreen is the ? screen's body: the keys that work here, the view's first.
+func (s *state) helpScreen(w int) string {
+	which := " · ? or esc closes"
+	if len(s.comps[s.view].FullHelp()) > 0 {
+		which = " · " + s.view.String() + " view first, then everywhere" + which
+	}
+	return s.st.Title.Render("Keys") + s.st.Muted.Render(which) + "\n\n" + s.help.FullHelpView(regroup(s.FullHelp(), w))
+}
+
+// regroup spreads the help's enabled bindings over as many columns as the width holds (help
+// draws each group as one column and cuts what does not fit), keeping their order.
 func regroup(groups [][]key.Binding, w int) [][]key.Binding {
 	var all []key.Binding
 	for _, g := range groups {
-		all = append(all, g...)
+		for _, b := range g {
+			if b.Enabled() {
+				all = append(all, b)
+			}
+		}
 	}
 	const colW = 30 // the widest key + description + help's separator
 	cols := max(min(w/colW, len(groups)), 1)
@@ -303,5 +353,5 @@ func wrap(s string, w int) []string {
 	return out
 }
 
-// ensure the keymap satisfies help.KeyMap.
-var _ help.KeyMap = (*KeyMap)(nil)
+// The root's help is the visible view's and the dashboard's keys together.
+var _ help.KeyMap = (*state)(nil)

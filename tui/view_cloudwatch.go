@@ -13,6 +13,7 @@ import (
 // same quantities, with the age of CloudWatch's latest point: the two views of one truth, and
 // how far behind the service's lags.
 type cloudWatchView struct {
+	noKeys
 	w, h int
 	out  string
 	cols []float64

@@ -24,7 +24,8 @@ import (
 )
 
 // Run is one load test in progress: the backend, the producer, the workload and everything that
-// watches them. It implements tui.Source and tui.Controls.
+// watches them. It implements tui.Source and every control of the dashboard (tui.Pauser and
+// the interfaces beside it).
 type Run struct {
 	opts    Options
 	started time.Time

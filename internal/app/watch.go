@@ -33,8 +33,8 @@ type WatchOptions struct {
 // Watch is the dashboard's source for a stream it does not load. CloudWatch's IncomingRecords,
 // IncomingBytes and (with enhanced monitoring) the shard-level metrics become a producer.Stats
 // that the ordinary sampler reads, so every view works on them; see cwCounters for what is
-// shown and how late. It implements tui.Source and tui.Controls; the load controls answer
-// that there is no load.
+// shown and how late. It implements tui.Source and, of the dashboard's controls, only
+// tui.ShardScaler: there is no load to control.
 type Watch struct {
 	opts    WatchOptions
 	region  string
@@ -55,8 +55,8 @@ type Watch struct {
 }
 
 var (
-	_ tui.Source   = (*Watch)(nil)
-	_ tui.Controls = (*Watch)(nil)
+	_ tui.Source      = (*Watch)(nil)
+	_ tui.ShardScaler = (*Watch)(nil)
 )
 
 // How often the shard list and the stream's summary are read again.
