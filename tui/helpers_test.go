@@ -96,10 +96,45 @@ func hashRanges(n int) [][2]string {
 	return out
 }
 
-// newFixture samples a synthetic run of n shards for 90 s at 250 ms: shard 0 is hot (offered
+// newFixture is a synthetic run of n shards sampled for 90 s at 250 ms: shard 0 is hot (offered
 // 1,300 records/s, throttled), the others carry 600 records/s; the target is 4,000/s.
 func newFixture(tb testing.TB, n int) *testSource {
 	tb.Helper()
+	sample, _ := sampledStores.LoadOrStore(n, sync.OnceValues(func() (*metrics.Store, error) { return sampleRun(n) }))
+	store, err := sample.(func() (*metrics.Store, error))()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Hot keys are counted afresh for each test: they age on the clock, which is the test's own
+	// (virtual in a synctest bubble).
+	hot := metrics.NewHotKeys(0, time.Hour)
+	// Shard 0 is dominated by one key; the others spread.
+	for i := range n {
+		id := fmt.Sprintf("shardId-%012d", i)
+		for j := range 50 {
+			key := fmt.Sprintf("user-%d", i*100+j%10)
+			if i == 0 && j%2 == 0 {
+				key = "user-42"
+			}
+			hot.OnRecordRouted(id, key, 100+j)
+		}
+	}
+	return &testSource{
+		info:  RunInfo{Stream: "orders", Backend: "local", Region: "us-east-1", Started: t0},
+		store: store, hot: hot,
+		events: []Event{
+			{Time: t0.Add(time.Second), Level: "info", Text: "run started: 4 shards, constant:4000"},
+			{Time: t0.Add(60 * time.Second), Level: "warn", Text: "shard shardId-000000000000 throttled 10% of records"},
+		},
+	}
+}
+
+// sampledStores holds the sampled store of each shard count, made once: sampling takes seconds
+// under the race detector, and the tests only read a store.
+var sampledStores sync.Map // n → func() (*metrics.Store, error)
+
+// sampleRun samples newFixture's run of n shards.
+func sampleRun(n int) (*metrics.Store, error) {
 	src := &statsSource{}
 	src.p.Stream.ErrorsByCode = map[string]int64{}
 	src.p.Stream.BufferingTime, src.p.Stream.RequestTime, src.p.Stream.EndToEndTime = hist(), hist(), hist()
@@ -114,9 +149,8 @@ func newFixture(tb testing.TB, n int) *testSource {
 	src.w = workload.Stats{TargetRate: 4000, Shape: "constant:4000", Keys: "zipf:1.1:1000", Size: "100", Payload: "random"}
 	sampler, err := metrics.NewSampler(metrics.Config{Stream: "orders", Producer: src, Workload: workloadSource{src}})
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
-	hot := metrics.NewHotKeys(0, time.Hour)
 	const step = 250 * time.Millisecond
 	for k := 0; t0.Add(time.Duration(k)*step).Compare(tNow) <= 0; k++ {
 		now := t0.Add(time.Duration(k) * step)
@@ -166,25 +200,7 @@ func newFixture(tb testing.TB, n int) *testSource {
 		src.w.EmittedBytes += uint64((put + 25) * 120)
 		sampler.Sample(now)
 	}
-	// Hot keys: shard 0 is dominated by one key; the others spread.
-	for i := range src.p.Shards {
-		id := src.p.Shards[i].ShardID
-		for j := range 50 {
-			key := fmt.Sprintf("user-%d", i*100+j%10)
-			if i == 0 && j%2 == 0 {
-				key = "user-42"
-			}
-			hot.OnRecordRouted(id, key, 100+j)
-		}
-	}
-	return &testSource{
-		info:  RunInfo{Stream: "orders", Backend: "local", Region: "us-east-1", Started: t0},
-		store: sampler.Store(), hot: hot,
-		events: []Event{
-			{Time: t0.Add(time.Second), Level: "info", Text: "run started: 4 shards, constant:4000"},
-			{Time: t0.Add(60 * time.Second), Level: "warn", Text: "shard shardId-000000000000 throttled 10% of records"},
-		},
-	}
+	return sampler.Store(), nil
 }
 
 // fakeCloudWatch answers GetMetricData with one point per period for every query: steady
