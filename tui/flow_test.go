@@ -229,9 +229,16 @@ func testSettingsApply(t *testing.T) {
 	if f := m.View(); !strings.Contains(f, "2500") || strings.Contains(f, "✖") {
 		t.Errorf("applied value not shown:\n%s", f)
 	}
-	m = press(t, m, "enter", "x", "esc") // esc cancels: nothing is set
+	m = press(t, m, "enter", "x")
+	if f := m.View(); !strings.Contains(f, "› 2500x") {
+		t.Fatalf("enter did not open the editor with the value:\n%s", f)
+	}
+	m = press(t, m, "esc") // esc cancels: nothing is set
 	if got := ctl.Calls(); len(got) != 1 {
 		t.Errorf("esc still called %q", got)
+	}
+	if f := m.View(); strings.Contains(f, "›") || !strings.Contains(f, "2500") {
+		t.Errorf("esc did not close the editor on the applied value:\n%s", f)
 	}
 }
 
