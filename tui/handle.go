@@ -188,7 +188,8 @@ func (s *state) split() tea.Cmd {
 	if snap := s.env.snap; snap != nil {
 		open = len(snap.Shards)
 	}
-	const action = "split hottest shard"
+	const splitAction = "split hottest shard"
+	// double asks to double the open shards (UpdateShardCount), for the key's action.
 	double := func(action string) tea.Msg {
 		switch {
 		case c.scaler == nil:
@@ -204,9 +205,9 @@ func (s *state) split() tea.Cmd {
 	return func() tea.Msg {
 		r, err := c.splitter.SplitHottest(ctx)
 		if errors.Is(err, ErrNeedsConfirmation) {
-			return double(action)
+			return double(splitAction)
 		}
-		return controlResultMsg{action: action, result: r, err: err}
+		return controlResultMsg{action: splitAction, result: r, err: err}
 	}
 }
 
