@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"sync"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
@@ -225,12 +225,10 @@ func (w *Watch) listShards(ctx context.Context) error {
 	return nil
 }
 
-func hashKey(s string) *big.Int {
-	n, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return new(big.Int)
-	}
-	return n
+// hashKey reads a ListShards hash key; one the service would not send sorts first.
+func hashKey(s string) hashkey.Key {
+	k, _ := hashkey.Parse(s)
+	return k
 }
 
 // Info names the backend "watch". The run's error is what keeps the figures from coming: the
