@@ -11,9 +11,10 @@ import (
 	"unicode/utf16"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	sdkhttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
+	"github.com/shardstorm/shardstorm/internal/awshttp"
 	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
@@ -101,23 +102,23 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 
 // clientOptions turns the SDK's own retries off (the producer owns retries; the default retryer
 // would silently retry throttles) and gives the transport its own copy of request bodies (see
-// ownBodyClient). For the SDK's default HTTP client it builds the producer's own transport from
+// awshttp.OwnBody). For the SDK's default HTTP client it builds the producer's own transport from
 // the client's settings, keeping enough idle connections per host for MaxConnections requests in
 // flight (the default keeps 10); Close releases that transport's connections.
 func clientOptions(api KinesisAPI, maxConns int) ([]func(*kinesis.Options), *http.Transport) {
 	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }}
 	if c, ok := api.(*kinesis.Client); ok {
-		if bc, ok := c.Options().HTTPClient.(*awshttp.BuildableClient); ok {
+		if bc, ok := c.Options().HTTPClient.(*sdkhttp.BuildableClient); ok {
 			tr := bc.GetTransport() // a copy with the client's settings
 			tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, 2*maxConns)
 			tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxConns)
-			hc := ownBodyClient{&http.Client{Transport: tr}}
+			hc := awshttp.OwnBody(&http.Client{Transport: tr})
 			return append(opts, func(o *kinesis.Options) { o.HTTPClient = hc }), tr
 		}
 	}
 	return append(opts, func(o *kinesis.Options) {
-		if _, done := o.HTTPClient.(ownBodyClient); !done && o.HTTPClient != nil {
-			o.HTTPClient = ownBodyClient{o.HTTPClient}
+		if o.HTTPClient != nil {
+			o.HTTPClient = awshttp.OwnBody(o.HTTPClient)
 		}
 	}), nil
 }
