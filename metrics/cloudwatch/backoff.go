@@ -1,16 +1,16 @@
-package metrics
+package cloudwatch
 
 import (
 	"math/rand/v2"
 	"time"
 )
 
-// cwBackoff is the wait before the next attempt after `failures` consecutive failures:
+// backoffAfter is the wait before the next attempt after `failures` consecutive failures:
 // interval doubled per failure, capped at max, then spread over [d/2, d] ("equal jitter") so
 // many agents that failed together (one outage, one IAM change) do not retry in lockstep.
 // Every attempt against AWS costs money and API quota, so failures slow the loop down rather
 // than speed it up.
-func cwBackoff(interval, max time.Duration, failures int) time.Duration {
+func backoffAfter(interval, max time.Duration, failures int) time.Duration {
 	if failures <= 0 {
 		return interval
 	}
