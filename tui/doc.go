@@ -8,4 +8,7 @@
 // frame tick into the components (refresh), never inside View, so View is cheap and a frozen
 // display is simply one that stops refreshing. Every Controls call runs in a tea.Cmd and comes
 // back as a typed message, so a slow control never blocks the screen.
+//
+// It reads metrics, metrics/cloudwatch and advisor, and imports none of emulator, producer and
+// workload: internal/app adapts them to Source and Controls (internal/archtest holds that rule).
 package tui
