@@ -27,3 +27,13 @@ func backoffAfter(interval, max time.Duration, failures int) time.Duration {
 	half := d / 2
 	return half + rand.N(d-half+1)
 }
+
+// defaultBackoffMax is the longest wait after failures, poller and publisher alike: ten
+// intervals, at least 30 s, at most 10 minutes.
+func defaultBackoffMax(interval time.Duration) time.Duration {
+	return min(max(10*interval, 30*time.Second), 10*time.Minute)
+}
+
+// defaultUnavailableAfter is how many consecutive failures with no recent success make the
+// state Unavailable.
+const defaultUnavailableAfter = 3

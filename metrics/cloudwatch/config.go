@@ -99,10 +99,10 @@ func (c Config) withDefaults() Config {
 		c.Revisit = 5
 	}
 	if c.BackoffMax == 0 {
-		c.BackoffMax = min(max(10*c.Interval, 30*time.Second), 10*time.Minute)
+		c.BackoffMax = defaultBackoffMax(c.Interval)
 	}
 	if c.UnavailableAfter == 0 {
-		c.UnavailableAfter = 3
+		c.UnavailableAfter = defaultUnavailableAfter
 	}
 	if c.Now == nil {
 		c.Now = time.Now

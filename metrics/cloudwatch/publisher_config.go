@@ -110,10 +110,10 @@ func (c PublisherConfig) withDefaults() PublisherConfig {
 		c.MaxPending = 20 * maxDatumsPerPut
 	}
 	if c.BackoffMax == 0 {
-		c.BackoffMax = min(max(10*c.Interval, 30*time.Second), 10*time.Minute)
+		c.BackoffMax = defaultBackoffMax(c.Interval)
 	}
 	if c.UnavailableAfter == 0 {
-		c.UnavailableAfter = 3
+		c.UnavailableAfter = defaultUnavailableAfter
 	}
 	if c.Now == nil {
 		c.Now = time.Now
