@@ -16,9 +16,9 @@ import (
 // HTTPDoer is the SDK's HTTP client interface.
 type HTTPDoer = awshttp.Doer
 
-// ownBody wraps hc (nil: the SDK's default client) in awshttp.OwnBody. Tests that disable SDK
+// OwnBody wraps hc (nil: the SDK's default client) in awshttp.OwnBody. Tests that disable SDK
 // retries to see every service answer need it to be deterministic.
-func ownBody(hc HTTPDoer) HTTPDoer {
+func OwnBody(hc HTTPDoer) HTTPDoer {
 	if hc == nil {
 		hc = sdkhttp.NewBuildableClient()
 	}
@@ -31,11 +31,11 @@ var creds = credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")
 // retries off (maxAttempts 1) or the SDK's default (0), over hc (nil: the default transport).
 func Kinesis(endpoint string, maxAttempts int, hc HTTPDoer) *kinesis.Client {
 	return kinesis.New(kinesis.Options{BaseEndpoint: aws.String(endpoint), Region: "us-east-1", Credentials: creds,
-		RetryMaxAttempts: maxAttempts, HTTPClient: ownBody(hc)})
+		RetryMaxAttempts: maxAttempts, HTTPClient: OwnBody(hc)})
 }
 
 // CloudWatch is the same for CloudWatch.
 func CloudWatch(endpoint string, maxAttempts int, hc HTTPDoer) *cloudwatch.Client {
 	return cloudwatch.New(cloudwatch.Options{BaseEndpoint: aws.String(endpoint), Region: "us-east-1", Credentials: creds,
-		RetryMaxAttempts: maxAttempts, HTTPClient: ownBody(hc)})
+		RetryMaxAttempts: maxAttempts, HTTPClient: OwnBody(hc)})
 }
