@@ -9,4 +9,8 @@
 // from the Source on a frame tick into the components (refresh), never inside View, so View is
 // cheap and a frozen display is simply one that stops refreshing. Every control runs in a
 // tea.Cmd and comes back as a typed message, so a slow control never blocks the screen.
+//
+// It reads metrics, metrics/cloudwatch and advisor, and imports none of emulator, producer and
+// workload: internal/app adapts them to Source and the controls (internal/archtest holds that
+// rule).
 package tui

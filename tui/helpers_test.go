@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/shardstorm/shardstorm/metrics"
+	cwmetrics "github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
 )
@@ -58,7 +59,7 @@ type testSource struct {
 	info     RunInfo
 	store    *metrics.Store
 	hot      *metrics.HotKeys
-	cw       *metrics.CloudWatchPoller
+	cw       *cwmetrics.Poller
 	events   []Event
 	findings []metrics.Finding
 }
@@ -68,9 +69,9 @@ func (s *testSource) Info() RunInfo {
 	defer s.mu.Unlock()
 	return s.info
 }
-func (s *testSource) Store() *metrics.Store                 { return s.store }
-func (s *testSource) HotKeys() *metrics.HotKeys             { return s.hot }
-func (s *testSource) CloudWatch() *metrics.CloudWatchPoller { return s.cw }
+func (s *testSource) Store() *metrics.Store         { return s.store }
+func (s *testSource) HotKeys() *metrics.HotKeys     { return s.hot }
+func (s *testSource) CloudWatch() *cwmetrics.Poller { return s.cw }
 func (s *testSource) Events() []Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -222,7 +223,7 @@ func (f *fakeCloudWatch) GetMetricData(_ context.Context, in *cloudwatch.GetMetr
 			"IncomingRecords": 2950, "IncomingBytes": 2950 * 120, "WriteProvisionedThroughputExceeded": 100,
 			"PutRecords.SuccessfulRecords": 2950, "PutRecords.Latency": 24,
 		}[aws.ToString(ms.Metric.MetricName)]
-		if aws.ToString(ms.Stat) == metrics.CloudWatchMaximum {
+		if aws.ToString(ms.Stat) == cwmetrics.Maximum {
 			v *= 3
 		}
 		if len(ms.Metric.Dimensions) > 1 {
@@ -241,12 +242,12 @@ func (f *fakeCloudWatch) GetMetricData(_ context.Context, in *cloudwatch.GetMetr
 // withCloudWatch attaches a poller that has polled once at tNow (err: the poll fails with it).
 func withCloudWatch(tb testing.TB, s *testSource, shardLevel bool, err error) {
 	tb.Helper()
-	level := metrics.CloudWatchShardLevelOff
+	level := cwmetrics.ShardLevelOff
 	if shardLevel {
-		level = metrics.CloudWatchShardLevelOn
+		level = cwmetrics.ShardLevelOn
 	}
-	p, e := metrics.NewCloudWatchPoller(&fakeCloudWatch{err: err, shards: len(s.store.Shards())}, nil,
-		metrics.CloudWatchConfig{StreamName: "orders", Period: time.Second, ShardLevel: level, Now: func() time.Time { return tNow.Add(-2 * time.Second) }})
+	p, e := cwmetrics.NewPoller(&fakeCloudWatch{err: err, shards: len(s.store.Shards())}, nil,
+		cwmetrics.Config{StreamName: "orders", Period: time.Second, ShardLevel: level, Now: func() time.Time { return tNow.Add(-2 * time.Second) }})
 	if e != nil {
 		tb.Fatal(e)
 	}

@@ -147,7 +147,7 @@ func (s *state) refreshView() { s.comps[s.view].refresh(s.env) }
 
 func (s *state) bodySize() (int, int) { return s.w, max(s.h-chrome, 0) }
 
-// Update handles one message. It never blocks: Controls calls are returned as commands.
+// Update handles one message. It never blocks: controls run in the commands it returns.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	s := m.s
 	switch msg := msg.(type) {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
 )
 
 // Source is everything the dashboard reads. internal/app implements it over a live run; tests
@@ -17,7 +18,7 @@ type Source interface {
 	// HotKeys explains hot shards by their keys; nil when not tracked.
 	HotKeys() *metrics.HotKeys
 	// CloudWatch is the poller of the stream's CloudWatch metrics; nil when not polling.
-	CloudWatch() *metrics.CloudWatchPoller
+	CloudWatch() *cloudwatch.Poller
 	// Events are the run's event log (errors, reshards, configuration changes), oldest first.
 	Events() []Event
 	// Findings are the advisor's diagnoses, most severe first (empty until the advisor runs).

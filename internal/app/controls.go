@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
@@ -139,9 +139,9 @@ func (r *Run) SplitHottest(ctx context.Context) (string, error) {
 		if s.ShardID != hottest && hottest != "" {
 			continue
 		}
-		lo, _ := new(big.Int).SetString(s.StartingHashKey, 10)
-		hi, _ := new(big.Int).SetString(s.EndingHashKey, 10)
-		mid := new(big.Int).Rsh(new(big.Int).Add(new(big.Int).Add(lo, hi), big.NewInt(1)), 1)
+		lo, _ := hashkey.Parse(s.StartingHashKey)
+		hi, _ := hashkey.Parse(s.EndingHashKey)
+		mid := hashkey.Range{Start: lo, End: hi}.Mid()
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		_, err := r.kin.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String(r.opts.Stream), ShardToSplit: aws.String(s.ShardID), NewStartingHashKey: aws.String(mid.String())})

@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"fmt"
@@ -20,17 +20,17 @@ import (
 )
 
 func TestCWHistoryFixedMemoryAndRevisions(t *testing.T) {
-	var h cwHistory
+	var h pointHistory
 	at := func(s int64) time.Time { return time.Unix(s, 0) }
 	for s := int64(0); s < 50; s++ {
-		h.merge([]CloudWatchPoint{{at(s), float64(s)}}, 10)
+		h.merge([]Point{{at(s), float64(s)}}, 10)
 	}
 	if len(h.secs) != 10 || h.secs[0] != 40 || cap(h.secs) > 64 {
 		t.Fatalf("kept %v (cap %d), want the last 10", h.secs, cap(h.secs))
 	}
 	// A revised period replaces its value; a late one is inserted in order.
-	h.merge([]CloudWatchPoint{{at(45), 100}, {at(49), 200}}, 10)
-	h.merge([]CloudWatchPoint{{at(60), 1}, {at(55), 2}}, 10)
+	h.merge([]Point{{at(45), 100}, {at(49), 200}}, 10)
+	h.merge([]Point{{at(60), 1}, {at(55), 2}}, 10)
 	pts := h.points()
 	if len(pts) != 10 || pts[3].Value != 100 || pts[7].Value != 200 || pts[8].Time.Unix() != 55 || pts[9].Time.Unix() != 60 {
 		t.Errorf("points %v", pts)
@@ -41,14 +41,14 @@ func TestCWHistoryFixedMemoryAndRevisions(t *testing.T) {
 }
 
 func TestCWBackoffBoundsAndJitter(t *testing.T) {
-	if d := cwBackoff(time.Second, time.Minute, 0); d != time.Second {
+	if d := backoffAfter(time.Second, time.Minute, 0); d != time.Second {
 		t.Errorf("no failures: %v, want the interval", d)
 	}
 	seen := map[time.Duration]bool{}
 	for failures := 1; failures <= 40; failures++ {
 		want := min(time.Second<<min(failures-1, 30), time.Minute)
 		for range 20 {
-			d := cwBackoff(time.Second, time.Minute, failures)
+			d := backoffAfter(time.Second, time.Minute, failures)
 			if d < want/2 || d > want {
 				t.Fatalf("failures %d: %v outside [%v, %v]", failures, d, want/2, want)
 			}
@@ -60,7 +60,7 @@ func TestCWBackoffBoundsAndJitter(t *testing.T) {
 	}
 }
 
-func cwResponseError(status int) error {
+func responseError(status int) error {
 	return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
 		Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: fmt.Errorf("status %d", status)}}
 }
@@ -76,32 +76,32 @@ func TestCWErrorClassification(t *testing.T) {
 		{api("AccessDenied", smithy.FaultClient), true, false},
 		{api("AccessDeniedException", smithy.FaultUnknown), true, false},
 		{api("ExpiredToken", smithy.FaultClient), true, false},
-		{cwResponseError(403), true, false},
+		{responseError(403), true, false},
 		{api("Throttling", smithy.FaultClient), false, false},
 		{api("LimitExceeded", smithy.FaultClient), false, false},
 		{api("InvalidParameterValue", smithy.FaultClient), false, true},
 		{api("InternalServiceError", smithy.FaultServer), false, false},
-		{cwResponseError(503), false, false},
+		{responseError(503), false, false},
 		{fmt.Errorf("dial tcp: connection refused"), false, false},
 	} {
-		if got := cwAccessDenied(c.err); got != c.denied {
+		if got := accessDenied(c.err); got != c.denied {
 			t.Errorf("%v: denied %v, want %v", c.err, got, c.denied)
 		}
-		if got := cwInvalidRequest(c.err); got != c.invalid {
+		if got := invalidRequest(c.err); got != c.invalid {
 			t.Errorf("%v: invalid request %v, want %v", c.err, got, c.invalid)
 		}
 	}
 }
 
-func TestCloudWatchConfigDefaults(t *testing.T) {
-	if CloudWatchPeriodFor("") != time.Minute || CloudWatchPeriodFor("http://127.0.0.1:4567") != time.Second {
-		t.Error("CloudWatchPeriodFor")
+func TestConfigDefaults(t *testing.T) {
+	if PeriodFor("") != time.Minute || PeriodFor("http://127.0.0.1:4567") != time.Second {
+		t.Error("PeriodFor")
 	}
-	aws := DefaultCloudWatchConfig("s", "")
+	aws := DefaultConfig("s", "")
 	if aws.Period != time.Minute || aws.Interval != time.Minute || aws.BackoffMax != 10*time.Minute || aws.Validate() != nil {
 		t.Errorf("AWS defaults %+v", aws)
 	}
-	local := DefaultCloudWatchConfig("s", "http://127.0.0.1:4567")
+	local := DefaultConfig("s", "http://127.0.0.1:4567")
 	if local.Period != time.Second || local.Interval != time.Second || local.BackoffMax != 30*time.Second {
 		t.Errorf("emulator defaults %+v", local)
 	}
@@ -140,11 +140,11 @@ func TestCWBatchesRespectRequestSize(t *testing.T) {
 	}
 	n := 0
 	for _, b := range batches {
-		size := cwPutOverhead
+		size := putOverhead
 		for _, d := range b {
-			size += cwDatumSize(d)
+			size += datumSize(d)
 		}
-		if size > cwMaxPutBytes || len(b) > cwMaxDatumsPerPut {
+		if size > maxPutBytes || len(b) > maxDatumsPerPut {
 			t.Errorf("batch of %d datums, ~%d bytes", len(b), size)
 		}
 		n += len(b)
@@ -176,7 +176,7 @@ func TestCWDeltaStatsAndGranularity(t *testing.T) {
 		UserRecordsPending: 4, ErrorsByCode: map[string]int64{"A": 3, "B": 2},
 		BufferingTime: cwHist(1000, 1000, 9000), RequestTime: cwHist(5000), EndToEndTime: cwHist()},
 		Shards: []producer.ShardStats{{ShardID: "a", UserRecordsPut: 50, KinesisRecordsPut: 5}, {ShardID: "b", UserRecordsPut: 10, KinesisRecordsPut: 1}}}
-	d := cwDeltaStats(prev, cur)
+	d := deltaStats(prev, cur)
 	m := d.KPLMetrics()
 	if m["UserRecordsPut"] != 60 || m["UserRecordsPerKinesisRecord"] != 6 || m["UserRecordsPending"] != 4 ||
 		m["ErrorsByCode.B"] != 2 || m["AllErrors"] != 2 || math.Abs(m["BufferingTime"]-9) > 0.01 || m["RequestTime"] != 0 {
@@ -192,7 +192,7 @@ func TestCWDeltaStatsAndGranularity(t *testing.T) {
 	at := time.Unix(1000, 0)
 	count := func(g PublisherGranularity) map[string]int {
 		out := map[string]int{}
-		for _, dt := range cwKPLDatums(d, PublisherConfig{StreamName: "s", Granularity: g, StorageResolution: 60}.withDefaults(), at) {
+		for _, dt := range kplDatums(d, PublisherConfig{StreamName: "s", Granularity: g, StorageResolution: 60}.withDefaults(), at) {
 			var names []string
 			for _, dim := range dt.Dimensions {
 				names = append(names, aws.ToString(dim.Name))

@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwsdk "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
@@ -24,23 +24,23 @@ import (
 	"github.com/shardstorm/shardstorm/internal/sdktest"
 )
 
-// cwT0 is where the emulator's manual clock starts: a whole minute, so periods line up.
-var cwT0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+// t0 is where the emulator's manual clock starts: a whole minute, so periods line up.
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// cwEnv is an emulator on a manual clock with real SDK clients for it. Time moves only when a
+// testEnv is an emulator on a manual clock with real SDK clients for it. Time moves only when a
 // test says so, which makes CloudWatch's per-second buckets and ages exact.
-type cwEnv struct {
+type testEnv struct {
 	ctx   context.Context
 	srv   *emulator.Server
 	clock *emulator.ManualClock
 	kin   *kinesis.Client
-	cw    *cloudwatch.Client
+	cw    *cwsdk.Client
 }
 
-// cwLeakCheck fails the test if it leaves goroutines behind. Registered first, it runs after
+// leakCheck fails the test if it leaves goroutines behind. Registered first, it runs after
 // every other cleanup (servers closed, producers closed). Idle keep-alive connections of the
 // SDK's transport wind down on their own and are not ours.
-func cwLeakCheck(t *testing.T) {
+func leakCheck(t *testing.T) {
 	t.Helper()
 	opts := []goleak.Option{goleak.IgnoreCurrent(),
 		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
@@ -48,21 +48,21 @@ func cwLeakCheck(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t, opts...) })
 }
 
-func newCWEnv(t *testing.T, shards int) *cwEnv {
+func newEnv(t *testing.T, shards int) *testEnv {
 	t.Helper()
-	cwLeakCheck(t)
-	clock := emulator.NewManualClock(cwT0)
+	leakCheck(t)
+	clock := emulator.NewManualClock(t0)
 	srv, err := emulator.Start(emulator.Config{Clock: clock, Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return &cwEnv{ctx: context.Background(), srv: srv, clock: clock,
+	return &testEnv{ctx: context.Background(), srv: srv, clock: clock,
 		kin: sdktest.Kinesis(srv.URL, 0, nil), cw: sdktest.CloudWatch(srv.URL, 0, nil)}
 }
 
 // put writes n records of size bytes; key "" spreads them over the shards.
-func (e *cwEnv) put(t *testing.T, n, size int, key string) {
+func (e *testEnv) put(t *testing.T, n, size int, key string) {
 	t.Helper()
 	for n > 0 {
 		batch := min(n, 500)
@@ -81,7 +81,7 @@ func (e *cwEnv) put(t *testing.T, n, size int, key string) {
 	}
 }
 
-func (e *cwEnv) stats(t *testing.T) emulator.StreamStats {
+func (e *testEnv) stats(t *testing.T) emulator.StreamStats {
 	t.Helper()
 	st, ok := e.srv.Emulator.StreamStats("s")
 	if !ok {
@@ -90,7 +90,7 @@ func (e *cwEnv) stats(t *testing.T) emulator.StreamStats {
 	return st
 }
 
-func (e *cwEnv) shardIDs(t *testing.T) []string {
+func (e *testEnv) shardIDs(t *testing.T) []string {
 	t.Helper()
 	out, err := e.kin.ListShards(e.ctx, &kinesis.ListShardsInput{StreamName: aws.String("s")})
 	if err != nil {
@@ -104,7 +104,7 @@ func (e *cwEnv) shardIDs(t *testing.T) []string {
 }
 
 // cwSum adds up a series' kept points.
-func cwSum(pts []CloudWatchPoint) float64 {
+func cwSum(pts []Point) float64 {
 	var s float64
 	for _, p := range pts {
 		s += p.Value
@@ -112,8 +112,8 @@ func cwSum(pts []CloudWatchPoint) float64 {
 	return s
 }
 
-// cwReadBack reads one metric's Sum or Average over [from, from+period) from CloudWatch.
-func cwReadBack(t *testing.T, cw *cloudwatch.Client, ns, name, stat string, from time.Time, period time.Duration, dims ...string) (float64, bool) {
+// readBack reads one metric's Sum or Average over [from, from+period) from CloudWatch.
+func readBack(t *testing.T, cw *cwsdk.Client, ns, name, stat string, from time.Time, period time.Duration, dims ...string) (float64, bool) {
 	t.Helper()
 	var d []types.Dimension
 	for i := 0; i+1 < len(dims); i += 2 {
@@ -122,7 +122,7 @@ func cwReadBack(t *testing.T, cw *cloudwatch.Client, ns, name, stat string, from
 	if d == nil {
 		d = []types.Dimension{}
 	}
-	out, err := cw.GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{
+	out, err := cw.GetMetricData(context.Background(), &cwsdk.GetMetricDataInput{
 		StartTime: aws.Time(from), EndTime: aws.Time(from.Add(period)),
 		MetricDataQueries: []types.MetricDataQuery{{Id: aws.String("m"), MetricStat: &types.MetricStat{
 			Metric: &types.Metric{Namespace: aws.String(ns), MetricName: aws.String(name), Dimensions: d},
@@ -144,9 +144,9 @@ func cwReadBack(t *testing.T, cw *cloudwatch.Client, ns, name, stat string, from
 
 func cwNear(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
-// cwErrorServer answers every request as CloudWatch answers an error over RPCv2 CBOR: the
+// errorServer answers every request as CloudWatch answers an error over RPCv2 CBOR: the
 // status, a CBOR body with __type and message, and the awsQuery code in X-Amzn-Query-Error.
-func cwErrorServer(t *testing.T, status int, shape, queryCode, message string) *httptest.Server {
+func errorServer(t *testing.T, status int, shape, queryCode, message string) *httptest.Server {
 	t.Helper()
 	body := cbor.Encode(cbor.Map{"__type": cbor.String(shape), "message": cbor.String(message)})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -161,8 +161,8 @@ func cwErrorServer(t *testing.T, status int, shape, queryCode, message string) *
 	return srv
 }
 
-// cwClosedURL is an address nothing listens on.
-func cwClosedURL(t *testing.T) string {
+// closedURL is an address nothing listens on.
+func closedURL(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -173,10 +173,10 @@ func cwClosedURL(t *testing.T) string {
 	return url
 }
 
-// cwCounting wraps the real client: it counts calls and what they carried, can force small
+// countingClient wraps the real client: it counts calls and what they carried, can force small
 // pages, and fails while fail is set.
-type cwCounting struct {
-	*cloudwatch.Client
+type countingClient struct {
+	*cwsdk.Client
 	maxDatapoints int32 // > 0: every GetMetricData asks for pages this small
 
 	mu           sync.Mutex
@@ -187,7 +187,7 @@ type cwCounting struct {
 	failedCalled int
 }
 
-func (c *cwCounting) failWith(err error) {
+func (c *countingClient) failWith(err error) {
 	if err == nil {
 		c.fail.Store(nil)
 		return
@@ -195,7 +195,7 @@ func (c *cwCounting) failWith(err error) {
 	c.fail.Store(&err)
 }
 
-func (c *cwCounting) injected() error {
+func (c *countingClient) injected() error {
 	if p := c.fail.Load(); p != nil {
 		c.mu.Lock()
 		c.failedCalled++
@@ -205,7 +205,7 @@ func (c *cwCounting) injected() error {
 	return nil
 }
 
-func (c *cwCounting) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+func (c *countingClient) GetMetricData(ctx context.Context, in *cwsdk.GetMetricDataInput, opts ...func(*cwsdk.Options)) (*cwsdk.GetMetricDataOutput, error) {
 	if err := c.injected(); err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (c *cwCounting) GetMetricData(ctx context.Context, in *cloudwatch.GetMetric
 	return c.Client.GetMetricData(ctx, in, opts...)
 }
 
-func (c *cwCounting) PutMetricData(ctx context.Context, in *cloudwatch.PutMetricDataInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error) {
+func (c *countingClient) PutMetricData(ctx context.Context, in *cwsdk.PutMetricDataInput, opts ...func(*cwsdk.Options)) (*cwsdk.PutMetricDataOutput, error) {
 	if err := c.injected(); err != nil {
 		return nil, err
 	}
@@ -230,8 +230,8 @@ func (c *cwCounting) PutMetricData(ctx context.Context, in *cloudwatch.PutMetric
 	return c.Client.PutMetricData(ctx, in, opts...)
 }
 
-// cwWaitFor polls cond until it holds or 10 s pass.
-func cwWaitFor(t *testing.T, what string, cond func() bool) {
+// waitFor polls cond until it holds or 10 s pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {

@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -9,32 +9,32 @@ import (
 	"time"
 )
 
-// CloudWatchPoller reads a stream's AWS/Kinesis metrics from CloudWatch with GetMetricData:
+// Poller reads a stream's AWS/Kinesis metrics from CloudWatch with GetMetricData:
 // stream-level ones always, shard-level ones for the shards it is told about while enhanced
 // monitoring is on. It keeps the last Config.History points of each series and reports, for
 // each, the latest value and how old it is — CloudWatch data lags (minutes on AWS), and the
-// dashboard must say so. Failures become a CloudWatchState, never a crash or a blank.
+// dashboard must say so. Failures become a State, never a crash or a blank.
 //
 // Run it in the background with Start/Stop, or call Poll yourself (tests, headless runs).
 // Safe for concurrent use.
-type CloudWatchPoller struct {
-	cw  CloudWatchReader
-	kin CloudWatchStreamDescriber
-	cfg CloudWatchConfig
+type Poller struct {
+	cw  Reader
+	kin StreamDescriber
+	cfg Config
 
 	pollMu sync.Mutex // one poll at a time, whoever calls it
 
 	mu      sync.Mutex
 	shards  []string
 	enabled map[string]bool // shard-level metrics being read
-	hist    map[CloudWatchMetric]*cwHistory
+	hist    map[Metric]*pointHistory
 
-	state cwTracker
-	run   cwRunner
+	state stateTracker
+	run   loopRunner
 }
 
-// NewCloudWatchPoller makes a poller. kin may be nil unless cfg.ShardLevel is Auto.
-func NewCloudWatchPoller(cw CloudWatchReader, kin CloudWatchStreamDescriber, cfg CloudWatchConfig) (*CloudWatchPoller, error) {
+// NewPoller makes a poller. kin may be nil unless cfg.ShardLevel is Auto.
+func NewPoller(cw Reader, kin StreamDescriber, cfg Config) (*Poller, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -42,23 +42,23 @@ func NewCloudWatchPoller(cw CloudWatchReader, kin CloudWatchStreamDescriber, cfg
 	if cw == nil {
 		return nil, errors.New("metrics: CloudWatch poller needs a CloudWatch client")
 	}
-	if kin == nil && cfg.ShardLevel == CloudWatchShardLevelAuto {
+	if kin == nil && cfg.ShardLevel == ShardLevelAuto {
 		return nil, errors.New("metrics: CloudWatch poller: ShardLevel Auto needs a Kinesis client (for DescribeStreamSummary); pass one or set ShardLevel On or Off")
 	}
-	p := &CloudWatchPoller{cw: cw, kin: kin, cfg: cfg, hist: map[CloudWatchMetric]*cwHistory{}}
+	p := &Poller{cw: cw, kin: kin, cfg: cfg, hist: map[Metric]*pointHistory{}}
 	p.state.unavailableAfter = cfg.UnavailableAfter
-	if cfg.ShardLevel == CloudWatchShardLevelOn {
-		p.enabled = cwAllShardLevel()
+	if cfg.ShardLevel == ShardLevelOn {
+		p.enabled = allShardLevel()
 	}
 	return p, nil
 }
 
 // Config returns the configuration in use, defaults filled in.
-func (p *CloudWatchPoller) Config() CloudWatchConfig { return p.cfg }
+func (p *Poller) Config() Config { return p.cfg }
 
 // SetShards sets the shards whose shard-level metrics are read (e.g. the producer's current
 // shard map). The history of shards no longer listed is dropped, so memory follows the map.
-func (p *CloudWatchPoller) SetShards(ids []string) {
+func (p *Poller) SetShards(ids []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.shards = slices.Clone(ids)
@@ -70,11 +70,11 @@ func (p *CloudWatchPoller) SetShards(ids []string) {
 }
 
 // State reports how polling goes.
-func (p *CloudWatchPoller) State() CloudWatchState { return p.state.state() }
+func (p *Poller) State() State { return p.state.state() }
 
 // Poll reads CloudWatch once, now, and returns what went wrong (nil when everything was read).
 // The state is updated either way, except when ctx itself was cancelled.
-func (p *CloudWatchPoller) Poll(ctx context.Context) error {
+func (p *Poller) Poll(ctx context.Context) error {
 	p.pollMu.Lock()
 	defer p.pollMu.Unlock()
 	pctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
@@ -82,8 +82,8 @@ func (p *CloudWatchPoller) Poll(ctx context.Context) error {
 	now := p.cfg.Now()
 
 	var problems []error
-	if p.cfg.ShardLevel == CloudWatchShardLevelAuto {
-		on, err := cwEnhancedMetrics(pctx, p.kin, p.cfg.StreamName)
+	if p.cfg.ShardLevel == ShardLevelAuto {
+		on, err := enhancedMetrics(pctx, p.kin, p.cfg.StreamName)
 		if cwCancelled(ctx, err) {
 			return err
 		}
@@ -99,13 +99,13 @@ func (p *CloudWatchPoller) Poll(ctx context.Context) error {
 
 	// Only whole periods: the current one is still filling up.
 	period := int64(p.cfg.Period / time.Second)
-	end := time.Unix(cwFloorDiv(now.Unix(), period)*period, 0).UTC()
+	end := time.Unix(floorDiv(now.Unix(), period)*period, 0).UTC()
 	fresh := end.Add(-time.Duration(p.cfg.Revisit) * p.cfg.Period)
 	full := end.Add(-time.Duration(p.cfg.History) * p.cfg.Period)
 
 	// Series read before need only their last few periods; new ones get the whole window.
 	p.mu.Lock()
-	var revisit, backfill []CloudWatchMetric
+	var revisit, backfill []Metric
 	for _, m := range cwWanted(p.shards, p.enabled) {
 		if h := p.hist[m]; h != nil && h.backfilled {
 			revisit = append(revisit, m)
@@ -114,7 +114,7 @@ func (p *CloudWatchPoller) Poll(ctx context.Context) error {
 		}
 	}
 	p.mu.Unlock()
-	res := cwFetchResult{points: map[CloudWatchMetric][]CloudWatchPoint{}}
+	res := fetchResult{points: map[Metric][]Point{}}
 	cwFetch(pctx, p.cw, p.cfg.StreamName, p.cfg.Period, fresh, end, revisit, &res)
 	cwFetch(pctx, p.cw, p.cfg.StreamName, p.cfg.Period, full, end, backfill, &res)
 	if ctx.Err() != nil {
@@ -132,7 +132,7 @@ func (p *CloudWatchPoller) Poll(ctx context.Context) error {
 }
 
 // store merges a poll's points into the histories.
-func (p *CloudWatchPoller) store(points map[CloudWatchMetric][]CloudWatchPoint) {
+func (p *Poller) store(points map[Metric][]Point) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for m, pts := range points {
@@ -141,7 +141,7 @@ func (p *CloudWatchPoller) store(points map[CloudWatchMetric][]CloudWatchPoint) 
 		}
 		h := p.hist[m]
 		if h == nil {
-			h = &cwHistory{}
+			h = &pointHistory{}
 			p.hist[m] = h
 		}
 		h.merge(pts, p.cfg.History)
@@ -152,20 +152,20 @@ func (p *CloudWatchPoller) store(points map[CloudWatchMetric][]CloudWatchPoint) 
 // Start polls in the background until ctx is done or Stop is called: one poll at once, then
 // one every Interval, backing off after failures. It runs once: a second Start
 // is an error, even after Stop.
-func (p *CloudWatchPoller) Start(ctx context.Context) error {
+func (p *Poller) Start(ctx context.Context) error {
 	return p.run.start(ctx, p.loop)
 }
 
 // Stop ends the background polling and waits for it.
-func (p *CloudWatchPoller) Stop() { p.run.stop() }
+func (p *Poller) Stop() { p.run.stop() }
 
-func (p *CloudWatchPoller) loop(ctx context.Context) {
+func (p *Poller) loop(ctx context.Context) {
 	for {
 		_ = p.Poll(ctx) // the outcome is in the state
 		if ctx.Err() != nil {
 			return
 		}
-		wait := cwBackoff(p.cfg.Interval, p.cfg.BackoffMax, p.state.failures())
+		wait := backoffAfter(p.cfg.Interval, p.cfg.BackoffMax, p.state.failures())
 		p.state.setNextAttempt(p.cfg.Now().Add(wait))
 		if !cwSleep(ctx, wait) {
 			return
@@ -173,7 +173,7 @@ func (p *CloudWatchPoller) loop(ctx context.Context) {
 	}
 }
 
-func cwFloorDiv(a, b int64) int64 {
+func floorDiv(a, b int64) int64 {
 	q := a / b
 	if a%b != 0 && (a < 0) != (b < 0) {
 		q--

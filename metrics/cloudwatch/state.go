@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -10,50 +10,50 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// CloudWatchStatus is how talking to CloudWatch goes, for the poller and the publisher alike.
-type CloudWatchStatus int
+// Status is how talking to CloudWatch goes, for the poller and the publisher alike.
+type Status int
 
 const (
-	// CloudWatchPending: nothing has been attempted yet.
-	CloudWatchPending CloudWatchStatus = iota
-	// CloudWatchOK: the last attempt succeeded in full.
-	CloudWatchOK
-	// CloudWatchDegraded: data still flows but not all of it (some queries or batches failed,
+	// Pending: nothing has been attempted yet.
+	Pending Status = iota
+	// OK: the last attempt succeeded in full.
+	OK
+	// Degraded: data still flows but not all of it (some queries or batches failed,
 	// the enhanced-monitoring check failed), or a recent success is followed by a few failures.
-	CloudWatchDegraded
-	// CloudWatchUnavailable: CloudWatch cannot be reached or keeps failing (network, 5xx,
+	Degraded
+	// Unavailable: CloudWatch cannot be reached or keeps failing (network, 5xx,
 	// throttling, bad requests), and no recent attempt succeeded.
-	CloudWatchUnavailable
-	// CloudWatchAccessDenied: the service refused the caller's permissions (e.g. no
+	Unavailable
+	// AccessDenied: the service refused the caller's permissions (e.g. no
 	// cloudwatch:GetMetricData in the policy) or credentials. Retrying will not help until
 	// IAM or the credentials change, so the dashboard should say so rather than "unavailable".
-	CloudWatchAccessDenied
-	// CloudWatchDisabled: the component is switched off by configuration.
-	CloudWatchDisabled
+	AccessDenied
+	// Disabled: the component is switched off by configuration.
+	Disabled
 )
 
-func (s CloudWatchStatus) String() string {
+func (s Status) String() string {
 	switch s {
-	case CloudWatchPending:
+	case Pending:
 		return "Pending"
-	case CloudWatchOK:
+	case OK:
 		return "OK"
-	case CloudWatchDegraded:
+	case Degraded:
 		return "Degraded"
-	case CloudWatchUnavailable:
+	case Unavailable:
 		return "Unavailable"
-	case CloudWatchAccessDenied:
+	case AccessDenied:
 		return "AccessDenied"
-	case CloudWatchDisabled:
+	case Disabled:
 		return "Disabled"
 	}
-	return "CloudWatchStatus(?)"
+	return "Status(?)"
 }
 
-// CloudWatchState is what a dashboard shows about the CloudWatch link: never a blank, always a
+// State is what a dashboard shows about the CloudWatch link: never a blank, always a
 // status and, when something is wrong, the service's own message.
-type CloudWatchState struct {
-	Status      CloudWatchStatus
+type State struct {
+	Status      Status
 	Err         string    // the last error's full message, "" when Status is OK
 	Code        string    // the service's error code when it gave one (e.g. "AccessDenied")
 	Since       time.Time // when Status last changed
@@ -62,70 +62,70 @@ type CloudWatchState struct {
 	NextAttempt time.Time // when the background loop tries again (zero when not running)
 }
 
-// cwTracker keeps a CloudWatchState up to date. unavailableAfter consecutive failures turn a
+// stateTracker keeps a State up to date. unavailableAfter consecutive failures turn a
 // Degraded link into Unavailable: one failed poll between good ones is a blip, not an outage.
-type cwTracker struct {
+type stateTracker struct {
 	mu               sync.Mutex
-	st               CloudWatchState
+	st               State
 	unavailableAfter int
 }
 
-func (t *cwTracker) state() CloudWatchState {
+func (t *stateTracker) state() State {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.st
 }
 
-func (t *cwTracker) setStatus(s CloudWatchStatus, now time.Time) {
+func (t *stateTracker) setStatus(s Status, now time.Time) {
 	if t.st.Status != s || t.st.Since.IsZero() {
 		t.st.Status, t.st.Since = s, now
 	}
 }
 
 // succeeded records an attempt that returned data; partial, when not nil, is what was missing.
-func (t *cwTracker) succeeded(now time.Time, partial error) {
+func (t *stateTracker) succeeded(now time.Time, partial error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.st.LastSuccess, t.st.Failures = now, 0
 	if partial == nil {
-		t.setStatus(CloudWatchOK, now)
+		t.setStatus(OK, now)
 		t.st.Err, t.st.Code = "", ""
 		return
 	}
-	t.setStatus(CloudWatchDegraded, now)
-	t.st.Err, t.st.Code = partial.Error(), cwErrorCode(partial)
+	t.setStatus(Degraded, now)
+	t.st.Err, t.st.Code = partial.Error(), errorCode(partial)
 }
 
 // failed records an attempt that returned nothing.
-func (t *cwTracker) failed(now time.Time, err error) {
+func (t *stateTracker) failed(now time.Time, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.st.Failures++
-	t.st.Err, t.st.Code = err.Error(), cwErrorCode(err)
+	t.st.Err, t.st.Code = err.Error(), errorCode(err)
 	switch {
-	case cwAccessDenied(err):
-		t.setStatus(CloudWatchAccessDenied, now)
+	case accessDenied(err):
+		t.setStatus(AccessDenied, now)
 	case t.st.LastSuccess.IsZero() || t.st.Failures >= t.unavailableAfter:
-		t.setStatus(CloudWatchUnavailable, now)
+		t.setStatus(Unavailable, now)
 	default:
-		t.setStatus(CloudWatchDegraded, now)
+		t.setStatus(Degraded, now)
 	}
 }
 
-func (t *cwTracker) setNextAttempt(at time.Time) {
+func (t *stateTracker) setNextAttempt(at time.Time) {
 	t.mu.Lock()
 	t.st.NextAttempt = at
 	t.mu.Unlock()
 }
 
-func (t *cwTracker) failures() int {
+func (t *stateTracker) failures() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.st.Failures
 }
 
-// cwErrorCode is the API error code in err, "" for transport errors.
-func cwErrorCode(err error) string {
+// errorCode is the API error code in err, "" for transport errors.
+func errorCode(err error) string {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		return api.ErrorCode()
@@ -136,7 +136,7 @@ func cwErrorCode(err error) string {
 // Codes AWS uses for "you may not" (IAM) and "who are you?" (credentials). CloudWatch is
 // awsQuery-compatible, so the SDK reports the query code (AccessDenied) while other services
 // and proxies use the JSON shape names; both are listed.
-var cwDeniedCodes = map[string]bool{
+var deniedCodes = map[string]bool{
 	"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true,
 	"AuthorizationError": true, "NotAuthorized": true, "OptInRequired": true,
 	"InvalidClientTokenId": true, "UnrecognizedClientException": true, "SignatureDoesNotMatch": true,
@@ -144,22 +144,22 @@ var cwDeniedCodes = map[string]bool{
 	"MissingAuthenticationToken": true, "IncompleteSignature": true,
 }
 
-// cwAccessDenied tells permission and credential refusals apart from outages: a 403 or one of
+// accessDenied tells permission and credential refusals apart from outages: a 403 or one of
 // the codes above.
-func cwAccessDenied(err error) bool {
-	if cwDeniedCodes[cwErrorCode(err)] {
+func accessDenied(err error) bool {
+	if deniedCodes[errorCode(err)] {
 		return true
 	}
 	var re *awshttp.ResponseError
 	return errors.As(err, &re) && re.HTTPStatusCode() == 403
 }
 
-// cwInvalidRequest is CloudWatch refusing the request itself (a client fault that is neither
+// invalidRequest is CloudWatch refusing the request itself (a client fault that is neither
 // throttling nor about access): sent again, it would be refused again. The publisher drops such
 // a batch instead of retrying it forever; denied access, by contrast, may be fixed meanwhile.
-func cwInvalidRequest(err error) bool {
+func invalidRequest(err error) bool {
 	var api smithy.APIError
-	if !errors.As(err, &api) || api.ErrorFault() != smithy.FaultClient || cwAccessDenied(err) {
+	if !errors.As(err, &api) || api.ErrorFault() != smithy.FaultClient || accessDenied(err) {
 		return false
 	}
 	switch api.ErrorCode() {

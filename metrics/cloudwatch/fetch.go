@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -9,27 +9,27 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwsdk "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 )
 
-// CloudWatchReader is what the poller needs of a CloudWatch client; *cloudwatch.Client has it.
-type CloudWatchReader interface {
-	GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
+// Reader is what the poller needs of a CloudWatch client; *cwsdk.Client has it.
+type Reader interface {
+	GetMetricData(ctx context.Context, in *cwsdk.GetMetricDataInput, optFns ...func(*cwsdk.Options)) (*cwsdk.GetMetricDataOutput, error)
 }
 
 const (
-	// cwMaxQueriesPerCall is GetMetricData's limit on MetricDataQueries per request.
-	cwMaxQueriesPerCall = 500
-	// cwMaxPages guards against a service that keeps answering with a NextToken: far more
+	// maxQueriesPerCall is GetMetricData's limit on MetricDataQueries per request.
+	maxQueriesPerCall = 500
+	// maxPages guards against a service that keeps answering with a NextToken: far more
 	// pages than any history window can fill (MaxDatapoints defaults to 100,800 per page).
-	cwMaxPages = 100
+	maxPages = 100
 )
 
-// cwFetchResult is what one window's queries returned. points has an entry (possibly empty)
+// fetchResult is what one window's queries returned. points has an entry (possibly empty)
 // for every metric whose call succeeded: "no data in the window" is an answer too.
-type cwFetchResult struct {
-	points  map[CloudWatchMetric][]CloudWatchPoint
+type fetchResult struct {
+	points  map[Metric][]Point
 	calls   int // batches attempted
 	failed  int // batches that returned nothing
 	partial []error
@@ -38,12 +38,12 @@ type cwFetchResult struct {
 // cwFetch reads metrics over [start, end) in batches of up to 500 queries, paging each batch
 // with NextToken. A failed batch does not stop the others: stream-level data is still worth
 // showing when one batch of shard queries fails.
-func cwFetch(ctx context.Context, api CloudWatchReader, stream string, period time.Duration,
-	start, end time.Time, metrics []CloudWatchMetric, res *cwFetchResult) {
-	for lo := 0; lo < len(metrics); lo += cwMaxQueriesPerCall {
-		batch := metrics[lo:min(lo+cwMaxQueriesPerCall, len(metrics))]
+func cwFetch(ctx context.Context, api Reader, stream string, period time.Duration,
+	start, end time.Time, metrics []Metric, res *fetchResult) {
+	for lo := 0; lo < len(metrics); lo += maxQueriesPerCall {
+		batch := metrics[lo:min(lo+maxQueriesPerCall, len(metrics))]
 		res.calls++
-		if err := cwFetchBatch(ctx, api, stream, period, start, end, batch, res); err != nil {
+		if err := fetchBatch(ctx, api, stream, period, start, end, batch, res); err != nil {
 			res.failed++
 			res.partial = append(res.partial, err)
 			if ctx.Err() != nil {
@@ -53,9 +53,9 @@ func cwFetch(ctx context.Context, api CloudWatchReader, stream string, period ti
 	}
 }
 
-func cwFetchBatch(ctx context.Context, api CloudWatchReader, stream string, period time.Duration,
-	start, end time.Time, batch []CloudWatchMetric, res *cwFetchResult) error {
-	in := &cloudwatch.GetMetricDataInput{
+func fetchBatch(ctx context.Context, api Reader, stream string, period time.Duration,
+	start, end time.Time, batch []Metric, res *fetchResult) error {
+	in := &cwsdk.GetMetricDataInput{
 		StartTime: aws.Time(start),
 		EndTime:   aws.Time(end),
 		ScanBy:    types.ScanByTimestampAscending,
@@ -63,19 +63,19 @@ func cwFetchBatch(ctx context.Context, api CloudWatchReader, stream string, peri
 	for i, m := range batch {
 		in.MetricDataQueries = append(in.MetricDataQueries, cwQuery(i, m, stream, period))
 	}
-	got := make(map[int][]CloudWatchPoint, len(batch))
+	got := make(map[int][]Point, len(batch))
 	var bad []string
 	seen := map[string]bool{}
 	for page := 0; ; page++ {
-		if page == cwMaxPages {
-			return fmt.Errorf("GetMetricData: still paging after %d pages", cwMaxPages)
+		if page == maxPages {
+			return fmt.Errorf("GetMetricData: still paging after %d pages", maxPages)
 		}
 		out, err := api.GetMetricData(ctx, in)
 		if err != nil {
 			return err
 		}
 		for _, r := range out.MetricDataResults {
-			i, ok := cwQueryIndex(aws.ToString(r.Id), len(batch))
+			i, ok := queryIndex(aws.ToString(r.Id), len(batch))
 			if !ok {
 				continue
 			}
@@ -83,12 +83,12 @@ func cwFetchBatch(ctx context.Context, api CloudWatchReader, stream string, peri
 				return fmt.Errorf("GetMetricData: result %s has %d timestamps and %d values", aws.ToString(r.Id), len(r.Timestamps), len(r.Values))
 			}
 			for j := range r.Values {
-				got[i] = append(got[i], CloudWatchPoint{Time: r.Timestamps[j].UTC(), Value: r.Values[j]})
+				got[i] = append(got[i], Point{Time: r.Timestamps[j].UTC(), Value: r.Values[j]})
 			}
 			// Forbidden and InternalError answer one query, not the call: report them, keep
 			// the rest.
 			if r.StatusCode == types.StatusCodeForbidden || r.StatusCode == types.StatusCodeInternalError {
-				bad = append(bad, cwResultProblem(batch[i], r))
+				bad = append(bad, resultProblem(batch[i], r))
 			}
 		}
 		if out.NextToken == nil {
@@ -110,7 +110,7 @@ func cwFetchBatch(ctx context.Context, api CloudWatchReader, stream string, peri
 	return nil
 }
 
-func cwQuery(i int, m CloudWatchMetric, stream string, period time.Duration) types.MetricDataQuery {
+func cwQuery(i int, m Metric, stream string, period time.Duration) types.MetricDataQuery {
 	dims := []types.Dimension{{Name: aws.String("StreamName"), Value: aws.String(stream)}}
 	if m.ShardID != "" {
 		dims = append(dims, types.Dimension{Name: aws.String("ShardId"), Value: aws.String(m.ShardID)})
@@ -119,7 +119,7 @@ func cwQuery(i int, m CloudWatchMetric, stream string, period time.Duration) typ
 		// Ids must start with a lowercase letter; the index maps answers back to the batch.
 		Id: aws.String("q" + strconv.Itoa(i)),
 		MetricStat: &types.MetricStat{
-			Metric: &types.Metric{Namespace: aws.String(cwKinesisNamespace), MetricName: aws.String(m.Name), Dimensions: dims},
+			Metric: &types.Metric{Namespace: aws.String(kinesisNamespace), MetricName: aws.String(m.Name), Dimensions: dims},
 			Period: aws.Int32(int32(period / time.Second)),
 			Stat:   aws.String(m.Stat),
 		},
@@ -127,7 +127,7 @@ func cwQuery(i int, m CloudWatchMetric, stream string, period time.Duration) typ
 	}
 }
 
-func cwQueryIndex(id string, n int) (int, bool) {
+func queryIndex(id string, n int) (int, bool) {
 	s, ok := strings.CutPrefix(id, "q")
 	if !ok {
 		return 0, false
@@ -136,7 +136,7 @@ func cwQueryIndex(id string, n int) (int, bool) {
 	return i, err == nil && i >= 0 && i < n
 }
 
-func cwResultProblem(m CloudWatchMetric, r types.MetricDataResult) string {
+func resultProblem(m Metric, r types.MetricDataResult) string {
 	var msgs []string
 	for _, msg := range r.Messages {
 		msgs = append(msgs, aws.ToString(msg.Code)+": "+aws.ToString(msg.Value))

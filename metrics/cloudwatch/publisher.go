@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -7,14 +7,14 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwsdk "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/shardstorm/shardstorm/producer"
 )
 
-// CloudWatchWriter is what the publisher needs of a CloudWatch client; *cloudwatch.Client has it.
-type CloudWatchWriter interface {
-	PutMetricData(ctx context.Context, in *cloudwatch.PutMetricDataInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error)
+// Writer is what the publisher needs of a CloudWatch client; *cwsdk.Client has it.
+type Writer interface {
+	PutMetricData(ctx context.Context, in *cwsdk.PutMetricDataInput, optFns ...func(*cwsdk.Options)) (*cwsdk.PutMetricDataOutput, error)
 }
 
 // PublisherSource is where the publisher reads the producer's figures; *producer.Producer is one.
@@ -22,7 +22,7 @@ type PublisherSource interface {
 	Stats() producer.Stats
 }
 
-// PublisherTotals count what a KPLPublisher did since it was made.
+// PublisherTotals count what a Publisher did since it was made.
 type PublisherTotals struct {
 	Calls     int64 // PutMetricData requests that succeeded
 	Published int64 // datums in them
@@ -30,7 +30,7 @@ type PublisherTotals struct {
 	Pending   int   // datums waiting for CloudWatch to come back
 }
 
-// KPLPublisher uploads the producer's own metrics to CloudWatch under the KPL's names, so the
+// Publisher uploads the producer's own metrics to CloudWatch under the KPL's names, so the
 // dashboards and alarms of KPL users keep working: every Interval it publishes what changed
 // since the last publication (counts as deltas of the cumulative counters; ratios and mean
 // latencies over the interval; UserRecordsPending as it is now). Datums that CloudWatch does
@@ -38,8 +38,8 @@ type PublisherTotals struct {
 // bounded queue, and sent again, so a blip loses nothing and nothing is counted twice.
 //
 // Off unless Config.Enabled. Safe for concurrent use.
-type KPLPublisher struct {
-	cw  CloudWatchWriter
+type Publisher struct {
+	cw  Writer
 	src PublisherSource
 	cfg PublisherConfig
 
@@ -50,13 +50,13 @@ type KPLPublisher struct {
 	totalsMu sync.Mutex
 	totals   PublisherTotals
 
-	state cwTracker
-	run   cwRunner
+	state stateTracker
+	run   loopRunner
 }
 
-// NewKPLPublisher makes a publisher. The first publication covers what happens from now on:
+// NewPublisher makes a publisher. The first publication covers what happens from now on:
 // a producer that ran before is not dumped into one data point.
-func NewKPLPublisher(cw CloudWatchWriter, src PublisherSource, cfg PublisherConfig) (*KPLPublisher, error) {
+func NewPublisher(cw Writer, src PublisherSource, cfg PublisherConfig) (*Publisher, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -64,22 +64,22 @@ func NewKPLPublisher(cw CloudWatchWriter, src PublisherSource, cfg PublisherConf
 	if cw == nil || src == nil {
 		return nil, errors.New("metrics: CloudWatch publisher needs a CloudWatch client and a producer")
 	}
-	p := &KPLPublisher{cw: cw, src: src, cfg: cfg, prev: src.Stats()}
+	p := &Publisher{cw: cw, src: src, cfg: cfg, prev: src.Stats()}
 	p.state.unavailableAfter = cfg.UnavailableAfter
 	if !cfg.Enabled {
-		p.state.setStatus(CloudWatchDisabled, cfg.Now())
+		p.state.setStatus(Disabled, cfg.Now())
 	}
 	return p, nil
 }
 
 // Config returns the configuration in use, defaults filled in.
-func (p *KPLPublisher) Config() PublisherConfig { return p.cfg }
+func (p *Publisher) Config() PublisherConfig { return p.cfg }
 
 // State reports how publishing goes.
-func (p *KPLPublisher) State() CloudWatchState { return p.state.state() }
+func (p *Publisher) State() State { return p.state.state() }
 
 // Totals reports what was published, dropped and is pending.
-func (p *KPLPublisher) Totals() PublisherTotals {
+func (p *Publisher) Totals() PublisherTotals {
 	p.totalsMu.Lock()
 	defer p.totalsMu.Unlock()
 	return p.totals
@@ -89,7 +89,7 @@ func (p *KPLPublisher) Totals() PublisherTotals {
 // not deliver), now. It returns what went wrong; the state is updated either way, except when
 // ctx itself was cancelled. It does nothing when publishing is disabled. Call it once after
 // Stop to deliver the last partial interval.
-func (p *KPLPublisher) Publish(ctx context.Context) error {
+func (p *Publisher) Publish(ctx context.Context) error {
 	if !p.cfg.Enabled {
 		return nil
 	}
@@ -97,7 +97,7 @@ func (p *KPLPublisher) Publish(ctx context.Context) error {
 	defer p.pubMu.Unlock()
 	now := p.cfg.Now()
 	cur := p.src.Stats()
-	p.enqueue(cwKPLDatums(cwDeltaStats(p.prev, cur), p.cfg, now.Truncate(0)))
+	p.enqueue(kplDatums(deltaStats(p.prev, cur), p.cfg, now.Truncate(0)))
 	p.prev = cur
 
 	pctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
@@ -108,7 +108,7 @@ func (p *KPLPublisher) Publish(ctx context.Context) error {
 		done int // datums at the front of pending that were sent or dropped
 	)
 	for _, batch := range cwBatches(p.pending) {
-		_, err := p.cw.PutMetricData(pctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String(p.cfg.Namespace), MetricData: batch})
+		_, err := p.cw.PutMetricData(pctx, &cwsdk.PutMetricDataInput{Namespace: aws.String(p.cfg.Namespace), MetricData: batch})
 		if cwCancelled(ctx, err) {
 			// Stopped: what is left goes out with the next Publish.
 			p.pending = append(p.pending[:0], p.pending[done:]...)
@@ -121,7 +121,7 @@ func (p *KPLPublisher) Publish(ctx context.Context) error {
 			p.count(func(t *PublisherTotals) { t.Calls++; t.Published += int64(len(batch)) })
 			continue
 		}
-		if cwInvalidRequest(err) {
+		if invalidRequest(err) {
 			// The same datums would be refused again: drop them and say so.
 			errs = append(errs, fmt.Errorf("%d datums dropped: %w", len(batch), err))
 			done += len(batch)
@@ -149,7 +149,7 @@ func (p *KPLPublisher) Publish(ctx context.Context) error {
 }
 
 // enqueue adds datums to the retry queue, dropping the oldest beyond MaxPending.
-func (p *KPLPublisher) enqueue(datums []types.MetricDatum) {
+func (p *Publisher) enqueue(datums []types.MetricDatum) {
 	p.pending = append(p.pending, datums...)
 	if extra := len(p.pending) - p.cfg.MaxPending; extra > 0 {
 		p.pending = append(p.pending[:0], p.pending[extra:]...)
@@ -157,7 +157,7 @@ func (p *KPLPublisher) enqueue(datums []types.MetricDatum) {
 	}
 }
 
-func (p *KPLPublisher) count(f func(*PublisherTotals)) {
+func (p *Publisher) count(f func(*PublisherTotals)) {
 	p.totalsMu.Lock()
 	f(&p.totals)
 	p.totalsMu.Unlock()
@@ -166,7 +166,7 @@ func (p *KPLPublisher) count(f func(*PublisherTotals)) {
 // Start publishes in the background every Interval until ctx is done or Stop is called,
 // backing off after failures. With publishing disabled it starts nothing. It runs once: a
 // second Start is an error, even after Stop.
-func (p *KPLPublisher) Start(ctx context.Context) error {
+func (p *Publisher) Start(ctx context.Context) error {
 	if !p.cfg.Enabled {
 		return nil
 	}
@@ -175,11 +175,11 @@ func (p *KPLPublisher) Start(ctx context.Context) error {
 
 // Stop ends background publishing and waits for it. It does not publish the interval in
 // progress: call Publish afterwards for that.
-func (p *KPLPublisher) Stop() { p.run.stop() }
+func (p *Publisher) Stop() { p.run.stop() }
 
-func (p *KPLPublisher) loop(ctx context.Context) {
+func (p *Publisher) loop(ctx context.Context) {
 	for {
-		wait := cwBackoff(p.cfg.Interval, p.cfg.BackoffMax, p.state.failures())
+		wait := backoffAfter(p.cfg.Interval, p.cfg.BackoffMax, p.state.failures())
 		p.state.setNextAttempt(p.cfg.Now().Add(wait))
 		if !cwSleep(ctx, wait) {
 			return

@@ -1,21 +1,21 @@
-package metrics
+package cloudwatch
 
 import (
 	"slices"
 	"time"
 )
 
-// CloudWatchPoint is one CloudWatch data point: the start of its period and the statistic's
+// Point is one CloudWatch data point: the start of its period and the statistic's
 // value over the period.
-type CloudWatchPoint struct {
+type Point struct {
 	Time  time.Time
 	Value float64
 }
 
-// cwHistory is the recent points of one series, oldest first, at most limit of them: memory is
+// pointHistory is the recent points of one series, oldest first, at most limit of them: memory is
 // fixed per series however long the poller runs. Points are whole seconds (CloudWatch's
 // timestamps are), stored as Unix seconds to keep a point at 16 bytes.
-type cwHistory struct {
+type pointHistory struct {
 	secs []int64
 	vals []float64
 	// backfilled: a poll has read this series over the whole history window, so later polls
@@ -25,7 +25,7 @@ type cwHistory struct {
 
 // merge adds points, replacing a point of the same period: CloudWatch revises a period's value
 // while late samples arrive, and each poll re-reads the last few periods to pick that up.
-func (h *cwHistory) merge(points []CloudWatchPoint, limit int) {
+func (h *pointHistory) merge(points []Point, limit int) {
 	for _, p := range points {
 		sec := p.Time.Unix()
 		// Points arrive in time order and mostly newer than all kept: test the end first.
@@ -45,18 +45,18 @@ func (h *cwHistory) merge(points []CloudWatchPoint, limit int) {
 	}
 }
 
-func (h *cwHistory) latest() (CloudWatchPoint, bool) {
+func (h *pointHistory) latest() (Point, bool) {
 	n := len(h.secs)
 	if n == 0 {
-		return CloudWatchPoint{}, false
+		return Point{}, false
 	}
-	return CloudWatchPoint{Time: time.Unix(h.secs[n-1], 0).UTC(), Value: h.vals[n-1]}, true
+	return Point{Time: time.Unix(h.secs[n-1], 0).UTC(), Value: h.vals[n-1]}, true
 }
 
-func (h *cwHistory) points() []CloudWatchPoint {
-	out := make([]CloudWatchPoint, len(h.secs))
+func (h *pointHistory) points() []Point {
+	out := make([]Point, len(h.secs))
 	for i := range h.secs {
-		out[i] = CloudWatchPoint{Time: time.Unix(h.secs[i], 0).UTC(), Value: h.vals[i]}
+		out[i] = Point{Time: time.Unix(h.secs[i], 0).UTC(), Value: h.vals[i]}
 	}
 	return out
 }

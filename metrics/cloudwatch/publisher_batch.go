@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,16 +11,16 @@ import (
 // applied to what we build, uncompressed, so a request fits whatever the compression does
 // (and within the emulator's 4 MiB inflated-body cap).
 const (
-	cwMaxDatumsPerPut = 1000
-	cwMaxPutBytes     = 1_000_000
-	// cwPutOverhead is room for the request's envelope: namespace and framing.
-	cwPutOverhead = 4 << 10
+	maxDatumsPerPut = 1000
+	maxPutBytes     = 1_000_000
+	// putOverhead is room for the request's envelope: namespace and framing.
+	putOverhead = 4 << 10
 )
 
-// cwDatumSize over-estimates one datum's encoded size: its strings, plus a generous allowance
+// datumSize over-estimates one datum's encoded size: its strings, plus a generous allowance
 // for CBOR keys and framing (MetricName, Dimensions, Name/Value per dimension, Value,
 // Timestamp, Unit, StorageResolution: under 120 bytes in all).
-func cwDatumSize(d types.MetricDatum) int {
+func datumSize(d types.MetricDatum) int {
 	n := 160 + len(aws.ToString(d.MetricName)) + len(d.Unit)
 	for _, dim := range d.Dimensions {
 		n += 24 + len(aws.ToString(dim.Name)) + len(aws.ToString(dim.Value))
@@ -31,12 +31,12 @@ func cwDatumSize(d types.MetricDatum) int {
 // cwBatches splits datums into requests within both limits, keeping their order.
 func cwBatches(datums []types.MetricDatum) [][]types.MetricDatum {
 	var out [][]types.MetricDatum
-	start, size := 0, cwPutOverhead
+	start, size := 0, putOverhead
 	for i, d := range datums {
-		n := cwDatumSize(d)
-		if i > start && (i-start == cwMaxDatumsPerPut || size+n > cwMaxPutBytes) {
+		n := datumSize(d)
+		if i > start && (i-start == maxDatumsPerPut || size+n > maxPutBytes) {
 			out = append(out, datums[start:i])
-			start, size = i, cwPutOverhead
+			start, size = i, putOverhead
 		}
 		size += n
 	}

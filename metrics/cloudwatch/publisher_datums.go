@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"sort"
@@ -10,10 +10,10 @@ import (
 	"github.com/shardstorm/shardstorm/producer"
 )
 
-// cwKPLDenominator gives, for a KPL metric that is a ratio or a mean, the count it is taken
+// kplDenominator gives, for a KPL metric that is a ratio or a mean, the count it is taken
 // over: with none of those in the interval the metric has no value, and the KPL publishes
 // nothing for it rather than a misleading 0.
-func cwKPLDenominator(name string, d producer.StreamStats) (count int64, ratio bool) {
+func kplDenominator(name string, d producer.StreamStats) (count int64, ratio bool) {
 	switch name {
 	case "RetriesPerRecord":
 		return d.UserRecordsPut, true
@@ -29,8 +29,8 @@ func cwKPLDenominator(name string, d producer.StreamStats) (count int64, ratio b
 	return 0, false
 }
 
-// cwKPLUnit is the unit of a KPL metric.
-func cwKPLUnit(name string) types.StandardUnit {
+// kplUnit is the unit of a KPL metric.
+func kplUnit(name string) types.StandardUnit {
 	switch {
 	case strings.HasSuffix(name, "DataPut"):
 		return types.StandardUnitBytes
@@ -40,12 +40,12 @@ func cwKPLUnit(name string) types.StandardUnit {
 	return types.StandardUnitCount
 }
 
-const cwErrorsByCodePrefix = "ErrorsByCode."
+const errorsByCodePrefix = "ErrorsByCode."
 
-// cwKPLDatums turns one interval (a cwDeltaStats) into datums stamped at, under every
+// kplDatums turns one interval (a deltaStats) into datums stamped at, under every
 // dimension set the granularity asks for. Names are the KPL's; "ErrorsByCode.<code>" becomes
 // the KPL's ErrorsByCode metric with an ErrorCode dimension.
-func cwKPLDatums(d producer.Stats, cfg PublisherConfig, at time.Time) []types.MetricDatum {
+func kplDatums(d producer.Stats, cfg PublisherConfig, at time.Time) []types.MetricDatum {
 	level := cfg.Granularity.level()
 	var scopes [][]types.Dimension // the dimension sets of stream-wide figures
 	scopes = append(scopes, nil)
@@ -54,8 +54,8 @@ func cwKPLDatums(d producer.Stats, cfg PublisherConfig, at time.Time) []types.Me
 	}
 	var out []types.MetricDatum
 	add := func(name string, dims []types.Dimension, v float64) {
-		unit := cwKPLUnit(name)
-		if code, ok := strings.CutPrefix(name, cwErrorsByCodePrefix); ok {
+		unit := kplUnit(name)
+		if code, ok := strings.CutPrefix(name, errorsByCodePrefix); ok {
 			name, dims = "ErrorsByCode", append(append([]types.Dimension(nil), dims...), cwDim("ErrorCode", code))
 		}
 		out = append(out, types.MetricDatum{
@@ -64,8 +64,8 @@ func cwKPLDatums(d producer.Stats, cfg PublisherConfig, at time.Time) []types.Me
 		})
 	}
 	m := d.KPLMetrics()
-	for _, name := range cwSortedKeys(m) {
-		if n, ratio := cwKPLDenominator(name, d.Stream); ratio && n == 0 {
+	for _, name := range sortedKeys(m) {
+		if n, ratio := kplDenominator(name, d.Stream); ratio && n == 0 {
 			continue
 		}
 		for _, dims := range scopes {
@@ -78,8 +78,8 @@ func cwKPLDatums(d producer.Stats, cfg PublisherConfig, at time.Time) []types.Me
 	for _, sh := range d.Shards {
 		dims := []types.Dimension{cwDim("StreamName", cfg.StreamName), cwDim("ShardId", sh.ShardID)}
 		var all int64
-		for _, code := range cwSortedKeys(sh.ErrorsByCode) {
-			add(cwErrorsByCodePrefix+code, dims, float64(sh.ErrorsByCode[code]))
+		for _, code := range sortedKeys(sh.ErrorsByCode) {
+			add(errorsByCodePrefix+code, dims, float64(sh.ErrorsByCode[code]))
 			all += sh.ErrorsByCode[code]
 		}
 		add("AllErrors", dims, float64(all))
@@ -99,7 +99,7 @@ func cwDim(name, value string) types.Dimension {
 	return types.Dimension{Name: aws.String(name), Value: aws.String(value)}
 }
 
-func cwSortedKeys[V any](m map[string]V) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"errors"
@@ -6,39 +6,39 @@ import (
 	"time"
 )
 
-// CloudWatchShardLevel says whether the poller reads the shard-level metrics, which exist only
+// ShardLevel says whether the poller reads the shard-level metrics, which exist only
 // while enhanced monitoring is on for the stream.
-type CloudWatchShardLevel int
+type ShardLevel int
 
 const (
-	// CloudWatchShardLevelAuto asks DescribeStreamSummary on every poll which shard-level metrics
+	// ShardLevelAuto asks DescribeStreamSummary on every poll which shard-level metrics
 	// are enabled and queries those only (the call is free; a query for a disabled metric costs
 	// the same as one that returns data).
-	CloudWatchShardLevelAuto CloudWatchShardLevel = iota
-	// CloudWatchShardLevelOn queries every shard-level metric without asking: for callers that
+	ShardLevelAuto ShardLevel = iota
+	// ShardLevelOn queries every shard-level metric without asking: for callers that
 	// know enhanced monitoring is on, or lack kinesis:DescribeStreamSummary.
-	CloudWatchShardLevelOn
-	// CloudWatchShardLevelOff reads stream-level metrics only.
-	CloudWatchShardLevelOff
+	ShardLevelOn
+	// ShardLevelOff reads stream-level metrics only.
+	ShardLevelOff
 )
 
 // Periods: AWS/Kinesis publishes 1-minute points, so asking AWS for finer buckets buys nothing;
 // the emulator keeps 1-second points, which is what makes throttling spikes visible locally.
 const (
-	CloudWatchAWSPeriod      = 60 * time.Second
-	CloudWatchEmulatorPeriod = time.Second
+	AWSPeriod      = 60 * time.Second
+	EmulatorPeriod = time.Second
 )
 
-// CloudWatchPeriodFor picks the period from the endpoint override: none means AWS (60 s); any
+// PeriodFor picks the period from the endpoint override: none means AWS (60 s); any
 // override is taken to be the emulator or another local service (1 s).
-func CloudWatchPeriodFor(endpointOverride string) time.Duration {
+func PeriodFor(endpointOverride string) time.Duration {
 	if endpointOverride == "" {
-		return CloudWatchAWSPeriod
+		return AWSPeriod
 	}
-	return CloudWatchEmulatorPeriod
+	return EmulatorPeriod
 }
 
-// CloudWatchConfig configures a CloudWatchPoller. Zero fields take the defaults noted.
+// Config configures a Poller. Zero fields take the defaults noted.
 //
 // Cost. GetMetricData is billed per metric requested (each MetricStat query counts once,
 // however many points it returns; USD 0.01 per 1,000 in us-east-1 at the time of writing), and
@@ -48,11 +48,11 @@ func CloudWatchPeriodFor(endpointOverride string) time.Duration {
 // per shard; polling every second would cost 60 times as much for no new data. Hence the
 // 60 s default against AWS and 1 s only against a local endpoint, where queries are free.
 // Failures back off exponentially (with jitter, capped) for the same reason.
-type CloudWatchConfig struct {
+type Config struct {
 	StreamName string // required
 
 	// Period is the CloudWatch period of every query, a whole number of seconds. Default 60 s
-	// (AWS); use CloudWatchPeriodFor to get 1 s against the emulator.
+	// (AWS); use PeriodFor to get 1 s against the emulator.
 	Period time.Duration
 	// Interval is the time between polls. Default: Period (one poll per new point).
 	Interval time.Duration
@@ -65,7 +65,7 @@ type CloudWatchConfig struct {
 	// while late samples arrive (minutes, on AWS). Default 5.
 	Revisit int
 	// ShardLevel selects shard-level metrics: Auto (default), On or Off.
-	ShardLevel CloudWatchShardLevel
+	ShardLevel ShardLevel
 	// BackoffMax caps the wait after failures. Default 10 × Interval, within [30 s, 10 min].
 	BackoffMax time.Duration
 	// UnavailableAfter is how many consecutive failures turn Degraded into Unavailable.
@@ -75,16 +75,16 @@ type CloudWatchConfig struct {
 	Now func() time.Time
 }
 
-// DefaultCloudWatchConfig is the configuration for stream, with the period and interval chosen
+// DefaultConfig is the configuration for stream, with the period and interval chosen
 // from the endpoint override ("" for AWS).
-func DefaultCloudWatchConfig(stream, endpointOverride string) CloudWatchConfig {
-	p := CloudWatchPeriodFor(endpointOverride)
-	return CloudWatchConfig{StreamName: stream, Period: p}.withDefaults()
+func DefaultConfig(stream, endpointOverride string) Config {
+	p := PeriodFor(endpointOverride)
+	return Config{StreamName: stream, Period: p}.withDefaults()
 }
 
-func (c CloudWatchConfig) withDefaults() CloudWatchConfig {
+func (c Config) withDefaults() Config {
 	if c.Period == 0 {
-		c.Period = CloudWatchAWSPeriod
+		c.Period = AWSPeriod
 	}
 	if c.Interval == 0 {
 		c.Interval = c.Period
@@ -99,10 +99,10 @@ func (c CloudWatchConfig) withDefaults() CloudWatchConfig {
 		c.Revisit = 5
 	}
 	if c.BackoffMax == 0 {
-		c.BackoffMax = min(max(10*c.Interval, 30*time.Second), 10*time.Minute)
+		c.BackoffMax = defaultBackoffMax(c.Interval)
 	}
 	if c.UnavailableAfter == 0 {
-		c.UnavailableAfter = 3
+		c.UnavailableAfter = defaultUnavailableAfter
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -111,7 +111,7 @@ func (c CloudWatchConfig) withDefaults() CloudWatchConfig {
 }
 
 // Validate reports a configuration the poller cannot run with.
-func (c CloudWatchConfig) Validate() error {
+func (c Config) Validate() error {
 	var errs []error
 	if c.StreamName == "" {
 		errs = append(errs, errors.New("StreamName is required"))
@@ -125,7 +125,7 @@ func (c CloudWatchConfig) Validate() error {
 	if c.History < 1 || c.Revisit < 1 || c.UnavailableAfter < 1 {
 		errs = append(errs, errors.New("History, Revisit and UnavailableAfter must be at least 1"))
 	}
-	if c.ShardLevel < CloudWatchShardLevelAuto || c.ShardLevel > CloudWatchShardLevelOff {
+	if c.ShardLevel < ShardLevelAuto || c.ShardLevel > ShardLevelOff {
 		errs = append(errs, fmt.Errorf("ShardLevel %d is not Auto, On or Off", c.ShardLevel))
 	}
 	if err := errors.Join(errs...); err != nil {

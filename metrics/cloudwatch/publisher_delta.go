@@ -1,16 +1,16 @@
-package metrics
+package cloudwatch
 
 import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/shardstorm/shardstorm/producer"
 )
 
-// cwDeltaStats is what happened between two snapshots of one producer, as a Stats whose
+// deltaStats is what happened between two snapshots of one producer, as a Stats whose
 // counters cover only that interval (gauges such as UserRecordsPending keep their current
 // value). KPLMetrics of it gives the interval's figures — counts, but also ratios and mean
 // latencies over the interval, not since start — which is what the KPL uploads each minute.
 // A counter that went backwards (a shard's state replaced) counts from zero.
-func cwDeltaStats(prev, cur producer.Stats) producer.Stats {
+func deltaStats(prev, cur producer.Stats) producer.Stats {
 	d := cur
 	a, b := prev.Stream, cur.Stream
 	s := &d.Stream
@@ -27,10 +27,10 @@ func cwDeltaStats(prev, cur producer.Stats) producer.Stats {
 	s.Expired = cwDelta(a.Expired, b.Expired)
 	s.WrongShardResends = cwDelta(a.WrongShardResends, b.WrongShardResends)
 	s.ShardMapChanges = cwDelta(a.ShardMapChanges, b.ShardMapChanges)
-	s.ErrorsByCode = cwDeltaCodes(a.ErrorsByCode, b.ErrorsByCode)
-	s.BufferingTime = cwDeltaHistogram(a.BufferingTime, b.BufferingTime)
-	s.RequestTime = cwDeltaHistogram(a.RequestTime, b.RequestTime)
-	s.EndToEndTime = cwDeltaHistogram(a.EndToEndTime, b.EndToEndTime)
+	s.ErrorsByCode = deltaCodes(a.ErrorsByCode, b.ErrorsByCode)
+	s.BufferingTime = deltaHistogram(a.BufferingTime, b.BufferingTime)
+	s.RequestTime = deltaHistogram(a.RequestTime, b.RequestTime)
+	s.EndToEndTime = deltaHistogram(a.EndToEndTime, b.EndToEndTime)
 
 	before := make(map[string]producer.ShardStats, len(prev.Shards))
 	for _, sh := range prev.Shards {
@@ -49,7 +49,7 @@ func cwDeltaStats(prev, cur producer.Stats) producer.Stats {
 		x.Failed = cwDelta(p.Failed, c.Failed)
 		x.Expired = cwDelta(p.Expired, c.Expired)
 		x.WrongShard = cwDelta(p.WrongShard, c.WrongShard)
-		x.ErrorsByCode = cwDeltaCodes(p.ErrorsByCode, c.ErrorsByCode)
+		x.ErrorsByCode = deltaCodes(p.ErrorsByCode, c.ErrorsByCode)
 		d.Shards[i] = x
 	}
 	return d
@@ -62,8 +62,8 @@ func cwDelta(prev, cur int64) int64 {
 	return cur - prev
 }
 
-// cwDeltaCodes keeps only the codes that occurred in the interval.
-func cwDeltaCodes(prev, cur map[string]int64) map[string]int64 {
+// deltaCodes keeps only the codes that occurred in the interval.
+func deltaCodes(prev, cur map[string]int64) map[string]int64 {
 	out := map[string]int64{}
 	for code, n := range cur {
 		if d := cwDelta(prev[code], n); d > 0 {
@@ -73,9 +73,9 @@ func cwDeltaCodes(prev, cur map[string]int64) map[string]int64 {
 	return out
 }
 
-// cwDeltaHistogram subtracts bucket counts: exact, since both snapshots come from the same
+// deltaHistogram subtracts bucket counts: exact, since both snapshots come from the same
 // histogram. Never nil, because KPLMetrics takes the mean of it.
-func cwDeltaHistogram(prev, cur *hdrhistogram.Histogram) *hdrhistogram.Histogram {
+func deltaHistogram(prev, cur *hdrhistogram.Histogram) *hdrhistogram.Histogram {
 	if cur == nil {
 		return hdrhistogram.New(1, 2, 1)
 	}

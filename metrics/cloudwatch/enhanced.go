@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -8,16 +8,16 @@ import (
 	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 )
 
-// CloudWatchStreamDescriber is what the poller needs of a Kinesis client to find out which
+// StreamDescriber is what the poller needs of a Kinesis client to find out which
 // shard-level metrics are on; *kinesis.Client has it.
-type CloudWatchStreamDescriber interface {
+type StreamDescriber interface {
 	DescribeStreamSummary(ctx context.Context, in *kinesis.DescribeStreamSummaryInput, optFns ...func(*kinesis.Options)) (*kinesis.DescribeStreamSummaryOutput, error)
 }
 
-// cwEnhancedMetrics asks Kinesis which shard-level metrics enhanced monitoring has on for the
+// enhancedMetrics asks Kinesis which shard-level metrics enhanced monitoring has on for the
 // stream. Querying only those keeps the bill down: CloudWatch charges for a query of a
 // disabled metric as much as for one that returns data.
-func cwEnhancedMetrics(ctx context.Context, api CloudWatchStreamDescriber, stream string) (map[string]bool, error) {
+func enhancedMetrics(ctx context.Context, api StreamDescriber, stream string) (map[string]bool, error) {
 	out, err := api.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(stream)})
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func cwEnhancedMetrics(ctx context.Context, api CloudWatchStreamDescriber, strea
 	for _, em := range out.StreamDescriptionSummary.EnhancedMonitoring {
 		for _, m := range em.ShardLevelMetrics {
 			if m == ktypes.MetricsNameAll {
-				return cwAllShardLevel(), nil
+				return allShardLevel(), nil
 			}
 			on[string(m)] = true
 		}

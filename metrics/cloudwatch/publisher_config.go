@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"errors"
@@ -42,7 +42,7 @@ func ParsePublisherGranularity(s string) (PublisherGranularity, error) {
 // our producer's metrics unchanged.
 const DefaultPublisherNamespace = "KinesisProducerLibrary"
 
-// PublisherConfig configures a KPLPublisher. Zero fields take the defaults noted; the zero
+// PublisherConfig configures a Publisher. Zero fields take the defaults noted; the zero
 // value publishes nothing (Enabled is false).
 //
 // Cost. PutMetricData is billed per request (USD 0.01 per 1,000 in us-east-1 at the time of
@@ -107,13 +107,13 @@ func (c PublisherConfig) withDefaults() PublisherConfig {
 		c.Timeout = 30 * time.Second
 	}
 	if c.MaxPending == 0 {
-		c.MaxPending = 20 * cwMaxDatumsPerPut
+		c.MaxPending = 20 * maxDatumsPerPut
 	}
 	if c.BackoffMax == 0 {
-		c.BackoffMax = min(max(10*c.Interval, 30*time.Second), 10*time.Minute)
+		c.BackoffMax = defaultBackoffMax(c.Interval)
 	}
 	if c.UnavailableAfter == 0 {
-		c.UnavailableAfter = 3
+		c.UnavailableAfter = defaultUnavailableAfter
 	}
 	if c.Now == nil {
 		c.Now = time.Now

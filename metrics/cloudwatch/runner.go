@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// cwRunner owns one background goroutine: started once, stopped by cancelling it and waiting
+// loopRunner owns one background goroutine: started once, stopped by cancelling it and waiting
 // for it to return, so Stop leaves no goroutine behind.
-type cwRunner struct {
+type loopRunner struct {
 	mu     sync.Mutex
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -17,7 +17,7 @@ type cwRunner struct {
 
 var errCWStarted = errors.New("metrics: already started")
 
-func (r *cwRunner) start(ctx context.Context, loop func(context.Context)) error {
+func (r *loopRunner) start(ctx context.Context, loop func(context.Context)) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.cancel != nil {
@@ -33,7 +33,7 @@ func (r *cwRunner) start(ctx context.Context, loop func(context.Context)) error 
 }
 
 // stop is safe to call more than once, and before start.
-func (r *cwRunner) stop() {
+func (r *loopRunner) stop() {
 	r.mu.Lock()
 	cancel, done := r.cancel, r.done
 	r.mu.Unlock()

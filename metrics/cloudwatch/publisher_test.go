@@ -1,4 +1,4 @@
-package metrics
+package cloudwatch
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwsdk "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/smithy-go"
 
 	"github.com/shardstorm/shardstorm/internal/sdktest"
@@ -17,10 +17,10 @@ import (
 )
 
 // The counters every KPL publication carries, as deltas.
-var cwKPLCounters = []string{"UserRecordsReceived", "UserRecordsPut", "UserRecordsDataPut",
+var kplCounters = []string{"UserRecordsReceived", "UserRecordsPut", "UserRecordsDataPut",
 	"KinesisRecordsPut", "KinesisRecordsDataPut", "UserRecordExpired", "AllErrors"}
 
-func (e *cwEnv) producer(t *testing.T) *producer.Producer {
+func (e *testEnv) producer(t *testing.T) *producer.Producer {
 	t.Helper()
 	p, err := producer.New(e.ctx, e.kin, producer.Config{StreamName: "s"})
 	if err != nil {
@@ -30,7 +30,7 @@ func (e *cwEnv) producer(t *testing.T) *producer.Producer {
 	return p
 }
 
-func (e *cwEnv) send(t *testing.T, p *producer.Producer, n int) {
+func (e *testEnv) send(t *testing.T, p *producer.Producer, n int) {
 	t.Helper()
 	for i := range n {
 		if err := p.Put(e.ctx, producer.Record{PartitionKey: fmt.Sprintf("k%d", i), Data: make([]byte, 40+i%7)}, nil); err != nil {
@@ -46,15 +46,15 @@ func (e *cwEnv) send(t *testing.T, p *producer.Producer, n int) {
 func idleStats(t *testing.T, p *producer.Producer) producer.Stats {
 	t.Helper()
 	a := p.Stats()
-	if b := p.Stats(); !cwSameCounters(a, b) {
+	if b := p.Stats(); !sameCounters(a, b) {
 		t.Fatal("the producer is not idle")
 	}
 	return a
 }
 
-func cwSameCounters(a, b producer.Stats) bool {
+func sameCounters(a, b producer.Stats) bool {
 	ka, kb := a.KPLMetrics(), b.KPLMetrics()
-	for _, n := range cwKPLCounters {
+	for _, n := range kplCounters {
 		if ka[n] != kb[n] {
 			return false
 		}
@@ -65,10 +65,10 @@ func cwSameCounters(a, b producer.Stats) bool {
 // What the publisher uploads reads back from CloudWatch (the emulator) as the deltas of the
 // producer's KPL metrics between publications, at every granularity level, per shard too.
 func TestPublisherDatumsReadBackAsKPLDeltas(t *testing.T) {
-	e := newCWEnv(t, 2)
+	e := newEnv(t, 2)
 	prod := e.producer(t)
 	before := idleStats(t, prod)
-	pub, err := NewKPLPublisher(e.cw, prod, PublisherConfig{Enabled: true, StreamName: "s", Granularity: PublisherShard,
+	pub, err := NewPublisher(e.cw, prod, PublisherConfig{Enabled: true, StreamName: "s", Granularity: PublisherShard,
 		StorageResolution: 1, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -78,17 +78,17 @@ func TestPublisherDatumsReadBackAsKPLDeltas(t *testing.T) {
 	check := func(from, to producer.Stats, at time.Time) {
 		t.Helper()
 		want, prev := to.KPLMetrics(), from.KPLMetrics()
-		for _, n := range cwKPLCounters {
+		for _, n := range kplCounters {
 			delta := want[n] - prev[n]
 			for _, dims := range [][]string{nil, {"StreamName", "s"}} {
-				got, ok := cwReadBack(t, e.cw, ns, n, "Sum", at, time.Second, dims...)
+				got, ok := readBack(t, e.cw, ns, n, "Sum", at, time.Second, dims...)
 				if !ok || got != delta {
 					t.Errorf("%s %v at %v: read back %v (found %v), want the delta %v", n, dims, at, got, ok, delta)
 				}
 			}
 		}
 		wantRatio := (want["UserRecordsPut"] - prev["UserRecordsPut"]) / (want["KinesisRecordsPut"] - prev["KinesisRecordsPut"])
-		if got, _ := cwReadBack(t, e.cw, ns, "UserRecordsPerKinesisRecord", "Average", at, time.Second); !cwNear(got, wantRatio) {
+		if got, _ := readBack(t, e.cw, ns, "UserRecordsPerKinesisRecord", "Average", at, time.Second); !cwNear(got, wantRatio) {
 			t.Errorf("UserRecordsPerKinesisRecord over the interval = %v, want %v", got, wantRatio)
 		}
 		for i, sh := range to.Shards {
@@ -96,7 +96,7 @@ func TestPublisherDatumsReadBackAsKPLDeltas(t *testing.T) {
 			if i < len(from.Shards) {
 				old = from.Shards[i]
 			}
-			got, ok := cwReadBack(t, e.cw, ns, "UserRecordsPut", "Sum", at, time.Second, "StreamName", "s", "ShardId", sh.ShardID)
+			got, ok := readBack(t, e.cw, ns, "UserRecordsPut", "Sum", at, time.Second, "StreamName", "s", "ShardId", sh.ShardID)
 			if want := float64(sh.UserRecordsPut - old.UserRecordsPut); !ok || got != want {
 				t.Errorf("%s UserRecordsPut = %v (found %v), want %v", sh.ShardID, got, ok, want)
 			}
@@ -121,24 +121,24 @@ func TestPublisherDatumsReadBackAsKPLDeltas(t *testing.T) {
 	check(first, second, at2)
 
 	tot := pub.Totals()
-	if st := pub.State(); st.Status != CloudWatchOK || tot.Calls != 2 || tot.Pending != 0 || tot.Dropped != 0 {
+	if st := pub.State(); st.Status != OK || tot.Calls != 2 || tot.Pending != 0 || tot.Dropped != 0 {
 		t.Errorf("state %+v totals %+v", st, tot)
 	}
 }
 
 // A source whose figures the test sets: many shards, some errors.
-type cwFakeSource struct {
+type fakeSource struct {
 	mu sync.Mutex
 	st producer.Stats
 }
 
-func (f *cwFakeSource) Stats() producer.Stats {
+func (f *fakeSource) Stats() producer.Stats {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.st
 }
 
-func (f *cwFakeSource) set(shards int, perShard int64) {
+func (f *fakeSource) set(shards int, perShard int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.st = producer.Stats{Stream: producer.StreamStats{
@@ -153,11 +153,11 @@ func (f *cwFakeSource) set(shards int, perShard int64) {
 
 // More than 1000 datums go in several PutMetricData calls of at most 1000, and all arrive.
 func TestPublisherSplitsOver1000Datums(t *testing.T) {
-	e := newCWEnv(t, 1)
-	src := &cwFakeSource{}
+	e := newEnv(t, 1)
+	src := &fakeSource{}
 	src.set(0, 0)
-	cw := &cwCounting{Client: e.cw}
-	pub, err := NewKPLPublisher(cw, src, PublisherConfig{Enabled: true, StreamName: "s", Granularity: PublisherShard,
+	cw := &countingClient{Client: e.cw}
+	pub, err := NewPublisher(cw, src, PublisherConfig{Enabled: true, StreamName: "s", Granularity: PublisherShard,
 		StorageResolution: 1, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -177,11 +177,11 @@ func TestPublisherSplitsOver1000Datums(t *testing.T) {
 		t.Errorf("totals %+v, calls carried %d", tot, total)
 	}
 	for _, id := range []string{"shardId-000000000000", "shardId-000000000249"} {
-		if got, _ := cwReadBack(t, e.cw, DefaultPublisherNamespace, "UserRecordsPut", "Sum", e.clock.Now(), time.Second,
+		if got, _ := readBack(t, e.cw, DefaultPublisherNamespace, "UserRecordsPut", "Sum", e.clock.Now(), time.Second,
 			"StreamName", "s", "ShardId", id); got != 7 {
 			t.Errorf("%s UserRecordsPut read back %v, want 7", id, got)
 		}
-		if got, _ := cwReadBack(t, e.cw, DefaultPublisherNamespace, "ErrorsByCode", "Sum", e.clock.Now(), time.Second,
+		if got, _ := readBack(t, e.cw, DefaultPublisherNamespace, "ErrorsByCode", "Sum", e.clock.Now(), time.Second,
 			"StreamName", "s", "ShardId", id, "ErrorCode", "ProvisionedThroughputExceededException"); got != 1 {
 			t.Errorf("%s ErrorsByCode read back %v, want 1", id, got)
 		}
@@ -191,12 +191,12 @@ func TestPublisherSplitsOver1000Datums(t *testing.T) {
 // CloudWatch refusing access is AccessDenied with its message, and the datums wait for it to
 // be fixed; nothing listening is Unavailable.
 func TestPublisherErrorsBecomeStates(t *testing.T) {
-	cwLeakCheck(t)
-	src := &cwFakeSource{}
+	leakCheck(t)
+	src := &fakeSource{}
 	src.set(2, 0)
 	msg := "User: arn:aws:iam::123456789012:user/loadtest is not authorized to perform: cloudwatch:PutMetricData"
-	stub := cwErrorServer(t, 403, "com.amazon.coral.service#AccessDeniedException", "AccessDenied", msg)
-	pub, err := NewKPLPublisher(sdktest.CloudWatch(stub.URL, 0, nil), src, PublisherConfig{Enabled: true, StreamName: "s"})
+	stub := errorServer(t, 403, "com.amazon.coral.service#AccessDeniedException", "AccessDenied", msg)
+	pub, err := NewPublisher(sdktest.CloudWatch(stub.URL, 0, nil), src, PublisherConfig{Enabled: true, StreamName: "s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,14 +205,14 @@ func TestPublisherErrorsBecomeStates(t *testing.T) {
 		t.Fatal("Publish succeeded against AccessDenied")
 	}
 	st, tot := pub.State(), pub.Totals()
-	if st.Status != CloudWatchAccessDenied || st.Code != "AccessDenied" || !strings.Contains(st.Err, msg) {
+	if st.Status != AccessDenied || st.Code != "AccessDenied" || !strings.Contains(st.Err, msg) {
 		t.Errorf("state %+v, want AccessDenied with the message", st)
 	}
 	if tot.Pending == 0 || tot.Dropped != 0 || tot.Published != 0 {
 		t.Errorf("totals %+v: denied datums should wait for the fix", tot)
 	}
 
-	down, err := NewKPLPublisher(sdktest.CloudWatch(cwClosedURL(t), 1, nil), src, PublisherConfig{Enabled: true, StreamName: "s"})
+	down, err := NewPublisher(sdktest.CloudWatch(closedURL(t), 1, nil), src, PublisherConfig{Enabled: true, StreamName: "s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,15 +220,15 @@ func TestPublisherErrorsBecomeStates(t *testing.T) {
 	if down.Publish(t.Context()) == nil {
 		t.Fatal("Publish succeeded against a closed port")
 	}
-	if st := down.State(); st.Status != CloudWatchUnavailable || !strings.Contains(st.Err, "connection refused") {
+	if st := down.State(); st.Status != Unavailable || !strings.Contains(st.Err, "connection refused") {
 		t.Errorf("state %+v, want Unavailable", st)
 	}
 
 	// A batch CloudWatch refuses as invalid would be refused forever: dropped and counted.
-	invalid := cwWriterFunc(func() error {
+	invalid := writerFunc(func() error {
 		return &smithy.GenericAPIError{Code: "InvalidParameterValue", Message: "bad datum", Fault: smithy.FaultClient}
 	})
-	bad, err := NewKPLPublisher(invalid, src, PublisherConfig{Enabled: true, StreamName: "s"})
+	bad, err := NewPublisher(invalid, src, PublisherConfig{Enabled: true, StreamName: "s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,20 +242,20 @@ func TestPublisherErrorsBecomeStates(t *testing.T) {
 	}
 }
 
-type cwWriterFunc func() error
+type writerFunc func() error
 
-func (f cwWriterFunc) PutMetricData(context.Context, *cloudwatch.PutMetricDataInput, ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error) {
+func (f writerFunc) PutMetricData(context.Context, *cwsdk.PutMetricDataInput, ...func(*cwsdk.Options)) (*cwsdk.PutMetricDataOutput, error) {
 	return nil, f()
 }
 
 // Datums a failed publication could not deliver go out with the next one, once: the values
 // read back are the deltas, not twice them and not lost.
 func TestPublisherRetriesPendingOnce(t *testing.T) {
-	e := newCWEnv(t, 1)
-	src := &cwFakeSource{}
+	e := newEnv(t, 1)
+	src := &fakeSource{}
 	src.set(1, 0)
-	cw := &cwCounting{Client: e.cw}
-	pub, err := NewKPLPublisher(cw, src, PublisherConfig{Enabled: true, StreamName: "s", StorageResolution: 1, Now: e.clock.Now})
+	cw := &countingClient{Client: e.cw}
+	pub, err := NewPublisher(cw, src, PublisherConfig{Enabled: true, StreamName: "s", StorageResolution: 1, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestPublisherRetriesPendingOnce(t *testing.T) {
 	if pub.Publish(e.ctx) == nil {
 		t.Fatal("want the injected throttle")
 	}
-	if st := pub.State(); st.Status != CloudWatchUnavailable || st.Code != "Throttling" || pub.Totals().Pending == 0 {
+	if st := pub.State(); st.Status != Unavailable || st.Code != "Throttling" || pub.Totals().Pending == 0 {
 		t.Fatalf("state %+v totals %+v", st, pub.Totals())
 	}
 	cw.failWith(nil)
@@ -279,22 +279,22 @@ func TestPublisherRetriesPendingOnce(t *testing.T) {
 		at   time.Time
 		want float64
 	}{{at1, 10}, {at2, 15}} {
-		if got, _ := cwReadBack(t, e.cw, DefaultPublisherNamespace, "UserRecordsPut", "Sum", c.at, time.Second); got != c.want {
+		if got, _ := readBack(t, e.cw, DefaultPublisherNamespace, "UserRecordsPut", "Sum", c.at, time.Second); got != c.want {
 			t.Errorf("UserRecordsPut at %v = %v, want %v", c.at, got, c.want)
 		}
 	}
-	if st, tot := pub.State(), pub.Totals(); st.Status != CloudWatchOK || tot.Pending != 0 || tot.Dropped != 0 {
+	if st, tot := pub.State(), pub.Totals(); st.Status != OK || tot.Pending != 0 || tot.Dropped != 0 {
 		t.Errorf("state %+v totals %+v", st, tot)
 	}
 }
 
 // Off by default: the zero config publishes nothing and starts nothing.
 func TestPublisherDisabledByDefault(t *testing.T) {
-	e := newCWEnv(t, 1)
-	cw := &cwCounting{Client: e.cw}
-	src := &cwFakeSource{}
+	e := newEnv(t, 1)
+	cw := &countingClient{Client: e.cw}
+	src := &fakeSource{}
 	src.set(1, 3)
-	pub, err := NewKPLPublisher(cw, src, PublisherConfig{})
+	pub, err := NewPublisher(cw, src, PublisherConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,26 +305,26 @@ func TestPublisherDisabledByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub.Stop()
-	if cw.puts != 0 || pub.State().Status != CloudWatchDisabled {
+	if cw.puts != 0 || pub.State().Status != Disabled {
 		t.Errorf("%d calls, state %v: want none, Disabled", cw.puts, pub.State().Status)
 	}
 }
 
 // Background publishing runs every Interval until Stop, which leaves no goroutine.
 func TestPublisherStartStop(t *testing.T) {
-	e := newCWEnv(t, 1)
-	src := &cwFakeSource{}
+	e := newEnv(t, 1)
+	src := &fakeSource{}
 	src.set(1, 1)
-	pub, err := NewKPLPublisher(e.cw, src, PublisherConfig{Enabled: true, StreamName: "s", Interval: 5 * time.Millisecond, StorageResolution: 1, Now: e.clock.Now})
+	pub, err := NewPublisher(e.cw, src, PublisherConfig{Enabled: true, StreamName: "s", Interval: 5 * time.Millisecond, StorageResolution: 1, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := pub.Start(e.ctx); err != nil {
 		t.Fatal(err)
 	}
-	cwWaitFor(t, "two publications", func() bool { return pub.Totals().Calls >= 2 })
+	waitFor(t, "two publications", func() bool { return pub.Totals().Calls >= 2 })
 	pub.Stop()
-	if st := pub.State(); st.Status != CloudWatchOK {
+	if st := pub.State(); st.Status != OK {
 		t.Errorf("state %+v", st)
 	}
 }
