@@ -13,9 +13,14 @@ var loadKeys = []string{"space pause/resume", "rate ×1.25", "rate ÷1.25", "nex
 	"hot key −5%", "RateLimit −10", "RateLimit +10", "aggregation on/off", "adaptive limiting on/off", "split hottest shard"}
 
 // hintLine is the frame's last line: the key hints.
-func hintLine(m Model) string {
+func hintLine(m Model) string { return lineFromEnd(m, 0) }
+
+// statusLine is the line above the hints: the latest key's result.
+func statusLine(m Model) string { return lineFromEnd(m, 1) }
+
+func lineFromEnd(m Model, n int) string {
 	lines := strings.Split(m.View(), "\n")
-	return lines[len(lines)-1]
+	return lines[len(lines)-1-n]
 }
 
 func TestLoadTestShowsItsKeys(t *testing.T) {
@@ -69,7 +74,7 @@ func TestWatchModeLoadKeysDoNothing(t *testing.T) {
 			if got := m.CurrentView(); got != ViewOverview {
 				t.Errorf("%q switched to %v", k, got)
 			}
-			status := strings.Split(m.View(), "\n")[22]
+			status := statusLine(m)
 			if !strings.Contains(status, "not available in this mode") {
 				t.Errorf("%q: the status line says %q, want that the key is not available", k, status)
 			}
