@@ -91,6 +91,7 @@ func has(s string, parts ...string) error {
 }
 
 func TestAdvisorStreamCapacity(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "under-provisioned")
 		f := waitFinding(t, run, "stream-capacity", findingWithin, func(f metrics.Finding) error {
@@ -110,6 +111,7 @@ func TestAdvisorStreamCapacity(t *testing.T) {
 }
 
 func TestAdvisorHotKeyNamedAndClearedBySpreadingKeys(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "hot-key")
 		hotShard := ""
@@ -156,6 +158,7 @@ func hasRule(fs []metrics.Finding, rule string) bool {
 }
 
 func TestAdvisorRecordBound(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "small-records-without-aggregation")
 		f := waitFinding(t, run, "record-bound", findingWithin, func(f metrics.Finding) error {
@@ -172,6 +175,7 @@ func TestAdvisorRecordBound(t *testing.T) {
 }
 
 func TestAdvisorControlPlaneThrottling(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "api-throttling")
 		f := waitFinding(t, run, "api-throttling", findingWithin, func(f metrics.Finding) error {
@@ -188,6 +192,7 @@ func TestAdvisorControlPlaneThrottling(t *testing.T) {
 }
 
 func TestAdvisorProducerLatencyBound(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "latency-bound")
 		f := waitFinding(t, run, "producer-bound", findingWithin, func(f metrics.Finding) error {
@@ -202,6 +207,7 @@ func TestAdvisorProducerLatencyBound(t *testing.T) {
 }
 
 func TestAdvisorRecordsExpiring(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "records-expiring")
 		f := waitFinding(t, run, "records-expiring", findingWithin, func(f metrics.Finding) error {
@@ -212,6 +218,7 @@ func TestAdvisorRecordsExpiring(t *testing.T) {
 }
 
 func TestAdvisorKMSAccessDenied(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "kms-denied")
 		f := waitFinding(t, run, "kms-access-denied", findingWithin, func(f metrics.Finding) error {
@@ -222,6 +229,7 @@ func TestAdvisorKMSAccessDenied(t *testing.T) {
 }
 
 func TestAdvisorRateLimitTooLow(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--scenario", "rate-limit-too-low")
 		f := waitFinding(t, run, "rate-limit-too-low", findingWithin, func(f metrics.Finding) error {
@@ -246,6 +254,7 @@ func TestAdvisorWorkloadBehind(t *testing.T) {
 // A healthy run at half the stream's capacity — spread keys, 2 MB/s on 4 shards — raises no
 // warning at all over 12 s.
 func TestAdvisorQuietOnAHealthyRun(t *testing.T) {
+	t.Parallel() // on virtual time: the other tests' load cannot slow this one's clock
 	synctest.Test(t, func(t *testing.T) {
 		run := startScenario(t, "--keys", "random", "--rate", "2000", "--record-size", "1000", "--shards", "4")
 		time.Sleep(12 * time.Second) // 12 s of load on the virtual clock, not a wait for something

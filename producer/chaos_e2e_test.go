@@ -25,6 +25,7 @@ import (
 // lingers, backoffs, the reshard delay — cost no wall-clock time, and the throttling does not
 // depend on how fast the machine is.
 func TestEveryRecordResolvesOnceUnderFaultsAndReshard(t *testing.T) {
+	t.Parallel() // on virtual time, as the saturation tests
 	synctest.Test(t, testEveryRecordResolvesOnceUnderFaultsAndReshard)
 }
 

@@ -56,6 +56,7 @@ func measure(e *emulator.Emulator, ps ...*producer.Producer) window {
 // delivers at least 95% of that capacity (measured by the emulator, after a warm-up that
 // excludes the shards' initial burst).
 func TestSaturationDeliversByteCapacity(t *testing.T) {
+	t.Parallel() // on virtual time: other tests' load does not change the figures
 	synctest.Test(t, testSaturationDeliversByteCapacity)
 }
 
@@ -91,6 +92,7 @@ func testSaturationDeliversByteCapacity(t *testing.T) {
 // Two producers sharing a stream, together offered twice its capacity: with adaptive limiting
 // they throttle at most half as often as with the KPL's static limiter at 150%.
 func TestSaturationAdaptiveHalvesThrottlingOfTwoProducers(t *testing.T) {
+	t.Parallel() // as above
 	run := func(adaptive bool) (frac float64) {
 		synctest.Test(t, func(t *testing.T) { frac = throttledFractionOfTwoProducers(t, adaptive) })
 		return frac
