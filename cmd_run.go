@@ -185,9 +185,9 @@ func (f *runFlags) options(fs *flag.FlagSet) (app.Options, error) {
 	o.Workload = spec
 	p := f.prod
 	p.StreamName = o.Stream
-	p.AggregationEnabled, p.Adaptive = producer.Bool(f.agg), producer.Bool(f.ada)
+	p.DisableAggregation, p.DisableAdaptive = !f.agg, !f.ada
 	if err := p.Validate(); err != nil {
-		return o, errors.New(configFieldsAsFlags.Replace(err.Error()))
+		return o, asFlagErrors(err)
 	}
 	o.Producer = p
 	if f.progressEvery <= 0 {
@@ -199,13 +199,30 @@ func (f *runFlags) options(fs *flag.FlagSet) (app.Options, error) {
 	return o, nil
 }
 
-// configFieldsAsFlags names the flags, not the Config fields, in the producer's validation errors.
-var configFieldsAsFlags = strings.NewReplacer(
-	"producer: RateLimit:", "--rate-limit:", "producer: MaxConnections:", "--max-connections:",
-	"producer: RecordTtl:", "--record-ttl:", "producer: RecordMaxBufferedTime:", "--record-max-buffered-time:",
-	"producer: RequestTimeout:", "--request-timeout:", "producer: MaxBufferedRecords:", "--max-buffered-records:",
-	"producer: AggregationMaxSize:", "--aggregation-max-size:", "producer: CollectionMaxCount:", "--collection-max-count:",
-	"producer: AdaptiveFloor:", "--rate-limit (below the adaptive floor):")
+// configFieldFlags names the flag that sets each producer Config field, so a validation error
+// names what the user typed.
+var configFieldFlags = map[string]string{
+	"RateLimit": "--rate-limit", "MaxConnections": "--max-connections", "RecordTtl": "--record-ttl",
+	"RecordMaxBufferedTime": "--record-max-buffered-time", "RequestTimeout": "--request-timeout",
+	"MaxBufferedRecords": "--max-buffered-records", "AggregationMaxSize": "--aggregation-max-size",
+	"CollectionMaxCount": "--collection-max-count", "AdaptiveFloor": "--rate-limit (below the adaptive floor)",
+}
+
+// asFlagErrors rewrites the producer's field errors to name flags.
+func asFlagErrors(err error) error {
+	var lines []string
+	for _, ce := range producer.ConfigErrors(err) {
+		if flag, ok := configFieldFlags[ce.Field]; ok {
+			lines = append(lines, flag+": "+ce.Reason)
+		} else {
+			lines = append(lines, ce.Error())
+		}
+	}
+	if lines == nil {
+		return err
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
 
 // runCommand is `shardstorm run` (and `shardstorm` with no command): the dashboard, or with
 // --headless progress lines and a summary; thresholds decide the exit code.

@@ -88,8 +88,8 @@ func TestSaturationAdaptiveHalvesThrottlingOfTwoProducers(t *testing.T) {
 		const shards, warmup, span = 4, 5 * time.Second, 15 * time.Second
 		srv, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
 		ps := []*producer.Producer{
-			newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
-			newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
+			newProducer(t, client, producer.Config{DisableAdaptive: !adaptive}),
+			newProducer(t, client, producer.Config{DisableAdaptive: !adaptive}),
 		}
 		stop := make(chan struct{})
 		var wg sync.WaitGroup

@@ -90,14 +90,14 @@ func (r *Run) AdjustHotFraction(delta float64) (float64, error) {
 // ToggleAggregation flips the producer's aggregation.
 func (r *Run) ToggleAggregation() (bool, error) {
 	var on bool
-	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Aggregation(); c.AggregationEnabled = producer.Bool(on) })
+	err := r.prod.Reconfigure(func(c *producer.Config) { on = c.DisableAggregation; c.DisableAggregation = !on })
 	return on, err
 }
 
 // ToggleAdaptive flips adaptive limiting.
 func (r *Run) ToggleAdaptive() (bool, error) {
 	var on bool
-	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Adaptivity(); c.Adaptive = producer.Bool(on) })
+	err := r.prod.Reconfigure(func(c *producer.Config) { on = c.DisableAdaptive; c.DisableAdaptive = !on })
 	return on, err
 }
 
@@ -207,21 +207,21 @@ var settings = []struct {
 			}
 			return r.prod.Reconfigure(func(c *producer.Config) { c.RateLimit = f })
 		}},
-	{"aggregation", "KPL aggregation: on/off", func(r *Run) string { return onOff(r.prod.Config().Aggregation()) },
+	{"aggregation", "KPL aggregation: on/off", func(r *Run) string { return onOff(!r.prod.Config().DisableAggregation) },
 		func(r *Run, v string) error {
 			b, err := parseOnOff(v)
 			if err != nil {
 				return err
 			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.AggregationEnabled = producer.Bool(b) })
+			return r.prod.Reconfigure(func(c *producer.Config) { c.DisableAggregation = !b })
 		}},
-	{"adaptive", "adaptive per-shard limiting: on/off", func(r *Run) string { return onOff(r.prod.Config().Adaptivity()) },
+	{"adaptive", "adaptive per-shard limiting: on/off", func(r *Run) string { return onOff(!r.prod.Config().DisableAdaptive) },
 		func(r *Run, v string) error {
 			b, err := parseOnOff(v)
 			if err != nil {
 				return err
 			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.Adaptive = producer.Bool(b) })
+			return r.prod.Reconfigure(func(c *producer.Config) { c.DisableAdaptive = !b })
 		}},
 	{"max-connections", "PutRecords requests in flight", func(r *Run) string { return strconv.Itoa(r.prod.Config().MaxConnections) },
 		func(r *Run, v string) error {
