@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/internal/cli"
 	"github.com/shardstorm/shardstorm/metrics"
 )
 
@@ -22,11 +22,7 @@ const findingWithin = 10 * time.Second
 // startScenario starts a run as `shardstorm run` parses args (CloudWatch off: not needed here).
 func startScenario(t *testing.T, args ...string) *app.Run {
 	t.Helper()
-	p, err := parseRun(append([]string{"--no-cloudwatch"}, args...), io.Discard, "run")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := p.flags.options(p.fs)
+	opts, err := cli.RunOptions(append([]string{"--no-cloudwatch"}, args...))
 	if err != nil {
 		t.Fatal(err)
 	}
