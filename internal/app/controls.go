@@ -154,4 +154,3 @@ func (r *Run) ScaleShards(ctx context.Context, target int) (string, error) {
 	msg := fmt.Sprintf("UpdateShardCount to %d shards started", target)
 	return msg, nil
 }
-

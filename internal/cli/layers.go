@@ -157,4 +157,3 @@ func exampleValue(name string) string {
 	}
 	return "VALUE"
 }
-

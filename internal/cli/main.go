@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -40,7 +42,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	name := "shardstorm " + topCommand(cmd)
 	switch {
-	case strings.HasPrefix(err.Error(), "unknown command"):
+	case errors.As(err, new(commandError)):
 		fmt.Fprintf(stderr, "shardstorm: %v\n\n", err)
 		fmt.Fprint(stderr, root.UsageString())
 		return exitUsage
@@ -63,6 +65,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.Short = "A load tester and live dashboard for Amazon Kinesis Data Streams producers"
 	root.Long = "shardstorm: a load tester and live dashboard for Amazon Kinesis Data Streams producers.\n\n" +
 		"With no command it runs `shardstorm run`: " + runLong
+	root.Args = unknownCommand
+	root.SuggestionsMinimumDistance = 2
 	root.SilenceErrors, root.SilenceUsage = true, true
 	root.CompletionOptions.DisableDefaultCmd = true // completion.go has ours, with its usage errors
 	root.SetOut(stdout)
@@ -84,6 +88,22 @@ func topCommand(cmd *cobra.Command) string {
 	return cmd.Name()
 }
 
+// commandError is an unknown command (exit code 2, with the list of commands).
+type commandError struct{ error }
+
+// unknownCommand refuses a word after `shardstorm` that names no command, suggesting the
+// closest (cobra's suggestions: edit distance and prefixes).
+func unknownCommand(root *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	hint := ""
+	if s := root.SuggestionsFor(args[0]); len(s) > 0 {
+		hint = fmt.Sprintf(" (did you mean %s?)", strings.Join(s, " or "))
+	}
+	return commandError{fmt.Errorf("unknown command %q%s", args[0], hint)}
+}
+
 // noArgs refuses positional arguments as a usage error (exit 2).
 func noArgs(_ *cobra.Command, args []string) error {
 	if len(args) > 0 {
@@ -93,28 +113,36 @@ func noArgs(_ *cobra.Command, args []string) error {
 }
 
 // normaliseDashes rewrites Go-style single-dash long flags (-rate 100, -headless), which the
-// flag package took, to the double dash pflag wants. Only names some command defines are
-// rewritten, and nothing after "--", so a value such as -5 or a stream named -x is left alone.
+// flag package took, to the double dash pflag wants (pflag would read -rate as -r -a -t -e).
+// A value is left alone: the word after a flag that takes one (--stream -x), a number (-5),
+// and everything after "--". Only -h is a shorthand.
 func normaliseDashes(root *cobra.Command, args []string) []string {
-	known := map[string]bool{}
+	flags := map[string]*pflag.Flag{}
 	var walk func(*cobra.Command)
 	walk = func(c *cobra.Command) {
-		c.Flags().VisitAll(func(f *pflag.Flag) { known[f.Name] = true })
+		c.Flags().VisitAll(func(f *pflag.Flag) { flags[f.Name] = f })
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
 	}
 	walk(root)
-	out := make([]string, len(args))
+	out := slices.Clone(args)
+	takesValue := false // the previous word was a flag that takes the next word as its value
 	for i, a := range args {
-		out[i] = a
 		if a == "--" {
-			copy(out[i:], args[i:])
 			break
 		}
-		name, _, _ := strings.Cut(a, "=")
-		if len(name) > 2 && name[0] == '-' && name[1] != '-' && known[name[1:]] {
+		isValue := takesValue
+		takesValue = false
+		if isValue || !strings.HasPrefix(a, "-") {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if len(name) > 1 && a[1] != '-' && unicode.IsLetter(rune(name[0])) {
 			out[i] = "-" + a
+		}
+		if f, ok := flags[name]; ok && !hasValue && f.NoOptDefVal == "" {
+			takesValue = true
 		}
 	}
 	return out

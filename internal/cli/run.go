@@ -58,7 +58,7 @@ func RunOptions(args []string) (app.Options, error) {
 	cmd := &cobra.Command{Use: "run"}
 	var r runLine
 	r.define(cmd)
-	if err := cmd.ParseFlags(args); err != nil {
+	if err := cmd.ParseFlags(normaliseDashes(cmd, args)); err != nil {
 		return app.Options{}, usageError{flagError(cmd, err)}
 	}
 	if err := noArgs(cmd, cmd.Flags().Args()); err != nil {

@@ -80,4 +80,3 @@ func TestFaultFlagsAreChecked(t *testing.T) {
 		t.Errorf("valid faults: exit %d\n%s", code, errOut)
 	}
 }
-

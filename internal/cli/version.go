@@ -15,7 +15,9 @@ func newVersionCommand() *cobra.Command {
 		Use:   "version",
 		Short: "the version, Go version and VCS revision",
 		Args:  noArgs,
-		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprint(cmd.OutOrStdout(), versionText(debug.ReadBuildInfo())) },
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprint(cmd.OutOrStdout(), versionText(debug.ReadBuildInfo()))
+		},
 	}
 }
 
