@@ -53,7 +53,7 @@ func parseBool(s string) (bool, error) {
 	case "off", "false", "no", "0", "f":
 		return false, nil
 	}
-	return false, fmt.Errorf("%q: want on or off (true or false)", s)
+	return false, fmt.Errorf("want on or off (true or false)")
 }
 
 func formatBool(b bool) string { return strconv.FormatBool(b) }
