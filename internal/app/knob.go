@@ -6,7 +6,7 @@ import (
 )
 
 // Knob is one setting, defined once: it is the flag --NAME of `shardstorm run` (and of `config
-// print`), the key NAME of a --config file, the variable SHARDSTORM_<NAME> (EnvName), a row of
+// print`, and for a few of `shardstorm watch`), the key NAME of a --config file, the variable SHARDSTORM_<NAME> (EnvName), a row of
 // the dashboard's Settings view when it is live, and a line of `config print`. Its help is the
 // flag's help; a `BACKQUOTED` word in it names the value.
 type Knob struct {
@@ -15,6 +15,9 @@ type Knob struct {
 	Help string
 	// Dashboard marks a knob of the Settings view only (no flag, key or variable).
 	Dashboard bool
+	// Watch marks a knob that is also a flag of `shardstorm watch` (the stream and the
+	// backend); no config file or variable applies there.
+	Watch bool
 
 	get func(*RunSettings) string
 	set func(*RunSettings, string) error
@@ -67,6 +70,17 @@ func RunKnobs() []Knob {
 	var out []Knob
 	for _, k := range knobs {
 		if !k.Dashboard {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// WatchKnobs are the knobs that are also flags of `shardstorm watch`.
+func WatchKnobs() []Knob {
+	var out []Knob
+	for _, k := range knobs {
+		if k.Watch {
 			out = append(out, k)
 		}
 	}

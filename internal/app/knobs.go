@@ -38,15 +38,15 @@ var knobs = concat(
 		producerKnob("collection-max-count", KindInt, "Kinesis records per PutRecords request",
 			func(c *producer.Config) *int { return &c.CollectionMaxCount }, parseInt, fmtInt, false).forField("CollectionMaxCount"),
 
-		str("stream", "stream `NAME`", func(s *RunSettings) *string { return &s.Options.Stream }),
+		str("stream", "stream `NAME`", func(s *RunSettings) *string { return &s.Options.Stream }).alsoWatch(),
 		knobFor("shards", KindInt, "shards of the embedded emulator's stream (and of a stream --create-stream makes)",
 			func(s *RunSettings) *int { return &s.Options.Shards }, parseInt, fmtInt),
-		str("endpoint", "a Kinesis-compatible endpoint `URL` (kinesis-mock, LocalStack) instead of the embedded emulator",
-			func(s *RunSettings) *string { return &s.Options.Endpoint }),
+		str("endpoint", "a Kinesis-compatible endpoint `URL` (kinesis-mock, LocalStack, shardstorm emulator) instead of the embedded emulator",
+			func(s *RunSettings) *string { return &s.Options.Endpoint }).alsoWatch(),
 		boolean("aws", "use real AWS through the standard configuration chain (environment, shared files, profiles, SSO)",
-			func(s *RunSettings) *bool { return &s.Options.AWS }),
-		str("region", "AWS region (implies --aws unless --endpoint)", func(s *RunSettings) *string { return &s.Options.Region }),
-		str("profile", "AWS shared-config profile (implies --aws unless --endpoint)", func(s *RunSettings) *string { return &s.Options.Profile }),
+			func(s *RunSettings) *bool { return &s.Options.AWS }).alsoWatch(),
+		str("region", "AWS region (implies --aws unless --endpoint)", func(s *RunSettings) *string { return &s.Options.Region }).alsoWatch(),
+		str("profile", "AWS shared-config profile (implies --aws unless --endpoint)", func(s *RunSettings) *string { return &s.Options.Profile }).alsoWatch(),
 		boolean("create-stream", "create the stream if it does not exist (against --endpoint or AWS)",
 			func(s *RunSettings) *bool { return &s.Options.CreateStream }),
 		boolean("no-cloudwatch", "do not poll the stream's CloudWatch metrics", func(s *RunSettings) *bool { return &s.Options.NoCloudWatch }),
@@ -123,6 +123,9 @@ var liveWorkload = map[string]struct {
 	"keys":        {func(r *Run) string { return r.gen.Stats().Keys }, func(r *Run, s workload.Spec) error { return r.gen.SetKeys(s.Keys) }},
 	"record_size": {func(r *Run) string { return r.gen.Stats().Size }, func(r *Run, s workload.Spec) error { return r.gen.SetSizes(s.Size) }},
 }
+
+// alsoWatch makes the knob a flag of `shardstorm watch` too (the stream and the backend).
+func (k Knob) alsoWatch() Knob { k.Watch = true; return k }
 
 // forField names the producer Config field a knob sets, so a producer.ConfigError on that
 // field names the knob.

@@ -6,8 +6,8 @@
 // (knob_flags.go), a key of a --config file and a SHARDSTORM_<NAME> variable (layers.go), a
 // line of `config print` (config.go) and, when live, a row of the dashboard's Settings view. The
 // layers, each overriding the one before: the defaults, --scenario, --config FILE, the
-// environment, the command line. The emulator's and watch's own flags are defined in their
-// files: no layer applies to them.
+// environment, the command line. watch's flags are the table's stream and backend knobs
+// (app.WatchKnobs) and the emulator's its own (emulator.go); no layer applies to either.
 //
 // What users and scripts rely on is kept from the flag-package era: exit codes (0; 1 a failure;
 // 2 a bad flag or value, named; 3 a missed threshold; 130 a second Ctrl-C), the flag package's

@@ -16,9 +16,9 @@ func (v knobValue) String() string     { return v.k.Get(v.s) }
 func (v knobValue) Set(x string) error { return v.k.Set(v.s, x) }
 func (v knobValue) Type() string       { return string(v.k.Kind) }
 
-// addKnobFlags defines one flag per run knob on fs, setting s.
-func addKnobFlags(fs *pflag.FlagSet, s *app.RunSettings) {
-	for _, k := range app.RunKnobs() {
+// addKnobFlags defines one flag per knob on fs, setting s.
+func addKnobFlags(fs *pflag.FlagSet, s *app.RunSettings, knobs []app.Knob) {
+	for _, k := range knobs {
 		f := fs.VarPF(knobValue{k, s}, k.Name, "", k.Help)
 		if k.Kind == app.KindBool {
 			f.NoOptDefVal = "true" // --headless alone means --headless=true

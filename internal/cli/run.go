@@ -78,7 +78,7 @@ type runLine struct {
 func (r *runLine) define(cmd *cobra.Command) {
 	r.settings = app.DefaultRunSettings()
 	fs := cmd.Flags()
-	addKnobFlags(fs, r.settings)
+	addKnobFlags(fs, r.settings, app.RunKnobs())
 	fs.StringVar(&r.configFile, "config", "", "read settings from a YAML `FILE` of flag names and values (rate: 9000); SHARDSTORM_<FLAG> variables and flags override it")
 	fs.StringVar(&r.scenario, "scenario", "", "apply a preset `NAME` first (shardstorm scenarios lists them); the file, environment and flags override it")
 	cmd.RegisterFlagCompletionFunc("scenario", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {

@@ -17,7 +17,8 @@ import (
 // newWatchCommand is `shardstorm watch`: the dashboard for a stream others load, from
 // ListShards, DescribeStreamSummary and CloudWatch only. It sends nothing to the stream.
 func newWatchCommand() *cobra.Command {
-	var o app.WatchOptions
+	s := app.DefaultRunSettings()
+	s.Options.Stream = "" // no default: --stream is required
 	cmd := &cobra.Command{
 		Use:   "watch --stream NAME (--endpoint URL | --aws | --region R | --profile P)",
 		Short: "the dashboard for a stream loaded by others, from CloudWatch (--endpoint or AWS); sends no load",
@@ -27,14 +28,12 @@ few periods late: ~4 s against an endpoint, ~4 min against AWS. Needs --endpoint
 load to watch on a fresh embedded emulator. Needs kinesis:ListShards, kinesis:DescribeStreamSummary and
 cloudwatch:GetMetricData; s asks before UpdateShardCount. q quits.`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runWatch(cmd.Flags(), o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := s.Options
+			return runWatch(cmd.Flags(), app.WatchOptions{Stream: o.Stream, Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile})
+		},
 	}
-	fs := cmd.Flags()
-	fs.StringVar(&o.Stream, "stream", "", "stream `NAME` to watch (required)")
-	fs.StringVar(&o.Endpoint, "endpoint", "", "a Kinesis-compatible endpoint `URL` serving CloudWatch too (shardstorm emulator, LocalStack)")
-	fs.BoolVar(&o.AWS, "aws", false, "use real AWS through the standard configuration chain (environment, shared files, profiles, SSO)")
-	fs.StringVar(&o.Region, "region", "", "AWS region (implies --aws unless --endpoint)")
-	fs.StringVar(&o.Profile, "profile", "", "AWS shared-config profile (implies --aws unless --endpoint)")
+	addKnobFlags(cmd.Flags(), s, app.WatchKnobs())
 	return cmd
 }
 
