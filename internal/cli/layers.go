@@ -37,7 +37,7 @@ type layers struct {
 // config file and the environment, in that order. configFile and scenarioName are the --config
 // and --scenario values ("" if not given). Errors are usageErrors naming the file and line, the
 // variable or the scenario.
-func applyLayers(fs *pflag.FlagSet, s *app.RunSettings, configFile, scenarioName string) (*layers, error) {
+func applyLayers(fs *pflag.FlagSet, configFile, scenarioName string) (*layers, error) {
 	l := &layers{file: configFile, scenario: scenarioName, source: map[string]string{}}
 	fs.Visit(func(f *pflag.Flag) { l.source[f.Name] = "command line" })
 	if l.file == "" {

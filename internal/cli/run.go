@@ -95,7 +95,7 @@ func (r *runLine) define(cmd *cobra.Command) {
 // parse applies the layers under the flags already parsed on fs and checks the settings
 // together, returning the run's options. Errors are usage errors.
 func (r *runLine) parse(fs *pflag.FlagSet) (app.Options, error) {
-	l, err := applyLayers(fs, r.settings, r.configFile, r.scenario)
+	l, err := applyLayers(fs, r.configFile, r.scenario)
 	if err != nil {
 		return app.Options{}, err
 	}
