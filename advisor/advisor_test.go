@@ -18,7 +18,7 @@ import (
 type feed struct {
 	seq      int64
 	t        time.Time
-	settings producer.StreamStats
+	settings metrics.ProducerSettings
 }
 
 type shardFig struct {
@@ -27,9 +27,9 @@ type shardFig struct {
 }
 
 func newFeed() *feed {
-	s := producer.DefaultConfig("s")
-	return &feed{t: time.Unix(1_700_000_000, 0), settings: producer.StreamStats{
-		MaxConnections: s.MaxConnections, RateLimit: s.RateLimit, AggregationEnabled: true, AdaptiveEnabled: true,
+	s := producer.DefaultConfig("s") // the settings a run starts with; the advisor reads them from snapshots
+	return &feed{t: time.Unix(1_700_000_000, 0), settings: metrics.ProducerSettings{
+		MaxConnections: s.MaxConnections, RateLimit: s.RateLimit, Aggregation: true, Adaptive: true,
 		RecordTtl: s.RecordTtl, RecordMaxBufferedTime: s.RecordMaxBufferedTime, MaxBufferedRecords: s.MaxBufferedRecords,
 		MaxBufferedBytes: s.MaxBufferedBytes, AggregationMaxSize: s.AggregationMaxSize,
 	}}
@@ -41,7 +41,7 @@ func (f *feed) next(shards []shardFig, stream map[metrics.Metric]float64) *metri
 	f.seq++
 	f.t = f.t.Add(250 * time.Millisecond)
 	s := &metrics.Snapshot{Seq: f.seq, Time: f.t, Interval: 250 * time.Millisecond, Stream: metrics.NewValues(),
-		Producer: producer.Stats{Stream: f.settings}}
+		Settings: f.settings}
 	var sum shardFig
 	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
 	step := new(big.Int).Div(max, big.NewInt(int64(len(shards))))
@@ -55,10 +55,9 @@ func (f *feed) next(shards []shardFig, stream map[metrics.Metric]float64) *metri
 			v.Set(m, x)
 		}
 		id := "shardId-00000000000" + string(rune('0'+i))
-		s.Shards = append(s.Shards, metrics.ShardValues{ShardID: id, Values: v})
 		start := new(big.Int).Mul(step, big.NewInt(int64(i)))
 		end := new(big.Int).Sub(new(big.Int).Add(start, step), big.NewInt(1))
-		s.Producer.Shards = append(s.Producer.Shards, producer.ShardStats{ShardID: id, LimiterRecords: sh.limiter,
+		s.Shards = append(s.Shards, metrics.ShardValues{ShardID: id, Values: v, LimiterRecords: sh.limiter,
 			StartingHashKey: start.String(), EndingHashKey: end.String()})
 		sum.offered += sh.offered
 		sum.offeredBytes += sh.offeredBytes

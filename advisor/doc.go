@@ -22,5 +22,7 @@
 // clears its finding within seconds, and a flicker at the edge of a threshold does not flap.
 // Every finding raised stays in History with its last figures, for the run's report.
 //
-// It reads metrics (and through it producer and workload types) and nothing else of ours.
+// It reads metrics only: the producer settings and per-shard figures it weighs come in
+// metrics.Snapshot's own types, so it does not import producer, workload or emulator
+// (internal/archtest holds that rule); internal/hashkey splits ranges for its advice.
 package advisor

@@ -66,7 +66,7 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 			peak, plural(n, "shard"), w.settings.RateLimit, n+1)
 		f.Evidence["shards_needed"] = n + 1
 	}
-	if limit == "records" && !w.settings.AggregationEnabled {
+	if limit == "records" && !w.settings.Aggregation {
 		f.Advice += " The records limit binds: enable aggregation before adding shards (see the record-bound finding)."
 	}
 	return []metrics.Finding{f}

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/shardstorm/shardstorm/metrics"
-	"github.com/shardstorm/shardstorm/producer"
 )
 
 // recordsExpiring: records reach RecordTtl before Kinesis accepts them and fail with ErrExpired.
@@ -32,7 +31,7 @@ func recordsExpiring(w *window, loads []shardLoad) []metrics.Finding {
 			"errors_per_sec": errorRates(w),
 		},
 	}
-	longer := max(producer.DefaultRecordTtl, 4*ttl)
+	longer := max(metrics.DefaultRecordTtl, 4*ttl)
 	if thr >= 0.01 || queued >= 1 {
 		f.Advice = fmt.Sprintf("Records wait behind shards at their limits (throttled, or queued by the limiter) longer than they may live. Raise RecordTtl to %s (the KPL default is 30s) so they ride out the wait, and fix the capacity (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", dur(longer))
 	} else {

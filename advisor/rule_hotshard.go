@@ -3,9 +3,9 @@ package advisor
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"strings"
 
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/metrics"
 )
 
@@ -131,12 +131,10 @@ func topKeys(top []metrics.KeyCount) string {
 // midpoint is the hash key halfway through a shard's range (a SplitShard NewStartingHashKey),
 // "" if the range is unknown.
 func midpoint(start, end string) string {
-	a, ok1 := new(big.Int).SetString(start, 10)
-	b, ok2 := new(big.Int).SetString(end, 10)
+	a, ok1 := hashkey.Parse(start)
+	b, ok2 := hashkey.Parse(end)
 	if !ok1 || !ok2 || b.Cmp(a) <= 0 {
 		return ""
 	}
-	// (a+b+1)/2: above a, so both children get part of the range.
-	sum := new(big.Int).Add(a, b)
-	return sum.Add(sum, big.NewInt(1)).Rsh(sum, 1).String()
+	return hashkey.Range{Start: a, End: b}.Mid().String()
 }

@@ -38,7 +38,7 @@ func producerBound(w *window, d demand) []metrics.Finding {
 			"request_ms_p50": round3(reqP50), "request_ms_p99": round3(reqP99),
 			"pending_records": nanTo(last, 0), "buffers_growing": growing, "records_refused_buffer_full": full,
 			"kinesis_records_per_request": round3(nanTo(w.mean(metrics.RecordsPerRequest), 0)),
-			"aggregation_enabled":         w.settings.AggregationEnabled, "connections_needed": need,
+			"aggregation_enabled":         w.settings.Aggregation, "connections_needed": need,
 		},
 	}
 	switch {
@@ -47,7 +47,7 @@ func producerBound(w *window, d demand) []metrics.Finding {
 	default:
 		f.Advice = fmt.Sprintf("At this latency the %s records/s asked need about %d connections, more than one producer should hold (MaxConnections ≤ 1024): spread the load over %d producers.", count(d.records), need, int(math.Ceil(float64(need)/256)))
 	}
-	if !w.settings.AggregationEnabled {
+	if !w.settings.Aggregation {
 		f.Advice += " Enable aggregation: fuller requests carry more records per round trip."
 	}
 	f.Advice += " Or add producers. A small client that cannot hold many connections (mobile, IoT, browser) should batch with PutRecords (up to 500 records or 5 MiB per call) rather than one PutRecord per record."

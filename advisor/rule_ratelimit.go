@@ -33,7 +33,7 @@ func rateLimitTooLow(w *window, loads []shardLoad) []metrics.Finding {
 		Summary: fmt.Sprintf("%s held by the producer's limiter at %.0f%% of the shard limits (%s records/s and %s per shard) while they take %.0f%% of what Kinesis allows on average, with no throttles",
 			shardList(held, n), rate, count(rate*shardRecordsPerSec/100), mib(rate*shardBytesPerSec/100), put),
 		Evidence: map[string]any{"shards": held, "rate_limit_percent": w.settings.RateLimit, "effective_rate_percent": round3(rate),
-			"adaptive": w.settings.AdaptiveEnabled, "mean_put_percent_of_limit": round3(put)},
+			"adaptive": w.settings.Adaptive, "mean_put_percent_of_limit": round3(put)},
 	}
 	if w.settings.RateLimit < 100 {
 		f.Advice = fmt.Sprintf("Raise RateLimit to 150 (the KPL default; now %.0f): the shards accept 1,000 records/s and 1 MiB/s each, and the service's throttling, not the producer, should be the limit (keep it at 100 when other producers share the stream).", w.settings.RateLimit)

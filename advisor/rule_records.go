@@ -45,12 +45,12 @@ func recordBound(w *window, d demand, loads []shardLoad) []metrics.Finding {
 			shardList(bound, n), pct(recordsUtil), pct(bytesUtil), d.recordSize, count(d.records), count(delivered)),
 		Evidence: map[string]any{
 			"shards": bound, "records_limit_utilization": round3(recordsUtil), "bytes_limit_utilization": round3(bytesUtil),
-			"mean_record_bytes": round3(d.recordSize), "aggregation_enabled": w.settings.AggregationEnabled,
+			"mean_record_bytes": round3(d.recordSize), "aggregation_enabled": w.settings.Aggregation,
 			"user_records_per_kinesis_record": round3(d.aggRatio), "delivered_records_per_sec": round3(delivered),
 			"expected_records_per_sec": round3(expected), "expected_gain": round3(gain),
 		},
 	}
-	if !w.settings.AggregationEnabled {
+	if !w.settings.Aggregation {
 		f.Advice = fmt.Sprintf("Enable aggregation (AggregationEnabled=true, the KPL default): %.0f-byte records pack about %s to a 50 KB Kinesis record, so a shard carries about %s records/s before its 1 MiB/s limit instead of 1,000; at this demand that delivers %s records/s instead of %s (×%.1f). Consumers deaggregate with the KCL (or kpl-aggregation libraries).",
 			d.recordSize, count(math.Floor(float64(max(w.settings.AggregationMaxSize, 51200))/(d.recordSize+aggFramingPerRecord))), count(perShard), count(expected), count(delivered), gain)
 	} else {

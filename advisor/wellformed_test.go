@@ -18,7 +18,7 @@ func TestFindingsAreWellFormedForAnyFigures(t *testing.T) {
 		rapid.Just(1e12), rapid.Just(math.Inf(1)))
 	rapid.Check(t, func(rt *rapid.T) {
 		a, f := New(Config{}), newFeed()
-		f.settings.AggregationEnabled = rapid.Bool().Draw(rt, "aggregation")
+		f.settings.Aggregation = rapid.Bool().Draw(rt, "aggregation")
 		f.settings.RateLimit = rapid.Float64Range(1, 300).Draw(rt, "rate limit")
 		f.settings.MaxConnections = rapid.IntRange(0, 64).Draw(rt, "connections")
 		calls := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) metrics.APICallCount {

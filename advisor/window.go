@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/shardstorm/shardstorm/metrics"
-	"github.com/shardstorm/shardstorm/producer"
 )
 
 // window holds the samples of the last span, oldest first. A sample keeps only the figures the
@@ -15,7 +14,7 @@ type window struct {
 	samples []*sample
 	lastSeq int64
 	// settings are the producer's current settings, from the latest snapshot.
-	settings producer.StreamStats
+	settings metrics.ProducerSettings
 	// prevWorkload are the latest workload counters, to turn them into rates; prevRefused the
 	// shards' backlog refusals, with prevTime.
 	prevWorkload *workloadCounters
@@ -54,7 +53,7 @@ func (w *window) add(s *metrics.Snapshot) {
 		return // seen already, or out of order: the window is in time order
 	}
 	w.lastSeq = s.Seq
-	w.settings = s.Producer.Stream
+	w.settings = s.Settings
 	smp := &sample{t: s.Time, stream: finite(s.Stream), droppedBehind: math.NaN(), droppedFull: math.NaN()}
 	if wl := s.Workload; wl != nil {
 		cur := &workloadCounters{t: s.Time, droppedBehind: wl.DroppedBehind, droppedFull: wl.DroppedFull}
@@ -65,23 +64,16 @@ func (w *window) add(s *metrics.Snapshot) {
 		}
 		w.prevWorkload = cur
 	}
-	byID := make(map[string]*producer.ShardStats, len(s.Producer.Shards))
-	for i := range s.Producer.Shards {
-		byID[s.Producer.Shards[i].ShardID] = &s.Producer.Shards[i]
-	}
 	smp.shards = make([]shardSample, len(s.Shards))
 	refused := make(map[string]int64, len(s.Shards))
 	dt := s.Time.Sub(w.prevTime).Seconds()
 	for i := range s.Shards {
 		sv := &s.Shards[i]
-		ss := shardSample{id: sv.ShardID, values: finite(sv.Values), backlogRefused: math.NaN()}
-		if ps := byID[sv.ShardID]; ps != nil {
-			ss.limiterRecords = float64(ps.LimiterRecords)
-			ss.start, ss.end = ps.StartingHashKey, ps.EndingHashKey
-			refused[sv.ShardID] = ps.BacklogRefused
-			if prev, ok := w.prevRefused[sv.ShardID]; ok && dt > 0 {
-				ss.backlogRefused = float64(ps.BacklogRefused-prev) / dt
-			}
+		ss := shardSample{id: sv.ShardID, values: finite(sv.Values), backlogRefused: math.NaN(),
+			limiterRecords: float64(sv.LimiterRecords), start: sv.StartingHashKey, end: sv.EndingHashKey}
+		refused[sv.ShardID] = sv.BacklogRefused
+		if prev, ok := w.prevRefused[sv.ShardID]; ok && dt > 0 {
+			ss.backlogRefused = float64(sv.BacklogRefused-prev) / dt
 		}
 		smp.shards[i] = ss
 	}

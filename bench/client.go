@@ -10,12 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
+	"github.com/shardstorm/shardstorm/internal/awshttp"
 	"github.com/shardstorm/shardstorm/internal/sdktest"
 )
 
 // requestCounter is the HTTP client every contender's SDK client uses. It counts the requests
 // actually sent (each SDK retry is one). Built with ownBody, it gives the transport its own copy
-// of each request body (internal/sdktest.OwnBody: the SDK closes the body when the response
+// of each request body (internal/awshttp.OwnBody: the SDK closes the body when the response
 // arrives while net/http may still be reading it, and the connection drops mid-response). The
 // producer already wraps any client it is given that way, so its contenders count without
 // copying (a second copy would charge the producer memory it does not use).
@@ -42,7 +43,7 @@ func newClient(endpoint string, maxAttempts, conns int, ownBody bool) (*kinesis.
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 2*conns, 2*conns
 	var inner sdktest.HTTPDoer = &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	if ownBody {
-		inner = sdktest.OwnBody(inner)
+		inner = awshttp.OwnBody(inner)
 	}
 	rc := &requestCounter{inner: inner}
 	client := kinesis.New(kinesis.Options{

@@ -4,6 +4,10 @@
 // aws-sdk-go-v2 clients — and any other AWS SDK or tool — drive it over HTTP.
 //
 // Everything it enforces reads an injectable Clock, so tests can check the accounting exactly.
+//
+// It is usable alone: it imports nothing of shardstorm but the shared leaves under internal/
+// (internal/hashkey for hash keys and routing), which import nothing of ours; internal/archtest
+// holds that rule. Its KPL record counter is deliberately its own (kpl_count.go).
 package emulator
 
 import (

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"math/rand/v2"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // CreateStream creates a stream from the Go API. It is ACTIVE after Config.CreateDelay.
@@ -108,8 +110,8 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time) *apiError {
 	if e.cfg.CreateDelay > 0 {
 		s.status, s.readyAt = statusCreating, now.Add(e.cfg.CreateDelay)
 	}
-	for _, r := range evenHashRanges(hashKey{}, maxHashKey, n) {
-		s.addShard(e, r[0], r[1], "", "", now)
+	for _, r := range hashkey.Whole.Even(n) {
+		s.addShard(e, r.Start, r.End, "", "", now)
 	}
 	s.reindexOpen()
 	e.streams[s.name] = s

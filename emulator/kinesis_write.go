@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // Model constraints every record must meet before the service looks at it.
@@ -82,15 +84,15 @@ func (v *validation) checkEntry(at string, e putEntry) {
 }
 
 // hashKeyOf returns the record's hash key: its ExplicitHashKey or the MD5 of its partition key.
-func hashKeyOf(e putEntry) (hashKey, *apiError) {
+func hashKeyOf(e putEntry) (hashkey.Key, *apiError) {
 	if e.ExplicitHashKey != nil {
-		h, ok := parseHashKey(*e.ExplicitHashKey)
+		h, ok := hashkey.Parse(*e.ExplicitHashKey)
 		if !ok {
-			return hashKey{}, errInvalidArgument("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", *e.ExplicitHashKey)
+			return hashkey.Key{}, errInvalidArgument("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", *e.ExplicitHashKey)
 		}
 		return h, nil
 	}
-	return partitionKeyHash(*e.PartitionKey), nil
+	return hashkey.OfPartitionKey(*e.PartitionKey), nil
 }
 
 // writableStream resolves the stream of a write and applies the checks every write shares:
@@ -181,7 +183,7 @@ func (e *Emulator) opPutRecords(req request) (any, *apiError) {
 	if aerr := v.err(); aerr != nil {
 		return nil, aerr
 	}
-	keys := make([]hashKey, len(in.Records))
+	keys := make([]hashkey.Key, len(in.Records))
 	var total int64
 	for i, ent := range in.Records {
 		if keys[i], aerr = hashKeyOf(ent); aerr != nil {

@@ -11,7 +11,10 @@ import (
 // own count of delivered user records with ground truth without reading the stream back. It
 // reads an aggregate the way a consumer (the KCL) does: magic prefix, protobuf, then the MD5 of
 // the protobuf; a record that does not check out is one plain user record, as the KCL hands it on.
-// The emulator imports nothing of the project, so this is its own small protobuf scan.
+// This is its own small protobuf scan on purpose, not producer/kpl and not a shared leaf: it is
+// the independent oracle the producer's aggregation is checked against (producer tests and
+// bench/ compare the producer's delivered counts with it), so a bug in the producer's format
+// code cannot hide by being read back with the same code. Keep it independent.
 
 var kplMagic = []byte{0xF3, 0x89, 0x9A, 0xC2}
 

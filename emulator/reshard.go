@@ -3,6 +3,8 @@ package emulator
 import (
 	"net/http"
 	"time"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // Resharding is asynchronous, as on AWS: the call checks its arguments, the stream turns
@@ -56,7 +58,7 @@ func (e *Emulator) opSplitShard(req request) (any, *apiError) {
 	if aerr := e.accountRate("SplitShard", req.now); aerr != nil {
 		return nil, aerr
 	}
-	newStart, ok := parseHashKey(in.NewStartingHashKey)
+	newStart, ok := hashkey.Parse(in.NewStartingHashKey)
 	if !ok {
 		return nil, errValidation("Value '%s' at 'newStartingHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})", in.NewStartingHashKey)
 	}
@@ -76,7 +78,7 @@ func (e *Emulator) opSplitShard(req request) (any, *apiError) {
 	if parent.closed {
 		return nil, e.errNotEligible(parent, s)
 	}
-	if newStart.cmp(parent.start) <= 0 || newStart.cmp(parent.end) > 0 {
+	if newStart.Cmp(parent.start) <= 0 || newStart.Cmp(parent.end) > 0 {
 		return nil, errInvalidArgument("NewStartingHashKey %s used in SplitShard() on shard %s in stream %s under account %s is not both greater than the shard's StartingHashKey %s and not greater than its EndingHashKey %s.",
 			in.NewStartingHashKey, parent.id, s.name, e.cfg.AccountID, parent.start, parent.end)
 	}
@@ -88,9 +90,9 @@ func (e *Emulator) opSplitShard(req request) (any, *apiError) {
 }
 
 // split closes parent and opens [start, at-1] and [at, end] as its children.
-func (s *stream) split(e *Emulator, parent *shard, at hashKey, now time.Time) (lower, upper *shard) {
+func (s *stream) split(e *Emulator, parent *shard, at hashkey.Key, now time.Time) (lower, upper *shard) {
 	s.closeShard(parent, now)
-	lower = s.addShard(e, parent.start, at.sub1(), parent.id, "", now)
+	lower = s.addShard(e, parent.start, at.Sub1(), parent.id, "", now)
 	upper = s.addShard(e, at, parent.end, parent.id, "", now)
 	return lower, upper
 }
@@ -100,7 +102,7 @@ func (s *stream) merge(e *Emulator, a, b *shard, now time.Time) *shard {
 	s.closeShard(a, now)
 	s.closeShard(b, now)
 	lo, hi := a.start, b.end
-	if b.start.cmp(a.start) < 0 {
+	if b.start.Cmp(a.start) < 0 {
 		lo, hi = b.start, a.end
 	}
 	return s.addShard(e, lo, hi, a.id, b.id, now)
@@ -150,7 +152,7 @@ func (e *Emulator) opMergeShards(req request) (any, *apiError) {
 
 // adjacent reports whether b starts right after a ends (the last shard has no successor: its end
 // plus one would wrap to zero).
-func adjacent(a, b *shard) bool { return a.end != maxHashKey && a.end.add1() == b.start }
+func adjacent(a, b *shard) bool { return a.end != hashkey.Max && a.end.Add1() == b.start }
 
 type updateShardCountInput struct {
 	streamRef
@@ -233,14 +235,14 @@ func (e *Emulator) opUpdateShardCount(req request) (any, *apiError) {
 // inside it, then merge the pieces of each target range pairwise. The intermediate shards open
 // and close in the same instant and hold no records.
 func (s *stream) rescale(e *Emulator, target int, now time.Time) {
-	ranges := evenHashRanges(hashKey{}, maxHashKey, target)
+	ranges := hashkey.Whole.Even(target)
 	s.reindexOpen()
 	var pieces []*shard
 	for _, sh := range append([]*shard(nil), s.open...) {
 		cur := sh
 		for _, r := range ranges {
-			if r[0].cmp(cur.start) > 0 && r[0].cmp(cur.end) <= 0 {
-				lower, upper := s.split(e, cur, r[0], now)
+			if r.Start.Cmp(cur.start) > 0 && r.Start.Cmp(cur.end) <= 0 {
+				lower, upper := s.split(e, cur, r.Start, now)
 				pieces = append(pieces, lower)
 				cur = upper
 			}
@@ -250,7 +252,7 @@ func (s *stream) rescale(e *Emulator, target int, now time.Time) {
 	for _, r := range ranges {
 		var group []*shard
 		for _, p := range pieces {
-			if p.start.cmp(r[0]) >= 0 && p.end.cmp(r[1]) <= 0 {
+			if p.start.Cmp(r.Start) >= 0 && p.end.Cmp(r.End) <= 0 {
 				group = append(group, p)
 			}
 		}

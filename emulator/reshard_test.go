@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 func listShards(t *testing.T, env *testEnv, filter *types.ShardFilter) []types.Shard {
@@ -42,6 +44,9 @@ func byStart(shards []types.Shard) []types.Shard {
 }
 
 // checkCoverage asserts the open shards tile [0, 2^128-1] without gap or overlap.
+// two128 is 2^128, one past the top hash key: computed here, independently of the code under test.
+var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
+
 func checkCoverage(t *testing.T, open []types.Shard) {
 	t.Helper()
 	next := big.NewInt(0)
@@ -83,7 +88,7 @@ func TestSplitShardUnderWrites(t *testing.T) {
 	if parent.SequenceNumberRange.EndingSequenceNumber == nil {
 		t.Fatal("parent not closed: no EndingSequenceNumber")
 	}
-	for i, want := range [][2]string{{"0", new(big.Int).Sub(bigOf(mid), big.NewInt(1)).String()}, {mid, maxHashKey.String()}} {
+	for i, want := range [][2]string{{"0", new(big.Int).Sub(bigOf(mid), big.NewInt(1)).String()}, {mid, hashkey.Max.String()}} {
 		c := all[i+1]
 		if *c.ParentShardId != "shardId-000000000000" || *c.HashKeyRange.StartingHashKey != want[0] || *c.HashKeyRange.EndingHashKey != want[1] {
 			t.Fatalf("child %d: %s parent %v range %s..%s", i, *c.ShardId, c.ParentShardId, *c.HashKeyRange.StartingHashKey, *c.HashKeyRange.EndingHashKey)
@@ -98,7 +103,7 @@ func TestSplitShardUnderWrites(t *testing.T) {
 	for _, key := range []string{"a", "b", "c", "d", "e"} {
 		out := must(env.kin.PutRecord(env.ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String(key), Data: []byte("2")}))(t)
 		want := "shardId-000000000001"
-		if partitionKeyHash(key).big().Cmp(bigOf(mid)) >= 0 {
+		if hashkey.OfPartitionKey(key).Big().Cmp(bigOf(mid)) >= 0 {
 			want = "shardId-000000000002"
 		}
 		if *out.ShardId != want {
@@ -118,7 +123,7 @@ func TestMergeShards(t *testing.T) {
 	if *child.ParentShardId != "shardId-000000000002" || *child.AdjacentParentShardId != "shardId-000000000001" {
 		t.Fatalf("child lineage %v %v", child.ParentShardId, child.AdjacentParentShardId)
 	}
-	if *child.HashKeyRange.StartingHashKey != *all[1].HashKeyRange.StartingHashKey || *child.HashKeyRange.EndingHashKey != maxHashKey.String() {
+	if *child.HashKeyRange.StartingHashKey != *all[1].HashKeyRange.StartingHashKey || *child.HashKeyRange.EndingHashKey != hashkey.Max.String() {
 		t.Fatalf("child range %s..%s", *child.HashKeyRange.StartingHashKey, *child.HashKeyRange.EndingHashKey)
 	}
 	checkCoverage(t, listShards(t, env, &types.ShardFilter{Type: types.ShardFilterTypeAtLatest}))
@@ -139,9 +144,9 @@ func TestUpdateShardCountUniformWithLineage(t *testing.T) {
 			t.Fatalf("%d→%d: %d open shards", tc.from, tc.to, len(open))
 		}
 		checkCoverage(t, open)
-		for i, r := range evenHashRanges(hashKey{}, maxHashKey, tc.to) {
-			if *open[i].HashKeyRange.StartingHashKey != r[0].String() {
-				t.Fatalf("%d→%d: shard %d starts %s, want %s", tc.from, tc.to, i, *open[i].HashKeyRange.StartingHashKey, r[0])
+		for i, r := range hashkey.Whole.Even(tc.to) {
+			if *open[i].HashKeyRange.StartingHashKey != r.Start.String() {
+				t.Fatalf("%d→%d: shard %d starts %s, want %s", tc.from, tc.to, i, *open[i].HashKeyRange.StartingHashKey, r.Start)
 			}
 		}
 		all := listShards(t, env, nil)

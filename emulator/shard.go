@@ -3,6 +3,8 @@ package emulator
 import (
 	"fmt"
 	"time"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // shard is one shard of a stream: its hash key range and lineage, its write and read buckets,
@@ -10,7 +12,7 @@ import (
 type shard struct {
 	id               string
 	index            int
-	start, end       hashKey
+	start, end       hashkey.Key
 	parentID         string
 	adjacentParentID string
 	prefix           string // sequence number prefix
@@ -73,4 +75,4 @@ func (sh *shard) lastCounter() uint64 {
 	return sh.startingCounter
 }
 
-func (sh *shard) contains(h hashKey) bool { return sh.start.cmp(h) <= 0 && h.cmp(sh.end) <= 0 }
+func (sh *shard) contains(h hashkey.Key) bool { return sh.start.Cmp(h) <= 0 && h.Cmp(sh.end) <= 0 }

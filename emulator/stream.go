@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // Stream states, as DescribeStream reports them.
@@ -60,8 +62,8 @@ func (s *stream) advance(now time.Time) {
 }
 
 // shardFor returns the open shard whose range holds h.
-func (s *stream) shardFor(h hashKey) *shard {
-	i := sort.Search(len(s.open), func(i int) bool { return s.open[i].end.cmp(h) >= 0 })
+func (s *stream) shardFor(h hashkey.Key) *shard {
+	i := sort.Search(len(s.open), func(i int) bool { return s.open[i].end.Cmp(h) >= 0 })
 	if i < len(s.open) && s.open[i].contains(h) {
 		return s.open[i]
 	}
@@ -85,13 +87,13 @@ func (s *stream) reindexOpen() {
 			s.open = append(s.open, sh)
 		}
 	}
-	sort.Slice(s.open, func(i, j int) bool { return s.open[i].start.cmp(s.open[j].start) < 0 })
+	sort.Slice(s.open, func(i, j int) bool { return s.open[i].start.Cmp(s.open[j].start) < 0 })
 }
 
 func (s *stream) maxRecordBytes() int64 { return int64(s.maxRecordKiB) * kib }
 
 // addShard opens a new shard over [start, end] with the given parents.
-func (s *stream) addShard(e *Emulator, start, end hashKey, parent, adjacent string, now time.Time) *shard {
+func (s *stream) addShard(e *Emulator, start, end hashkey.Key, parent, adjacent string, now time.Time) *shard {
 	idx := len(s.shards)
 	sh := &shard{
 		id:               shardID(idx),

@@ -4,9 +4,14 @@
 // throttled rates against the shard limits, limiter tokens, buffers, retries, errors by code,
 // per-interval latency percentiles — and exports them: a JSON summary with a JSON Schema
 // (Summary, SummarySchema), CSV (Store.WriteCSV, CSVWriter) and a Prometheus endpoint
-// (NewPrometheusHandler). HotKeys finds the partition keys behind a hot shard. CloudWatchPoller
-// reads the stream's AWS/Kinesis metrics from CloudWatch to show beside the producer's own, and
-// KPLPublisher optionally uploads the producer's metrics under the KPL's names.
+// (NewPrometheusHandler). HotKeys finds the partition keys behind a hot shard and APICalls counts
+// this process's Kinesis API calls: like the sampler's OfferCounter, they measure the run from
+// the producer's and the SDK's side. Reading and writing CloudWatch is metrics/cloudwatch.
+//
+// A Snapshot carries, in metrics' own types, what a diagnosis weighs: the producer's current
+// settings (Snapshot.Settings: RecordTtl, RateLimit, MaxConnections, aggregation, adaptive
+// limiting...) and each shard's hash key range, limiter level and backlog refusals
+// (ShardValues), so the advisor reads snapshots without importing the producer.
 //
 // Rates come from counter deltas over the time actually elapsed between two samples, so a late
 // tick never inflates them; latency percentiles are those of the interval, from the difference
@@ -23,5 +28,6 @@
 //	sum := s.Summary(time.Now(), cfg) // after the producer closed and the generator returned
 //	sum.WriteJSON(f)
 //
-// It imports producer and workload and nothing else of ours.
+// It reads producer.Stats and workload.Stats, and never imports its readers (tui, advisor):
+// internal/archtest holds that rule.
 package metrics

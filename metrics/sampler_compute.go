@@ -70,7 +70,7 @@ func (s *Sampler) compute(cur reading) *Snapshot {
 		st.first = cur
 	}
 	prev := &st.prev
-	snap := &Snapshot{Seq: st.n, Time: cur.t, Producer: cur.p, Shards: make([]ShardValues, len(cur.p.Shards)), shardOffers: s.cfg.Offered != nil}
+	snap := &Snapshot{Seq: st.n, Time: cur.t, Producer: cur.p, Settings: settingsOf(&cur.p.Stream), Shards: make([]ShardValues, len(cur.p.Shards)), shardOffers: s.cfg.Offered != nil}
 	if cur.hasW {
 		w := cur.w
 		snap.Workload = &w
@@ -168,6 +168,8 @@ func (s *Sampler) shards(snap *Snapshot, cur reading, first bool, rate func(int6
 		}
 		sv := &snap.Shards[i]
 		sv.ShardID = ss.ShardID
+		sv.StartingHashKey, sv.EndingHashKey = ss.StartingHashKey, ss.EndingHashKey
+		sv.LimiterRecords, sv.BacklogRefused = ss.LimiterRecords, ss.BacklogRefused
 		sv.reset()
 		s.shardValues(sv, ss, t, first, rate)
 		throttled += delta(ss.Throttles, t.last.Throttles)

@@ -20,7 +20,11 @@ type Snapshot struct {
 	// Shards are the shards of the producer's current map, by hash range.
 	Shards []ShardValues
 	Totals Totals
-	// Producer and Workload are the readings (Workload nil without a workload source).
+	// Settings are the producer's settings at this sample.
+	Settings ProducerSettings
+	// Producer and Workload are the readings (Workload nil without a workload source), for
+	// exports and views that show raw counters. Diagnosis reads Settings and Shards instead, so
+	// the advisor needs nothing from the producer package.
 	Producer producer.Stats
 	Workload *workload.Stats
 
@@ -51,11 +55,18 @@ func (v *Values) reset() {
 }
 
 // ShardValues are one shard's values with its cumulative offered counts (0 without an
-// OfferCounter); its other counters are in Snapshot.Producer.Shards.
+// OfferCounter) and the producer's figures a diagnosis reads; its other counters are in
+// Snapshot.Producer.Shards.
 type ShardValues struct {
 	ShardID string
+	// StartingHashKey and EndingHashKey are the shard's hash key range, decimal.
+	StartingHashKey, EndingHashKey string
 	Values
 	OfferedRecords, OfferedBytes int64
+	// LimiterRecords are the user records the producer's own rate limiter holds back (a
+	// level). BacklogRefused counts, since the producer started, the Puts refused or held
+	// because the shard held more than it can deliver within RecordTtl.
+	LimiterRecords, BacklogRefused int64
 }
 
 // Totals are the stream's cumulative counts that the producer's stream figures do not hold:

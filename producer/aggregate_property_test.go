@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/producer/kpl"
 )
 
@@ -16,16 +17,16 @@ func genShardMap(t *rapid.T) *shardMap {
 	cuts := rapid.SliceOfNDistinct(rapid.Uint64(), 0, 15, func(v uint64) uint64 { return v }).Draw(t, "cuts")
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i] < cuts[j] })
 	m := &shardMap{loadedAt: time.Now()}
-	start := hashKey{}
+	start := hashkey.Key{}
 	for i, c := range cuts {
 		if c == 0 {
 			continue
 		}
-		end := hashKey{c - 1, ^uint64(0)}
+		end := hashkey.Key{Hi: c - 1, Lo: ^uint64(0)}
 		m.shards = append(m.shards, mapShard{id: shardIDFor(i), start: start, end: end})
-		start = hashKey{c, 0}
+		start = hashkey.Key{Hi: c}
 	}
-	m.shards = append(m.shards, mapShard{id: shardIDFor(len(cuts)), start: start, end: hashKey{^uint64(0), ^uint64(0)}})
+	m.shards = append(m.shards, mapShard{id: shardIDFor(len(cuts)), start: start, end: hashkey.Max})
 	return m
 }
 
@@ -103,7 +104,7 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 			if err != nil || !aggregated || len(subs) != len(k.users) {
 				t.Fatalf("aggregate decodes to %d records (aggregated %v, %v), want %d", len(subs), aggregated, err, len(k.users))
 			}
-			outer, _ := parseHashKey(*k.ehk)
+			outer, _ := hashkey.Parse(*k.ehk)
 			if !k.shard.contains(outer) {
 				t.Fatalf("outer explicit hash key %s outside shard %s", *k.ehk, k.shard.id)
 			}

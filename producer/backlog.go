@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // ErrShardBacklog: Put or TryPut found the record's shard already holding more than it can
@@ -84,7 +86,7 @@ func (p *Producer) tryShardRoom(s *shardState) bool {
 // waitShardRoom waits until the shard of hash key h (s, by the map Put read) has room. It
 // polls, looking the shard up again each time (a reshard may replace it): the backlog shrinks
 // as records resolve, and the buffer gate's wake-ups are not per shard.
-func (p *Producer) waitShardRoom(ctx context.Context, s *shardState, h hashKey) error {
+func (p *Producer) waitShardRoom(ctx context.Context, s *shardState, h hashkey.Key) error {
 	if p.tryShardRoom(s) {
 		return nil
 	}

@@ -7,7 +7,10 @@
 // fast when retrying cannot help, and an exactly-once resolution of every record.
 //
 // It talks to Kinesis only through the aws-sdk-go-v2 client (KinesisAPI), so it works against
-// AWS, the shardstorm emulator or any compatible endpoint.
+// AWS, the shardstorm emulator or any compatible endpoint. It is usable alone as a library: it
+// imports nothing of shardstorm but its own producer/kpl and the shared leaves internal/hashkey
+// (hash keys, MD5 routing) and internal/awshttp (the owned-body HTTP client), which import
+// nothing of ours; internal/archtest holds that rule.
 //
 // Pipeline, per stream:
 //

@@ -11,8 +11,11 @@ import (
 	"unicode/utf16"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	sdkhttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
+	"github.com/shardstorm/shardstorm/internal/awshttp"
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // KinesisAPI is what the producer needs of a Kinesis client; *kinesis.Client has it.
@@ -99,23 +102,23 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 
 // clientOptions turns the SDK's own retries off (the producer owns retries; the default retryer
 // would silently retry throttles) and gives the transport its own copy of request bodies (see
-// ownBodyClient). For the SDK's default HTTP client it builds the producer's own transport from
+// awshttp.OwnBody). For the SDK's default HTTP client it builds the producer's own transport from
 // the client's settings, keeping enough idle connections per host for MaxConnections requests in
 // flight (the default keeps 10); Close releases that transport's connections.
 func clientOptions(api KinesisAPI, maxConns int) ([]func(*kinesis.Options), *http.Transport) {
 	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }}
 	if c, ok := api.(*kinesis.Client); ok {
-		if bc, ok := c.Options().HTTPClient.(*awshttp.BuildableClient); ok {
+		if bc, ok := c.Options().HTTPClient.(*sdkhttp.BuildableClient); ok {
 			tr := bc.GetTransport() // a copy with the client's settings
 			tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, 2*maxConns)
 			tr.MaxIdleConns = max(tr.MaxIdleConns, 2*maxConns)
-			hc := ownBodyClient{&http.Client{Transport: tr}}
+			hc := awshttp.OwnBody(&http.Client{Transport: tr})
 			return append(opts, func(o *kinesis.Options) { o.HTTPClient = hc }), tr
 		}
 	}
 	return append(opts, func(o *kinesis.Options) {
-		if _, done := o.HTTPClient.(ownBodyClient); !done && o.HTTPClient != nil {
-			o.HTTPClient = ownBodyClient{o.HTTPClient}
+		if o.HTTPClient != nil {
+			o.HTTPClient = awshttp.OwnBody(o.HTTPClient)
 		}
 	}), nil
 }
@@ -243,7 +246,7 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 }
 
 // validate refuses what the service would refuse, naming the problem, and returns the hash key.
-func (p *Producer) validate(r Record) (hashKey, error) {
+func (p *Producer) validate(r Record) (hashkey.Key, error) {
 	// The limit is in UTF-16 code units, never more than the UTF-8 bytes: a key of at most 256
 	// bytes needs no counting (the common case, on the hot path).
 	n := len(r.PartitionKey)
@@ -255,21 +258,21 @@ func (p *Producer) validate(r Record) (hashKey, error) {
 	}
 	switch {
 	case n < 1:
-		return hashKey{}, fmt.Errorf("%w: empty partition key", ErrInvalidRecord)
+		return hashkey.Key{}, fmt.Errorf("%w: empty partition key", ErrInvalidRecord)
 	case n > maxPartitionKeyLen:
-		return hashKey{}, fmt.Errorf("%w: partition key of %d characters (at most %d)", ErrInvalidRecord, n, maxPartitionKeyLen)
+		return hashkey.Key{}, fmt.Errorf("%w: partition key of %d characters (at most %d)", ErrInvalidRecord, n, maxPartitionKeyLen)
 	case len(r.Data)+len(r.PartitionKey) > p.maxRec:
-		return hashKey{}, fmt.Errorf("%w: %d bytes of data and partition key, over the stream's maximum record size of %d bytes",
+		return hashkey.Key{}, fmt.Errorf("%w: %d bytes of data and partition key, over the stream's maximum record size of %d bytes",
 			ErrInvalidRecord, len(r.Data)+len(r.PartitionKey), p.maxRec)
 	}
 	if r.ExplicitHashKey != "" {
-		h, ok := parseHashKey(r.ExplicitHashKey)
+		h, ok := hashkey.Parse(r.ExplicitHashKey)
 		if !ok {
-			return hashKey{}, fmt.Errorf("%w: explicit hash key %q is not a decimal in [0, 2^128-1]", ErrInvalidRecord, r.ExplicitHashKey)
+			return hashkey.Key{}, fmt.Errorf("%w: explicit hash key %q is not a decimal in [0, 2^128-1]", ErrInvalidRecord, r.ExplicitHashKey)
 		}
 		return h, nil
 	}
-	return partitionKeyHash(r.PartitionKey), nil
+	return hashkey.OfPartitionKey(r.PartitionKey), nil
 }
 
 // route hands a record to the aggregator of the shard its hash key belongs to in the current

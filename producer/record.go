@@ -3,6 +3,8 @@ package producer
 import (
 	"sync"
 	"time"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // Record is one user record.
@@ -44,7 +46,7 @@ type Result struct {
 // callback has returned.
 type userRecord struct {
 	rec      Record
-	hash     hashKey
+	hash     hashkey.Key
 	size     int64 // data + partition key bytes, as buffered and as the service counts them
 	arrival  time.Time
 	deadline time.Time // when it should be sent

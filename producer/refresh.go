@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // routeMap is a shard map with the pipeline state of each of its shards.
@@ -17,12 +19,12 @@ type routeMap struct {
 // shardFor returns the shard state for h and whether that shard's range holds h. A map caught
 // mid-reshard may leave a gap; the record then goes to a neighbour, unaggregated (Kinesis routes
 // a raw record by its own key, so nothing lands where a consumer would drop it).
-func (m *routeMap) shardFor(h hashKey) (*shardState, bool) {
-	i := sort.Search(len(m.shards), func(i int) bool { return m.shards[i].end.cmp(h) >= 0 })
+func (m *routeMap) shardFor(h hashkey.Key) (*shardState, bool) {
+	i := sort.Search(len(m.shards), func(i int) bool { return m.shards[i].end.Cmp(h) >= 0 })
 	if i == len(m.shards) {
 		return m.states[i-1], false
 	}
-	return m.states[i], m.shards[i].start.cmp(h) <= 0
+	return m.states[i], m.shards[i].start.Cmp(h) <= 0
 }
 
 // installMap swaps in a new shard map. Shards that stay (same id and range) keep their state;

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/producer/kpl"
 )
 
@@ -31,7 +32,7 @@ type krec struct {
 // buckets, with the adaptive rate) and its counters.
 type shardState struct {
 	id         string
-	start, end hashKey
+	start, end hashkey.Key
 	p          *Producer
 
 	mu          sync.Mutex
@@ -236,4 +237,4 @@ func (s *shardState) drainLocked(users []*userRecord) []*userRecord {
 	return users
 }
 
-func (s *shardState) contains(h hashKey) bool { return s.start.cmp(h) <= 0 && h.cmp(s.end) <= 0 }
+func (s *shardState) contains(h hashkey.Key) bool { return s.start.Cmp(h) <= 0 && h.Cmp(s.end) <= 0 }

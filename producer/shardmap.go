@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // shardMap is an immutable snapshot of the stream's open shards, sorted by hash range. The
@@ -20,7 +22,7 @@ type shardMap struct {
 
 type mapShard struct {
 	id         string
-	start, end hashKey
+	start, end hashkey.Key
 }
 
 // loadShardMap lists the open shards (ListShards with AT_LATEST, every page).
@@ -36,8 +38,8 @@ func loadShardMap(ctx context.Context, api KinesisAPI, ref streamRef) (*shardMap
 			if s.SequenceNumberRange != nil && s.SequenceNumberRange.EndingSequenceNumber != nil {
 				continue // closed; AT_LATEST should not list it, but a peer might
 			}
-			start, ok1 := parseHashKey(aws.ToString(s.HashKeyRange.StartingHashKey))
-			end, ok2 := parseHashKey(aws.ToString(s.HashKeyRange.EndingHashKey))
+			start, ok1 := hashkey.Parse(aws.ToString(s.HashKeyRange.StartingHashKey))
+			end, ok2 := hashkey.Parse(aws.ToString(s.HashKeyRange.EndingHashKey))
 			if !ok1 || !ok2 {
 				return nil, fmt.Errorf("list shards: shard %s has an unreadable hash key range", aws.ToString(s.ShardId))
 			}
@@ -51,7 +53,7 @@ func loadShardMap(ctx context.Context, api KinesisAPI, ref streamRef) (*shardMap
 	if len(m.shards) == 0 {
 		return nil, fmt.Errorf("list shards: the stream has no open shards")
 	}
-	sort.Slice(m.shards, func(i, j int) bool { return m.shards[i].start.cmp(m.shards[j].start) < 0 })
+	sort.Slice(m.shards, func(i, j int) bool { return m.shards[i].start.Cmp(m.shards[j].start) < 0 })
 	m.loadedAt = time.Now()
 	return m, nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,7 +33,7 @@ func TestFlowKeysDriveControls(t *testing.T) {
 	waitFor(t, tm, "above the maximum 180%")
 	tm.Send(keyMsg("q"))
 
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(realTimeDeadline)).(Model)
 	want := []string{"ScaleRate(1.25)", "CycleKeys", "AdjustRateLimit(10)", "AdjustRateLimit(10)", "AdjustRateLimit(10)", "AdjustRateLimit(10)"}
 	if got := ctl.Calls(); !slices.Equal(got, want) {
 		t.Errorf("controls asked %q, want %q", got, want)
@@ -45,7 +46,10 @@ func TestFlowKeysDriveControls(t *testing.T) {
 		t.Errorf("last log entry %+v, want the refused RateLimit", last)
 	}
 	// The entries are in the Findings view's event log, with the run's own events.
-	fm = press(t, fm, "4")
+	fm = update(fm, keyMsg("4"))
+	if fm.CurrentView() != ViewFindings {
+		t.Fatalf("4 shows %v, want the Findings view", fm.CurrentView())
+	}
 	frame := fm.View()
 	for _, s := range []string{"run started", "rate ×1.25: target 5.0k/s", "keys random"} {
 		if !strings.Contains(frame, s) {
@@ -59,17 +63,25 @@ func TestFlowCtrlCQuits(t *testing.T) {
 		teatest.WithInitialTermSize(100, 30))
 	waitFor(t, tm, "Throughput")
 	tm.Send(keyMsg("ctrl+c"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(realTimeDeadline))
 }
 
+// realTimeDeadline bounds the waits of the flows on a real program: generous, since the
+// program runs on wall-clock time, on a machine that may be busy; a passing flow waits far
+// less.
+const realTimeDeadline = 30 * time.Second
+
+// waitFor waits until the program has drawn s.
 func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		teatest.WithDuration(realTimeDeadline), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // Split against AWS asks first, with twice the open shards, and only "y" reshards.
-func TestSplitNeedsConfirmationOnAWS(t *testing.T) {
+func TestSplitNeedsConfirmationOnAWS(t *testing.T) { synctest.Test(t, testSplitNeedsConfirmationOnAWS) }
+
+func testSplitNeedsConfirmationOnAWS(t *testing.T) {
 	src := newFixture(t, 4)
 	ctl := newFakeControls()
 	ctl.aws = true
@@ -77,9 +89,19 @@ func TestSplitNeedsConfirmationOnAWS(t *testing.T) {
 	if f := m.View(); !strings.Contains(f, "UpdateShardCount to 8? (y/n)") {
 		t.Fatalf("no confirmation asked:\n%s", f)
 	}
-	m = press(t, m, "q") // not an answer: still asking, still running
+	// q is not an answer: the question takes it and does nothing with it, so the program neither
+	// quits (q's usual meaning) nor does anything else.
+	logged := len(m.Log())
+	nm, cmd := m.Update(keyMsg("q"))
+	m = nm.(Model)
+	if cmd != nil {
+		t.Fatalf("q while asking returned a command (%T): the question did not take the key", cmd())
+	}
 	if !strings.Contains(m.View(), "(y/n)") {
 		t.Fatal("the question went away on an unrelated key")
+	}
+	if got := m.Log(); len(got) != logged {
+		t.Errorf("q while asking was logged as something: %+v", got[logged:])
 	}
 	m = press(t, m, "n")
 	if got := ctl.Calls(); !slices.Equal(got, []string{"SplitHottest"}) {
@@ -94,7 +116,9 @@ func TestSplitNeedsConfirmationOnAWS(t *testing.T) {
 	}
 }
 
-func TestSplitLocalCallsAtOnce(t *testing.T) {
+func TestSplitLocalCallsAtOnce(t *testing.T) { synctest.Test(t, testSplitLocalCallsAtOnce) }
+
+func testSplitLocalCallsAtOnce(t *testing.T) {
 	ctl := newFakeControls()
 	m := press(t, newTestModel(newFixture(t, 4), ctl, ViewOverview, 80, 24), "s")
 	if got := ctl.Calls(); !slices.Equal(got, []string{"SplitHottest"}) {
@@ -105,7 +129,9 @@ func TestSplitLocalCallsAtOnce(t *testing.T) {
 	}
 }
 
-func TestEveryControlKey(t *testing.T) {
+func TestEveryControlKey(t *testing.T) { synctest.Test(t, testEveryControlKey) }
+
+func testEveryControlKey(t *testing.T) {
 	ctl := newFakeControls()
 	m := press(t, newTestModel(newFixture(t, 4), ctl, ViewOverview, 80, 24), " ", "-", "[", "h", "H", "a", "d")
 	want := []string{"TogglePause", "ScaleRate(0.8)", "AdjustRateLimit(-10)", "AdjustHotFraction(0.05)", "AdjustHotFraction(-0.05)", "ToggleAggregation", "ToggleAdaptive"}
@@ -120,7 +146,9 @@ func TestEveryControlKey(t *testing.T) {
 	}
 }
 
-func TestViewSwitching(t *testing.T) {
+func TestViewSwitching(t *testing.T) { synctest.Test(t, testViewSwitching) }
+
+func testViewSwitching(t *testing.T) {
 	m := newTestModel(newFixture(t, 4), newFakeControls(), ViewOverview, 80, 24)
 	steps := []struct {
 		key  string
@@ -135,7 +163,9 @@ func TestViewSwitching(t *testing.T) {
 }
 
 // Freezing keeps the figures of the frozen frame while the store moves on.
-func TestFreezeKeepsFigures(t *testing.T) {
+func TestFreezeKeepsFigures(t *testing.T) { synctest.Test(t, testFreezeKeepsFigures) }
+
+func testFreezeKeepsFigures(t *testing.T) {
 	src := newFixture(t, 4)
 	now := tNow
 	m := NewModel(src, newFakeControls(), Options{Now: func() time.Time { return now }})
@@ -156,7 +186,9 @@ func TestFreezeKeepsFigures(t *testing.T) {
 	}
 }
 
-func TestChartWindowKeys(t *testing.T) {
+func TestChartWindowKeys(t *testing.T) { synctest.Test(t, testChartWindowKeys) }
+
+func testChartWindowKeys(t *testing.T) {
 	m := newTestModel(newFixture(t, 4), newFakeControls(), ViewOverview, 80, 24)
 	for _, c := range []struct{ key, want string }{{">", "window 2m"}, {">", "window 5m"}, {">", "window 10m"}, {">", "window 10m"}, {"<", "window 5m"}} {
 		m = press(t, m, c.key)
@@ -166,7 +198,9 @@ func TestChartWindowKeys(t *testing.T) {
 	}
 }
 
-func TestShardSortAndFilter(t *testing.T) {
+func TestShardSortAndFilter(t *testing.T) { synctest.Test(t, testShardSortAndFilter) }
+
+func testShardSortAndFilter(t *testing.T) {
 	m := newTestModel(newFixture(t, 8), newFakeControls(), ViewShards, 100, 30)
 	m = press(t, m, "o", "o") // shard → range → rec%
 	if f := m.View(); !strings.Contains(f, "sorted by rec%") {
@@ -183,7 +217,9 @@ func TestShardSortAndFilter(t *testing.T) {
 	}
 }
 
-func TestSettingsApply(t *testing.T) {
+func TestSettingsApply(t *testing.T) { synctest.Test(t, testSettingsApply) }
+
+func testSettingsApply(t *testing.T) {
 	ctl := newFakeControls()
 	m := newTestModel(newFixture(t, 4), ctl, ViewSettings, 80, 24)
 	m = press(t, m, "enter", "backspace", "backspace", "backspace", "backspace", "2", "5", "0", "0", "enter")
@@ -193,9 +229,16 @@ func TestSettingsApply(t *testing.T) {
 	if f := m.View(); !strings.Contains(f, "2500") || strings.Contains(f, "✖") {
 		t.Errorf("applied value not shown:\n%s", f)
 	}
-	m = press(t, m, "enter", "x", "esc") // esc cancels: nothing is set
+	m = press(t, m, "enter", "x")
+	if f := m.View(); !strings.Contains(f, "› 2500x") {
+		t.Fatalf("enter did not open the editor with the value:\n%s", f)
+	}
+	m = press(t, m, "esc") // esc cancels: nothing is set
 	if got := ctl.Calls(); len(got) != 1 {
 		t.Errorf("esc still called %q", got)
+	}
+	if f := m.View(); strings.Contains(f, "›") || !strings.Contains(f, "2500") {
+		t.Errorf("esc did not close the editor on the applied value:\n%s", f)
 	}
 }
 

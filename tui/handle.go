@@ -20,9 +20,9 @@ func (s *state) key(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Yes):
 			s.confirm = 0
-			ctx, ctl := s.ctx, s.ctl
+			ctx, scaler := s.ctx, s.caps.scaler
 			return controlCmd(fmt.Sprintf("UpdateShardCount to %d", target), func() (string, error) {
-				return ctl.ScaleShards(ctx, target)
+				return scaler.ScaleShards(ctx, target)
 			})
 		case key.Matches(msg, k.No):
 			s.confirm = 0
@@ -48,8 +48,10 @@ func (s *state) key(msg tea.KeyMsg) tea.Cmd {
 	return s.globalKey(msg)
 }
 
+// globalKey handles the keys that work in every view. The keys of the controls this mode lacks
+// are disabled, so they match no case here; pressing one says it does nothing.
 func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
-	k, ctl := s.keys, s.ctl
+	k, c := s.keys, s.caps
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -64,7 +66,7 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 		return s.switchView(ViewID(msg.Runes[0] - '1'))
 	case key.Matches(msg, k.Pause):
 		return func() tea.Msg {
-			p := ctl.TogglePause()
+			p := c.pauser.TogglePause()
 			r := "resumed"
 			if p {
 				r = "paused"
@@ -77,7 +79,7 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 			f, action = 1/1.25, "rate ÷1.25"
 		}
 		return controlCmd(action, func() (string, error) {
-			r, err := ctl.ScaleRate(f)
+			r, err := c.rate.ScaleRate(f)
 			return fmt.Sprintf("target %s/s", fmtNum(r)), err
 		})
 	case key.Matches(msg, k.LimitUp), key.Matches(msg, k.LimitDown):
@@ -86,12 +88,12 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 			d = -10
 		}
 		return controlCmd(fmt.Sprintf("RateLimit %+.0f", d), func() (string, error) {
-			p, err := ctl.AdjustRateLimit(d)
+			p, err := c.limiter.AdjustRateLimit(d)
 			return fmt.Sprintf("RateLimit %.0f%%", p), err
 		})
 	case key.Matches(msg, k.CycleKeys):
 		return controlCmd("key strategy", func() (string, error) {
-			k, err := ctl.CycleKeys()
+			k, err := c.shaper.CycleKeys()
 			return "keys " + k, err
 		})
 	case key.Matches(msg, k.HotUp), key.Matches(msg, k.HotDown):
@@ -100,13 +102,13 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 			d = -0.05
 		}
 		return controlCmd(fmt.Sprintf("hot-key fraction %+.2f", d), func() (string, error) {
-			f, err := ctl.AdjustHotFraction(d)
+			f, err := c.shaper.AdjustHotFraction(d)
 			return fmt.Sprintf("hot-key fraction %.2f", f), err
 		})
 	case key.Matches(msg, k.Aggregation):
-		return controlCmd("aggregation", func() (string, error) { return onOff(ctl.ToggleAggregation()) })
+		return controlCmd("aggregation", func() (string, error) { return onOff(c.toggles.ToggleAggregation()) })
 	case key.Matches(msg, k.Adapt):
-		return controlCmd("adaptive limiting", func() (string, error) { return onOff(ctl.ToggleAdaptive()) })
+		return controlCmd("adaptive limiting", func() (string, error) { return onOff(c.toggles.ToggleAdaptive()) })
 	case key.Matches(msg, k.Split):
 		return s.split()
 	case key.Matches(msg, k.Freeze):
@@ -135,6 +137,10 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 		s.filterIn.Focus()
 		if s.view != ViewShards {
 			return s.switchView(ViewShards)
+		}
+	default:
+		if b, ok := k.unavailableKey(msg); ok {
+			s.logf("warn", "%s (%s): not available in this mode", b.Help().Key, b.Help().Desc)
 		}
 	}
 	return nil
@@ -168,32 +174,44 @@ func (s *state) switchView(v ViewID) tea.Cmd {
 	s.view = v
 	s.refreshView()
 	if v == ViewSettings {
-		return fetchSettings(s.ctl)
+		return fetchSettings(s.caps.settings)
 	}
 	return nil
 }
 
 // split asks for the hottest shard to be split. Against AWS SplitHottest answers
-// ErrNeedsConfirmation, and the dashboard asks before doubling the shard count.
+// ErrNeedsConfirmation, and the dashboard asks before doubling the shard count; without a
+// splitter (watch mode) it asks at once.
 func (s *state) split() tea.Cmd {
-	ctx, ctl := s.ctx, s.ctl
+	ctx, c := s.ctx, s.caps
 	open := 0
 	if snap := s.env.snap; snap != nil {
 		open = len(snap.Shards)
 	}
-	return func() tea.Msg {
-		r, err := ctl.SplitHottest(ctx)
-		if errors.Is(err, ErrNeedsConfirmation) {
-			if open == 0 {
-				return controlResultMsg{action: "split hottest shard", err: errors.New("needs UpdateShardCount, but the number of open shards is not known yet")}
-			}
-			return confirmScaleMsg{target: 2 * open}
+	const splitAction = "split hottest shard"
+	// double asks to double the open shards (UpdateShardCount), for the key's action.
+	double := func(action string) tea.Msg {
+		switch {
+		case c.scaler == nil:
+			return controlResultMsg{action: action, err: errors.New("needs UpdateShardCount, which this mode cannot call")}
+		case open == 0:
+			return controlResultMsg{action: action, err: errors.New("needs UpdateShardCount, but the number of open shards is not known yet")}
 		}
-		return controlResultMsg{action: "split hottest shard", result: r, err: err}
+		return confirmScaleMsg{action: action, target: 2 * open}
+	}
+	if c.splitter == nil {
+		return func() tea.Msg { return double("double the shards") }
+	}
+	return func() tea.Msg {
+		r, err := c.splitter.SplitHottest(ctx)
+		if errors.Is(err, ErrNeedsConfirmation) {
+			return double(splitAction)
+		}
+		return controlResultMsg{action: splitAction, result: r, err: err}
 	}
 }
 
-// controlCmd runs a Controls call off the UI goroutine and reports it as a controlResultMsg.
+// controlCmd runs a control off the UI goroutine and reports it as a controlResultMsg.
 func controlCmd(action string, fn func() (string, error)) tea.Cmd {
 	return func() tea.Msg {
 		r, err := fn()
@@ -201,8 +219,12 @@ func controlCmd(action string, fn func() (string, error)) tea.Cmd {
 	}
 }
 
-func fetchSettings(ctl Controls) tea.Cmd {
-	return func() tea.Msg { return settingsMsg(ctl.Settings()) }
+// fetchSettings reads the live knobs off the UI goroutine; nil when the mode has none.
+func fetchSettings(ed SettingsEditor) tea.Cmd {
+	if ed == nil {
+		return nil
+	}
+	return func() tea.Msg { return settingsMsg(ed.Settings()) }
 }
 
 func onOff(on bool, err error) (string, error) {

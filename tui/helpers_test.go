@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/shardstorm/shardstorm/metrics"
+	cwmetrics "github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
 )
@@ -58,7 +59,7 @@ type testSource struct {
 	info     RunInfo
 	store    *metrics.Store
 	hot      *metrics.HotKeys
-	cw       *metrics.CloudWatchPoller
+	cw       *cwmetrics.Poller
 	events   []Event
 	findings []metrics.Finding
 }
@@ -68,9 +69,9 @@ func (s *testSource) Info() RunInfo {
 	defer s.mu.Unlock()
 	return s.info
 }
-func (s *testSource) Store() *metrics.Store                 { return s.store }
-func (s *testSource) HotKeys() *metrics.HotKeys             { return s.hot }
-func (s *testSource) CloudWatch() *metrics.CloudWatchPoller { return s.cw }
+func (s *testSource) Store() *metrics.Store         { return s.store }
+func (s *testSource) HotKeys() *metrics.HotKeys     { return s.hot }
+func (s *testSource) CloudWatch() *cwmetrics.Poller { return s.cw }
 func (s *testSource) Events() []Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -96,10 +97,45 @@ func hashRanges(n int) [][2]string {
 	return out
 }
 
-// newFixture samples a synthetic run of n shards for 90 s at 250 ms: shard 0 is hot (offered
+// newFixture is a synthetic run of n shards sampled for 90 s at 250 ms: shard 0 is hot (offered
 // 1,300 records/s, throttled), the others carry 600 records/s; the target is 4,000/s.
 func newFixture(tb testing.TB, n int) *testSource {
 	tb.Helper()
+	sample, _ := sampledStores.LoadOrStore(n, sync.OnceValues(func() (*metrics.Store, error) { return sampleRun(n) }))
+	store, err := sample.(func() (*metrics.Store, error))()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Hot keys are counted afresh for each test: they age on the clock, which is the test's own
+	// (virtual in a synctest bubble).
+	hot := metrics.NewHotKeys(0, time.Hour)
+	// Shard 0 is dominated by one key; the others spread.
+	for i := range n {
+		id := fmt.Sprintf("shardId-%012d", i)
+		for j := range 50 {
+			key := fmt.Sprintf("user-%d", i*100+j%10)
+			if i == 0 && j%2 == 0 {
+				key = "user-42"
+			}
+			hot.OnRecordRouted(id, key, 100+j)
+		}
+	}
+	return &testSource{
+		info:  RunInfo{Stream: "orders", Backend: "local", Region: "us-east-1", Started: t0},
+		store: store, hot: hot,
+		events: []Event{
+			{Time: t0.Add(time.Second), Level: "info", Text: "run started: 4 shards, constant:4000"},
+			{Time: t0.Add(60 * time.Second), Level: "warn", Text: "shard shardId-000000000000 throttled 10% of records"},
+		},
+	}
+}
+
+// sampledStores holds the sampled store of each shard count, made once: sampling takes seconds
+// under the race detector, and the tests only read a store.
+var sampledStores sync.Map // n → func() (*metrics.Store, error)
+
+// sampleRun samples newFixture's run of n shards.
+func sampleRun(n int) (*metrics.Store, error) {
 	src := &statsSource{}
 	src.p.Stream.ErrorsByCode = map[string]int64{}
 	src.p.Stream.BufferingTime, src.p.Stream.RequestTime, src.p.Stream.EndToEndTime = hist(), hist(), hist()
@@ -114,9 +150,8 @@ func newFixture(tb testing.TB, n int) *testSource {
 	src.w = workload.Stats{TargetRate: 4000, Shape: "constant:4000", Keys: "zipf:1.1:1000", Size: "100", Payload: "random"}
 	sampler, err := metrics.NewSampler(metrics.Config{Stream: "orders", Producer: src, Workload: workloadSource{src}})
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
-	hot := metrics.NewHotKeys(0, time.Hour)
 	const step = 250 * time.Millisecond
 	for k := 0; t0.Add(time.Duration(k)*step).Compare(tNow) <= 0; k++ {
 		now := t0.Add(time.Duration(k) * step)
@@ -166,25 +201,7 @@ func newFixture(tb testing.TB, n int) *testSource {
 		src.w.EmittedBytes += uint64((put + 25) * 120)
 		sampler.Sample(now)
 	}
-	// Hot keys: shard 0 is dominated by one key; the others spread.
-	for i := range src.p.Shards {
-		id := src.p.Shards[i].ShardID
-		for j := range 50 {
-			key := fmt.Sprintf("user-%d", i*100+j%10)
-			if i == 0 && j%2 == 0 {
-				key = "user-42"
-			}
-			hot.OnRecordRouted(id, key, 100+j)
-		}
-	}
-	return &testSource{
-		info:  RunInfo{Stream: "orders", Backend: "local", Region: "us-east-1", Started: t0},
-		store: sampler.Store(), hot: hot,
-		events: []Event{
-			{Time: t0.Add(time.Second), Level: "info", Text: "run started: 4 shards, constant:4000"},
-			{Time: t0.Add(60 * time.Second), Level: "warn", Text: "shard shardId-000000000000 throttled 10% of records"},
-		},
-	}
+	return sampler.Store(), nil
 }
 
 // fakeCloudWatch answers GetMetricData with one point per period for every query: steady
@@ -206,7 +223,7 @@ func (f *fakeCloudWatch) GetMetricData(_ context.Context, in *cloudwatch.GetMetr
 			"IncomingRecords": 2950, "IncomingBytes": 2950 * 120, "WriteProvisionedThroughputExceeded": 100,
 			"PutRecords.SuccessfulRecords": 2950, "PutRecords.Latency": 24,
 		}[aws.ToString(ms.Metric.MetricName)]
-		if aws.ToString(ms.Stat) == metrics.CloudWatchMaximum {
+		if aws.ToString(ms.Stat) == cwmetrics.Maximum {
 			v *= 3
 		}
 		if len(ms.Metric.Dimensions) > 1 {
@@ -225,12 +242,12 @@ func (f *fakeCloudWatch) GetMetricData(_ context.Context, in *cloudwatch.GetMetr
 // withCloudWatch attaches a poller that has polled once at tNow (err: the poll fails with it).
 func withCloudWatch(tb testing.TB, s *testSource, shardLevel bool, err error) {
 	tb.Helper()
-	level := metrics.CloudWatchShardLevelOff
+	level := cwmetrics.ShardLevelOff
 	if shardLevel {
-		level = metrics.CloudWatchShardLevelOn
+		level = cwmetrics.ShardLevelOn
 	}
-	p, e := metrics.NewCloudWatchPoller(&fakeCloudWatch{err: err, shards: len(s.store.Shards())}, nil,
-		metrics.CloudWatchConfig{StreamName: "orders", Period: time.Second, ShardLevel: level, Now: func() time.Time { return tNow.Add(-2 * time.Second) }})
+	p, e := cwmetrics.NewPoller(&fakeCloudWatch{err: err, shards: len(s.store.Shards())}, nil,
+		cwmetrics.Config{StreamName: "orders", Period: time.Second, ShardLevel: level, Now: func() time.Time { return tNow.Add(-2 * time.Second) }})
 	if e != nil {
 		tb.Fatal(e)
 	}
@@ -374,4 +391,12 @@ func (c *fakeControls) Set(name, value string) error {
 		c.mu.Unlock()
 	}
 	return nil
+}
+
+// fakeWatch offers what watch mode offers: UpdateShardCount after the user confirmed it, and
+// none of a load test's controls.
+type fakeWatch struct{ c *fakeControls }
+
+func (w fakeWatch) ScaleShards(ctx context.Context, n int) (string, error) {
+	return w.c.ScaleShards(ctx, n)
 }

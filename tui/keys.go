@@ -1,9 +1,15 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"slices"
 
-// KeyMap is every key of the dashboard. It implements help.KeyMap: the short form is the hint
-// line always at the bottom, the full form is the ? screen.
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// KeyMap is every key of the dashboard. The keys of one view (selection, sort, edit) are listed
+// in that view's help (its ShortHelp and FullHelp, with descriptions of what they do there); the
+// root puts them before the keys that work everywhere on the hint line and the ? screen.
 type KeyMap struct {
 	NextView, PrevView, View1, View2, View3, View4, View5 key.Binding
 
@@ -15,6 +21,10 @@ type KeyMap struct {
 	// Within views.
 	Up, Down, PageUp, PageDown, Enter, Back, Sort key.Binding
 	Yes, No                                       key.Binding
+
+	// unavailable are the keys of the controls this mode lacks. They are disabled, so they match
+	// nothing and no help lists them; kept here so that pressing one can say it does nothing.
+	unavailable []key.Binding
 }
 
 func defaultKeyMap() *KeyMap {
@@ -61,17 +71,68 @@ func defaultKeyMap() *KeyMap {
 	}
 }
 
-// ShortHelp is the hint line: the keys a newcomer needs first.
-func (k *KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Help, k.Quit, k.NextView, k.Pause, k.RateUp, k.RateDown, k.CycleKeys, k.Split, k.Freeze}
+// newKeyMap is the key map for the controls found: the keys of missing ones are disabled.
+func newKeyMap(c capabilities) *KeyMap {
+	k := defaultKeyMap()
+	k.keepIf(c.pauser != nil, &k.Pause)
+	k.keepIf(c.rate != nil, &k.RateUp, &k.RateDown)
+	k.keepIf(c.limiter != nil, &k.LimitDown, &k.LimitUp)
+	k.keepIf(c.shaper != nil, &k.CycleKeys, &k.HotUp, &k.HotDown)
+	k.keepIf(c.toggles != nil, &k.Aggregation, &k.Adapt)
+	if c.splitter == nil && c.scaler != nil {
+		// No split of one shard (a stream others load): s asks to double the shards.
+		k.Split.SetHelp("s", "double the shards (asks)")
+	}
+	k.keepIf(c.splitter != nil || c.scaler != nil, &k.Split)
+	return k
 }
 
-// FullHelp is the ? screen, by column: views, load, producer, display.
-func (k *KeyMap) FullHelp() [][]key.Binding {
+// keepIf disables the bindings unless ok, and remembers them as unavailable.
+func (k *KeyMap) keepIf(ok bool, bindings ...*key.Binding) {
+	if ok {
+		return
+	}
+	for _, b := range bindings {
+		b.SetEnabled(false)
+		k.unavailable = append(k.unavailable, *b)
+	}
+}
+
+// unavailableKey is the disabled binding msg would have matched, if there is one.
+func (k *KeyMap) unavailableKey(msg tea.KeyMsg) (key.Binding, bool) {
+	for _, b := range k.unavailable {
+		if slices.Contains(b.Keys(), msg.String()) {
+			return b, true
+		}
+	}
+	return key.Binding{}, false
+}
+
+// everywhere is the keys that work in every view, by column for the ? screen: views, load,
+// producer and shards, display.
+func (k *KeyMap) everywhere() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextView, k.PrevView, k.View1, k.View2, k.View3, k.View4, k.View5, k.Help, k.Quit},
 		{k.Pause, k.RateUp, k.RateDown, k.CycleKeys, k.HotUp, k.HotDown},
 		{k.LimitDown, k.LimitUp, k.Aggregation, k.Adapt, k.Split},
-		{k.Freeze, k.Narrower, k.Wider, k.Filter, k.Sort, k.Up, k.Down, k.Enter, k.Back},
+		{k.Freeze, k.Narrower, k.Wider, k.Filter},
 	}
 }
+
+// hintEverywhere is the part of the hint line for the keys that work in every view, after the
+// view's own: the keys a newcomer needs first.
+func (k *KeyMap) hintEverywhere() []key.Binding {
+	return []key.Binding{k.Pause, k.RateUp, k.RateDown, k.CycleKeys, k.Split, k.Freeze}
+}
+
+// as is a copy of b that says what it does in one view, e.g. enter: "shard details".
+func as(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// noKeys is embedded by views without keys of their own.
+type noKeys struct{}
+
+func (noKeys) ShortHelp() []key.Binding  { return nil }
+func (noKeys) FullHelp() [][]key.Binding { return nil }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -18,9 +17,11 @@ import (
 // program's copy and a test's copy must.
 type Model struct{ s *state }
 
-// component is one view: it pulls its figures on refresh, handles the keys of its view, and
-// draws itself exactly into the size it was given.
+// component is one view: it pulls its figures on refresh, handles the keys of its view, lists
+// them for the help (help.KeyMap: only the keys that work in its present state), and draws
+// itself exactly into the size it was given.
 type component interface {
+	help.KeyMap
 	refresh(e *env)
 	// update handles a key of this view; handled false lets the root try its global keys.
 	update(msg tea.KeyMsg) (cmd tea.Cmd, handled bool)
@@ -32,7 +33,6 @@ type component interface {
 type env struct {
 	src    Source
 	st     *theme
-	keys   *KeyMap
 	now    time.Time
 	window time.Duration
 	snap   *metrics.Snapshot
@@ -56,7 +56,7 @@ func (e *env) seriesCopy(name, shard string) []metrics.Point {
 
 type state struct {
 	src  Source
-	ctl  Controls
+	caps capabilities
 	opts Options
 	ctx  context.Context
 
@@ -85,17 +85,19 @@ const chrome = 5
 // maxOwnLog bounds the dashboard's own log entries.
 const maxOwnLog = 500
 
-// NewModel makes the dashboard over src and ctl. The program's context is Background; Run
-// passes its own.
-func NewModel(src Source, ctl Controls, opts Options) Model {
-	return newModel(context.Background(), src, ctl, opts)
+// NewModel makes the dashboard over src, changed through the controls that controls offers
+// (Pauser, RateScaler, … SettingsEditor, found by type assertion; nil offers none). The
+// program's context is Background; Run passes its own.
+func NewModel(src Source, controls any, opts Options) Model {
+	return newModel(context.Background(), src, controls, opts)
 }
 
-func newModel(ctx context.Context, src Source, ctl Controls, opts Options) Model {
+func newModel(ctx context.Context, src Source, controls any, opts Options) Model {
 	opts = opts.withDefaults()
 	st := newStyles(opts.NoColor)
-	keys := defaultKeyMap()
-	s := &state{src: src, ctl: ctl, opts: opts, ctx: ctx, st: st, keys: keys,
+	caps := findCapabilities(controls)
+	keys := newKeyMap(caps)
+	s := &state{src: src, caps: caps, opts: opts, ctx: ctx, st: st, keys: keys,
 		view: opts.View, winIdx: defaultWindowIndex}
 	s.help = help.New()
 	s.help.Styles.ShortKey = st.Value
@@ -105,9 +107,9 @@ func newModel(ctx context.Context, src Source, ctl Controls, opts Options) Model
 	s.help.Styles.FullDesc = st.Muted
 	s.help.Styles.FullSeparator = st.Muted
 	s.help.Styles.Ellipsis = st.Muted
-	s.env = &env{src: src, st: st, keys: keys}
+	s.env = &env{src: src, st: st}
 	s.comps = [numViews]component{
-		newOverview(), newShardsView(), newCloudWatchView(), newFindingsView(), newSettingsView(ctl),
+		newOverview(), newShardsView(keys), newCloudWatchView(), newFindingsView(keys), newSettingsView(keys, caps.settings),
 	}
 	s.filterIn = textinput.New()
 	s.filterIn.Prompt = "/ filter shards: "
@@ -118,7 +120,7 @@ func newModel(ctx context.Context, src Source, ctl Controls, opts Options) Model
 
 // Init starts the frame tick and fetches the settings.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.tick(), fetchSettings(m.s.ctl))
+	return tea.Batch(m.tick(), fetchSettings(m.s.caps.settings))
 }
 
 func (m Model) tick() tea.Cmd {
@@ -145,7 +147,7 @@ func (s *state) refreshView() { s.comps[s.view].refresh(s.env) }
 
 func (s *state) bodySize() (int, int) { return s.w, max(s.h-chrome, 0) }
 
-// Update handles one message. It never blocks: Controls calls are returned as commands.
+// Update handles one message. It never blocks: controls run in the commands it returns.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	s := m.s
 	switch msg := msg.(type) {
@@ -164,7 +166,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmds := []tea.Cmd{m.tick()}
 		if s.view == ViewSettings && !s.comps[ViewSettings].(*settingsView).editing() {
-			cmds = append(cmds, fetchSettings(s.ctl))
+			cmds = append(cmds, fetchSettings(s.caps.settings))
 		}
 		return m, tea.Batch(cmds...)
 	case controlResultMsg:
@@ -179,7 +181,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case confirmScaleMsg:
 		s.confirm = msg.target
-		s.logf("warn", "split hottest shard: needs confirmation (UpdateShardCount to %d)", msg.target)
+		s.logf("warn", "%s: needs confirmation (UpdateShardCount to %d)", msg.action, msg.target)
 		return m, nil
 	case settingsMsg, setResultMsg:
 		sv := s.comps[ViewSettings].(*settingsView)
@@ -222,7 +224,7 @@ func (m Model) View() string {
 	var body string
 	switch {
 	case s.showHelp:
-		body = s.st.Title.Render("Keys") + "\n\n" + s.help.FullHelpView(regroup(s.keys.FullHelp(), bw))
+		body = s.helpScreen(bw)
 	case s.env.info.Err != "":
 		body = runError(s.st, s.env.info.Err, bw)
 	default:
@@ -235,7 +237,7 @@ func (m Model) View() string {
 	b.WriteByte('\n')
 	b.WriteString(fitLine(s.statusLine(), s.w))
 	b.WriteByte('\n')
-	b.WriteString(fitLine(s.help.ShortHelpView(s.keys.ShortHelp()), s.w))
+	b.WriteString(fitLine(s.hintLine(), s.w))
 	return b.String()
 }
 
@@ -265,23 +267,6 @@ func runError(st *theme, msg string, w int) string {
 	return b.String()
 }
 
-// regroup spreads the help's bindings over as many columns as the width holds (help draws each
-// group as one column and cuts what does not fit), keeping their order.
-func regroup(groups [][]key.Binding, w int) [][]key.Binding {
-	var all []key.Binding
-	for _, g := range groups {
-		all = append(all, g...)
-	}
-	const colW = 30 // the widest key + description + help's separator
-	cols := max(min(w/colW, len(groups)), 1)
-	per := (len(all) + cols - 1) / cols
-	out := make([][]key.Binding, 0, cols)
-	for i := 0; i < len(all); i += per {
-		out = append(out, all[i:min(i+per, len(all))])
-	}
-	return out
-}
-
 // wrap breaks plain text into lines of at most w cells at spaces.
 func wrap(s string, w int) []string {
 	var out []string
@@ -302,6 +287,3 @@ func wrap(s string, w int) []string {
 	}
 	return out
 }
-
-// ensure the keymap satisfies help.KeyMap.
-var _ help.KeyMap = (*KeyMap)(nil)

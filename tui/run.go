@@ -14,16 +14,18 @@ const maxFPS = 30
 
 // Run shows the dashboard on the terminal (alternate screen) until the user quits or ctx ends,
 // and restores the terminal before it returns. A quit by the user returns nil; the end of ctx
-// returns nil too (the run is over, not failed); anything else is the program's error.
-func Run(ctx context.Context, src Source, ctl Controls, opts Options) error {
-	if src == nil || ctl == nil {
-		return errors.New("tui: Run needs a Source and Controls")
+// returns nil too (the run is over, not failed); anything else is the program's error. The keys
+// act through the controls that controls offers (see Pauser and the interfaces beside it); nil
+// makes a dashboard that only shows.
+func Run(ctx context.Context, src Source, controls any, opts Options) error {
+	if src == nil {
+		return errors.New("tui: Run needs a Source")
 	}
 	opts = opts.withDefaults()
 	// Ask the terminal for its background once, before Bubble Tea owns its input: the adaptive
 	// palette depends on it, and a query while the program reads keys would eat a key press.
 	lipgloss.HasDarkBackground()
-	m := newModel(ctx, src, ctl, opts)
+	m := newModel(ctx, src, controls, opts)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(maxFPS))
 	_, err := p.Run()
 	if err != nil && (errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {

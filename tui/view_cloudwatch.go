@@ -7,12 +7,14 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
 )
 
 // cloudWatchView puts the stream's CloudWatch metrics beside the producer's own figures for the
 // same quantities, with the age of CloudWatch's latest point: the two views of one truth, and
 // how far behind the service's lags.
 type cloudWatchView struct {
+	noKeys
 	w, h int
 	out  string
 	cols []float64
@@ -27,19 +29,19 @@ func (v *cloudWatchView) update(tea.KeyMsg) (tea.Cmd, bool) { return nil, false 
 // cwPair is a CloudWatch metric and the producer series that measures the same thing.
 type cwPair struct {
 	label string
-	cw    metrics.CloudWatchMetric
+	cw    cloudwatch.Metric
 	rate  bool // a Sum per period: shown per second
 	prod  metrics.Metric
 	fmt   func(float64) string
 }
 
 var cwPairs = []cwPair{
-	{"records in", metrics.CloudWatchMetric{Name: "IncomingRecords", Stat: metrics.CloudWatchSum}, true, metrics.PutRecords, fmtNum},
-	{"bytes in", metrics.CloudWatchMetric{Name: "IncomingBytes", Stat: metrics.CloudWatchSum}, true, metrics.PutBytes, fmtBytes},
-	{"throttled", metrics.CloudWatchMetric{Name: "WriteProvisionedThroughputExceeded", Stat: metrics.CloudWatchSum}, true, metrics.ThrottledRecords, fmtNum},
-	{"PutRecords ok", metrics.CloudWatchMetric{Name: "PutRecords.SuccessfulRecords", Stat: metrics.CloudWatchSum}, true, metrics.PutRecords, fmtNum},
-	{"latency avg", metrics.CloudWatchMetric{Name: "PutRecords.Latency", Stat: metrics.CloudWatchAverage}, false, metrics.RequestP50, fmtMs},
-	{"latency max", metrics.CloudWatchMetric{Name: "PutRecords.Latency", Stat: metrics.CloudWatchMaximum}, false, metrics.RequestMax, fmtMs},
+	{"records in", cloudwatch.Metric{Name: "IncomingRecords", Stat: cloudwatch.Sum}, true, metrics.PutRecords, fmtNum},
+	{"bytes in", cloudwatch.Metric{Name: "IncomingBytes", Stat: cloudwatch.Sum}, true, metrics.PutBytes, fmtBytes},
+	{"throttled", cloudwatch.Metric{Name: "WriteProvisionedThroughputExceeded", Stat: cloudwatch.Sum}, true, metrics.ThrottledRecords, fmtNum},
+	{"PutRecords ok", cloudwatch.Metric{Name: "PutRecords.SuccessfulRecords", Stat: cloudwatch.Sum}, true, metrics.PutRecords, fmtNum},
+	{"latency avg", cloudwatch.Metric{Name: "PutRecords.Latency", Stat: cloudwatch.Average}, false, metrics.RequestP50, fmtMs},
+	{"latency max", cloudwatch.Metric{Name: "PutRecords.Latency", Stat: cloudwatch.Maximum}, false, metrics.RequestMax, fmtMs},
 }
 
 func (v *cloudWatchView) refresh(e *env) {
@@ -65,13 +67,13 @@ func (v *cloudWatchView) refresh(e *env) {
 			b.WriteString("  " + st.Error.Render(l) + "\n")
 		}
 		switch snap.State.Status {
-		case metrics.CloudWatchAccessDenied:
+		case cloudwatch.AccessDenied:
 			b.WriteString(st.Muted.Render("  Grant cloudwatch:GetMetricData (and kinesis:DescribeStreamSummary) to see the service's figures.") + "\n")
-		case metrics.CloudWatchUnavailable:
+		case cloudwatch.Unavailable:
 			b.WriteString(st.Muted.Render("  Retrying with backoff.") + "\n")
 		}
 	}
-	if snap.State.Status == metrics.CloudWatchPending && len(snap.Latest) == 0 {
+	if snap.State.Status == cloudwatch.Pending && len(snap.Latest) == 0 {
 		b.WriteString(st.Muted.Render("Waiting for the first poll…") + "\n")
 	}
 
@@ -122,14 +124,14 @@ func (v *cloudWatchView) refresh(e *env) {
 	}
 	b.WriteString(st.Title.Render("Shard level") + st.Muted.Render(" (enhanced monitoring) — CloudWatch | producer, per second") + "\n")
 	b.WriteString(st.Label.Render(padRight("shard", 8)+padLeft("records", 10)+padLeft("prod", 8)+padLeft("bytes", 10)+padLeft("prod", 10)+padLeft("throttled", 11)+padLeft("prod", 8)+padLeft("age", 8)) + "\n")
-	byShard := map[string]map[string]metrics.CloudWatchLatest{}
+	byShard := map[string]map[string]cloudwatch.Latest{}
 	var order []string
 	for _, l := range snap.Latest {
 		if l.ShardID == "" {
 			continue
 		}
 		if byShard[l.ShardID] == nil {
-			byShard[l.ShardID] = map[string]metrics.CloudWatchLatest{}
+			byShard[l.ShardID] = map[string]cloudwatch.Latest{}
 			order = append(order, l.ShardID)
 		}
 		byShard[l.ShardID][l.Name] = l
@@ -165,21 +167,21 @@ func (v *cloudWatchView) refresh(e *env) {
 }
 
 // cwStateLine is the link's status with a glyph (never colour alone) and its timing.
-func cwStateLine(st *theme, s metrics.CloudWatchState, now time.Time) string {
+func cwStateLine(st *theme, s cloudwatch.State, now time.Time) string {
 	var out string
 	switch s.Status {
-	case metrics.CloudWatchOK:
+	case cloudwatch.OK:
 		out = st.OK.Render("● OK")
-	case metrics.CloudWatchDegraded:
+	case cloudwatch.Degraded:
 		out = st.Warn.Render("◐ Degraded")
-	case metrics.CloudWatchUnavailable:
+	case cloudwatch.Unavailable:
 		out = st.Bad.Render("✖ Unavailable")
-	case metrics.CloudWatchAccessDenied:
+	case cloudwatch.AccessDenied:
 		out = st.Bad.Render("✖ AccessDenied")
 		if s.Code != "" && s.Code != "AccessDenied" {
 			out += st.Bad.Render(" (" + s.Code + ")")
 		}
-	case metrics.CloudWatchPending:
+	case cloudwatch.Pending:
 		out = st.Muted.Render("○ Pending")
 	default:
 		out = st.Muted.Render("○ " + s.Status.String())

@@ -19,9 +19,24 @@ type findingsView struct {
 	events   []Event
 	scroll   int // lines up from the tail; 0 follows new events
 	e        *env
+	keys     findingsKeys
 }
 
-func newFindingsView() *findingsView { return &findingsView{} }
+// findingsKeys scroll the event log; scroll is up and down together, for the hint line.
+type findingsKeys struct{ up, down, pageUp, pageDown, scroll key.Binding }
+
+func newFindingsView(k *KeyMap) *findingsView {
+	return &findingsView{keys: findingsKeys{up: as(k.Up, "older events"), down: as(k.Down, "newer events"),
+		pageUp: as(k.PageUp, "page of older events"), pageDown: as(k.PageDown, "page of newer events"),
+		scroll: key.NewBinding(key.WithKeys(slices.Concat(k.Up.Keys(), k.Down.Keys())...), key.WithHelp("↑↓", "scroll the log"))}}
+}
+
+func (v *findingsView) ShortHelp() []key.Binding { return []key.Binding{v.keys.scroll} }
+
+func (v *findingsView) FullHelp() [][]key.Binding {
+	k := v.keys
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown}}
+}
 
 func (v *findingsView) SetSize(w, h int) { v.w, v.h = w, h }
 
@@ -35,16 +50,16 @@ func (v *findingsView) refresh(e *env) {
 }
 
 func (v *findingsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
-	k := v.e.keys
+	k := v.keys
 	page := max(v.logHeight()-1, 1)
 	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.up):
 		v.scroll++
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.down):
 		v.scroll--
-	case key.Matches(msg, k.PageUp):
+	case key.Matches(msg, k.pageUp):
 		v.scroll += page
-	case key.Matches(msg, k.PageDown):
+	case key.Matches(msg, k.pageDown):
 		v.scroll -= page
 	default:
 		return nil, false

@@ -12,6 +12,7 @@ import (
 // overview is the stream at a glance: throughput against capacity, the shard heat strip,
 // latency percentiles, retries and throttles.
 type overview struct {
+	noKeys
 	w, h int
 	out  string // drawn at refresh: View is called far more often than figures change
 	cols []float64

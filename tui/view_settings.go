@@ -9,10 +9,11 @@ import (
 )
 
 // settingsView lists every live knob; enter edits one in place, enter again applies it through
-// Controls.Set (in a command), esc cancels. A refused value stays in the editor with the error
-// beside it, so it can be corrected.
+// SettingsEditor.Set (in a command), esc cancels. A refused value stays in the editor with the
+// error beside it, so it can be corrected. Without a SettingsEditor it says the mode has none.
 type settingsView struct {
-	ctl      Controls
+	ed       SettingsEditor // nil: no live settings in this mode
+	keys     settingsKeys
 	w, h     int
 	settings []Setting
 	cursor   int
@@ -23,11 +24,37 @@ type settingsView struct {
 	e        *env
 }
 
-func newSettingsView(ctl Controls) *settingsView {
+// settingsKeys are the Settings view's keys: select, then edit, then apply or cancel.
+type settingsKeys struct{ up, down, edit, apply, cancel key.Binding }
+
+func newSettingsView(k *KeyMap, ed SettingsEditor) *settingsView {
 	in := textinput.New()
 	in.Prompt = "› "
 	in.CharLimit = 256
-	return &settingsView{ctl: ctl, input: in, errs: map[string]string{}}
+	keys := settingsKeys{up: as(k.Up, "previous setting"), down: as(k.Down, "next setting"), edit: as(k.Enter, "edit"),
+		apply: as(k.Enter, "apply"), cancel: as(k.Back, "cancel")}
+	return &settingsView{ed: ed, keys: keys, input: in, errs: map[string]string{}}
+}
+
+// ShortHelp is the keys of the present state: selecting or editing.
+func (v *settingsView) ShortHelp() []key.Binding {
+	switch {
+	case v.ed == nil || len(v.settings) == 0:
+		return nil
+	case v.edit:
+		return []key.Binding{v.keys.apply, v.keys.cancel}
+	}
+	return []key.Binding{v.keys.edit}
+}
+
+func (v *settingsView) FullHelp() [][]key.Binding {
+	switch {
+	case v.ed == nil || len(v.settings) == 0:
+		return nil
+	case v.edit:
+		return [][]key.Binding{{v.keys.apply, v.keys.cancel}}
+	}
+	return [][]key.Binding{{v.keys.up, v.keys.down, v.keys.edit}}
 }
 
 func (v *settingsView) SetSize(w, h int) { v.w, v.h = w, h; v.input.Width = max(w-40, 10) }
@@ -51,28 +78,28 @@ func (v *settingsView) receive(msg tea.Msg) tea.Cmd {
 		delete(v.errs, msg.name)
 		v.edit = false
 		v.input.Blur()
-		return fetchSettings(v.ctl)
+		return fetchSettings(v.ed)
 	}
 	return nil
 }
 
 func (v *settingsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
-	k := v.e.keys
+	k := v.keys
 	if v.edit {
 		switch {
-		case key.Matches(msg, k.Back):
+		case key.Matches(msg, k.cancel):
 			v.edit = false
 			v.input.Blur()
 			if v.cursor < len(v.settings) {
 				delete(v.errs, v.settings[v.cursor].Name)
 			}
-		case key.Matches(msg, k.Enter):
+		case key.Matches(msg, k.apply):
 			if v.applying || v.cursor >= len(v.settings) {
 				return nil, true
 			}
 			v.applying = true
-			name, value, ctl := v.settings[v.cursor].Name, v.input.Value(), v.ctl
-			return func() tea.Msg { return setResultMsg{name: name, value: value, err: ctl.Set(name, value)} }, true
+			name, value, ed := v.settings[v.cursor].Name, v.input.Value(), v.ed
+			return func() tea.Msg { return setResultMsg{name: name, value: value, err: ed.Set(name, value)} }, true
 		default:
 			var cmd tea.Cmd
 			v.input, cmd = v.input.Update(msg)
@@ -81,11 +108,11 @@ func (v *settingsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.up):
 		v.cursor = max(v.cursor-1, 0)
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.down):
 		v.cursor = min(v.cursor+1, max(len(v.settings)-1, 0))
-	case key.Matches(msg, k.Enter):
+	case key.Matches(msg, k.edit):
 		if v.cursor < len(v.settings) {
 			v.edit = true
 			v.input.SetValue(v.settings[v.cursor].Value)
@@ -104,6 +131,10 @@ func (v *settingsView) View() string {
 	}
 	st := v.e.st
 	var b strings.Builder
+	if v.ed == nil {
+		b.WriteString(st.Title.Render("Settings") + "\n" + st.Muted.Render("nothing to set: this mode has no live settings"))
+		return b.String()
+	}
 	b.WriteString(st.Title.Render("Settings") + st.Muted.Render(" live knobs · ↑↓ select · enter edit · enter apply · esc cancel") + "\n")
 	if len(v.settings) == 0 {
 		b.WriteString(st.Muted.Render("no live settings reported"))

@@ -79,10 +79,33 @@ type shardsView struct {
 	cols   []int // indexes of shardCols shown at this width
 	topW   int
 	e      *env
+	keys   shardsKeys
 }
 
-func newShardsView() *shardsView {
-	return &shardsView{shares: map[string]float64{}, det: &shardDetail{}}
+// shardsKeys are the Shards view's keys: move through the table, sort it, open a shard's
+// details and come back.
+type shardsKeys struct{ up, down, pageUp, pageDown, details, sort, back key.Binding }
+
+func newShardsView(k *KeyMap) *shardsView {
+	keys := shardsKeys{up: as(k.Up, "previous shard"), down: as(k.Down, "next shard"), pageUp: k.PageUp, pageDown: k.PageDown,
+		details: as(k.Enter, "details"), sort: as(k.Sort, "sort"), back: as(k.Back, "back to all shards")}
+	return &shardsView{shares: map[string]float64{}, det: &shardDetail{}, keys: keys}
+}
+
+// ShortHelp is the keys of the table, or the way back from a shard's details.
+func (v *shardsView) ShortHelp() []key.Binding {
+	if v.detail != "" {
+		return []key.Binding{v.keys.back}
+	}
+	return []key.Binding{v.keys.details, v.keys.sort}
+}
+
+func (v *shardsView) FullHelp() [][]key.Binding {
+	if v.detail != "" {
+		return [][]key.Binding{{v.keys.back}}
+	}
+	k := v.keys
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.details, k.sort}}
 }
 
 func (v *shardsView) SetSize(w, h int) {
@@ -183,9 +206,9 @@ func (v *shardsView) share(e *env, id string) float64 {
 }
 
 func (v *shardsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
-	k := v.e.keys
+	k := v.keys
 	if v.detail != "" {
-		if key.Matches(msg, k.Back) {
+		if key.Matches(msg, k.back) {
 			v.detail = ""
 			v.refresh(v.e)
 			return nil, true
@@ -194,15 +217,15 @@ func (v *shardsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	page := max(v.h-3, 1)
 	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.up):
 		v.cursor--
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.down):
 		v.cursor++
-	case key.Matches(msg, k.PageUp):
+	case key.Matches(msg, k.pageUp):
 		v.cursor -= page
-	case key.Matches(msg, k.PageDown):
+	case key.Matches(msg, k.pageDown):
 		v.cursor += page
-	case key.Matches(msg, k.Sort):
+	case key.Matches(msg, k.sort):
 		for {
 			v.sortBy = (v.sortBy + 1) % len(shardCols)
 			if shardCols[v.sortBy].less != nil {
@@ -210,7 +233,7 @@ func (v *shardsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
 			}
 		}
 		v.refresh(v.e)
-	case key.Matches(msg, k.Enter):
+	case key.Matches(msg, k.details):
 		if v.cursor < len(v.rows) {
 			v.detail = v.rows[v.cursor].id
 			v.det.refresh(v.e, v.detail, v.shares[v.detail])

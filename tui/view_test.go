@@ -5,7 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
+	"testing/synctest"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -26,11 +26,13 @@ func TestMain(m *testing.M) {
 var sizes = [][2]int{{80, 24}, {160, 48}}
 
 // newTestModel is a model over src at w × h, as the program would have it after its first
-// WindowSizeMsg and settings fetch.
-func newTestModel(src Source, ctl Controls, view ViewID, w, h int) Model {
-	m := NewModel(src, ctl, Options{Now: fixedNow, View: view})
+// WindowSizeMsg and settings fetch. controls offers the keys' controls (fakeControls: all).
+func newTestModel(src Source, controls any, view ViewID, w, h int) Model {
+	m := NewModel(src, controls, Options{Now: fixedNow, View: view})
 	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
-	m = update(m, settingsMsg(ctl.Settings()))
+	if ed, ok := controls.(SettingsEditor); ok {
+		m = update(m, settingsMsg(ed.Settings()))
+	}
 	return m
 }
 
@@ -39,43 +41,53 @@ func update(m Model, msg tea.Msg) Model {
 	return nm.(Model)
 }
 
-// press sends keys and feeds the messages their commands return back into the model, as the
-// program would (commands that do not answer at once — blinks, ticks — are dropped).
+// press sends keys one by one and runs the commands each returns, feeding their messages back
+// into the model as the program would, until the model is idle. It must run inside a synctest
+// bubble: no time passes during a press, so a command that waits on the clock (a frame tick, a
+// cursor blink) waits until the test ends, when the clock runs on and its message is dropped;
+// every other command runs to its end however slow the machine, and one blocked on anything but
+// the clock deadlocks the bubble, which fails the test. A key that quits the program fails the
+// test too.
 func press(t *testing.T, m Model, keys ...string) Model {
 	t.Helper()
 	for _, k := range keys {
-		var cmd tea.Cmd
-		var nm tea.Model
-		nm, cmd = m.Update(keyMsg(k))
-		m = nm.(Model)
-		m = drain(m, cmd)
+		nm, cmd := m.Update(keyMsg(k))
+		m = runCmd(t, nm.(Model), cmd, k)
 	}
 	return m
 }
 
-func drain(m Model, cmd tea.Cmd) Model {
+// runCmd runs cmd and what follows from it, depth first, as press describes.
+func runCmd(t *testing.T, m Model, cmd tea.Cmd, key string) Model {
+	t.Helper()
 	if cmd == nil {
 		return m
 	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	synctest.Wait()
 	var msg tea.Msg
 	select {
-	case msg = <-ch:
-	case <-time.After(100 * time.Millisecond):
+	case msg = <-done:
+	default:
+		// Waiting on the clock, which stands still during a press. At the end of the test the
+		// clock runs on (the bubble's root waits) until the command is done.
+		t.Cleanup(func() { <-done })
 		return m
 	}
 	switch msg := msg.(type) {
+	case nil:
+		return m
 	case tea.BatchMsg:
 		for _, c := range msg {
-			m = drain(m, c)
+			m = runCmd(t, m, c, key)
 		}
 		return m
-	case nil, tickMsg:
-		return m
+	case tea.QuitMsg:
+		t.Fatalf("%q quit the program", key)
 	}
 	nm, next := m.Update(msg)
-	return drain(nm.(Model), next)
+	return runCmd(t, nm.(Model), next, key)
 }
 
 func keyMsg(k string) tea.KeyMsg {
@@ -138,37 +150,50 @@ func TestGoldenViews(t *testing.T) {
 
 func TestGoldenStates(t *testing.T) {
 	base := newFixture(t, 4)
+	watching := func(s *testSource) { s.info.Backend = "watch" }
 	cases := []struct {
 		name  string
 		setup func(s *testSource)
 		view  ViewID
 		keys  []string
+		watch bool // the controls of watch mode (fakeWatch), not of a load test
 	}{
-		{"CloudWatchDisabled", nil, ViewCloudWatch, nil},
-		{"CloudWatchAccessDenied", func(s *testSource) { withCloudWatch(t, s, false, accessDenied()) }, ViewCloudWatch, nil},
+		{"CloudWatchDisabled", nil, ViewCloudWatch, nil, false},
+		{"CloudWatchAccessDenied", func(s *testSource) { withCloudWatch(t, s, false, accessDenied()) }, ViewCloudWatch, nil, false},
 		{"RunError", func(s *testSource) {
 			s.info.Err = "ResourceNotFoundException: Stream orders under account 123456789012 not found."
-		}, ViewOverview, nil},
-		{"ShardDetail", nil, ViewShards, []string{"o", "enter"}},
-		{"ShardsFiltered", nil, ViewShards, []string{"/", "2", "enter"}},
-		{"Help", nil, ViewOverview, []string{"?"}},
-		{"Frozen", nil, ViewOverview, []string{"f"}},
-		{"SettingsError", nil, ViewSettings, []string{"enter", "backspace", "backspace", "backspace", "backspace", "x", "enter"}},
+		}, ViewOverview, nil, false},
+		{"ShardDetail", nil, ViewShards, []string{"o", "enter"}, false},
+		{"ShardsFiltered", nil, ViewShards, []string{"/", "2", "enter"}, false},
+		{"Help", nil, ViewOverview, []string{"?"}, false},
+		{"ShardsHelp", nil, ViewShards, []string{"?"}, false},
+		{"Frozen", nil, ViewOverview, []string{"f"}, false},
+		{"SettingsError", nil, ViewSettings, []string{"enter", "backspace", "backspace", "backspace", "backspace", "x", "enter"}, false},
 		{"FindingsWithAdvice", func(s *testSource) {
 			s.findings = []metrics.Finding{{Rule: "hot-shard", Severity: "critical", Title: "Hot partition key", ShardID: "shardId-000000000000", Key: "user-42",
 				Summary: `key "user-42" sends 71% of shardId-000000000000's records (2,130 records/s, 1.0 MiB/s): the shard is at 130% of its bytes limit, refusing 23% of what is sent to it, while the other 3 shards average 38%`,
 				Advice:  `A partition key always lands on one shard, so more shards will not cool it. Spread "user-42" over at least 2 shards.`}}
-		}, ViewFindings, []string{"+", "]"}},
+		}, ViewFindings, []string{"+", "]"}, false},
+		// Watch mode: no load keys in the hint line or the help; s asks to double the shards.
+		{"WatchOverview", watching, ViewOverview, nil, true},
+		{"WatchHelp", watching, ViewOverview, []string{"?"}, true},
+		{"WatchSettings", watching, ViewSettings, nil, true},
 	}
 	for _, c := range cases {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s_%dx%d", c.name, sz[0], sz[1]), func(t *testing.T) {
-				s := &testSource{info: base.info, store: base.store, hot: base.hot, events: base.events}
-				if c.setup != nil {
-					c.setup(s)
-				}
-				m := press(t, newTestModel(s, newFakeControls(), c.view, sz[0], sz[1]), c.keys...)
-				goldenFrame(t, m, sz[0], sz[1])
+				synctest.Test(t, func(t *testing.T) {
+					s := &testSource{info: base.info, store: base.store, hot: base.hot, events: base.events}
+					if c.setup != nil {
+						c.setup(s)
+					}
+					var controls any = newFakeControls()
+					if c.watch {
+						controls = fakeWatch{newFakeControls()}
+					}
+					m := press(t, newTestModel(s, controls, c.view, sz[0], sz[1]), c.keys...)
+					goldenFrame(t, m, sz[0], sz[1])
+				})
 			})
 		}
 	}
@@ -202,11 +227,13 @@ func TestEveryViewFitsEverySize(t *testing.T) {
 		for v := range numViews {
 			m := newTestModel(src, newFakeControls(), v, sz[0], sz[1])
 			t.Run(fmt.Sprintf("%s_%dx%d", v, sz[0], sz[1]), func(t *testing.T) {
-				checkFits(t, m.View(), sz[0], sz[1])
-				if v == ViewShards {
-					checkFits(t, press(t, m, "enter").View(), sz[0], sz[1])
-				}
-				checkFits(t, press(t, m, "?").View(), sz[0], sz[1])
+				synctest.Test(t, func(t *testing.T) {
+					checkFits(t, m.View(), sz[0], sz[1])
+					if v == ViewShards {
+						checkFits(t, press(t, m, "enter").View(), sz[0], sz[1])
+					}
+					checkFits(t, press(t, m, "?").View(), sz[0], sz[1])
+				})
 			})
 		}
 	}

@@ -11,5 +11,7 @@
 // "ramp:1000-10000:60s", "normal:500:100", ...) shared by the file and the flags. The same Spec
 // and seed produce the same keys, sizes and payloads.
 //
-// The package imports nothing else of shardstorm: the producer is reached through Sink.
+// The package never imports the producer, which it reaches through Sink; of shardstorm it imports
+// only the shared leaf internal/hashkey (hash keys and shard ranges, the same routing the
+// producer and the emulator use). internal/archtest holds that rule.
 package workload

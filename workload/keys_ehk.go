@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"sync/atomic"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 // ehkKeys places records with explicit hash keys, pointsPerShard of them inside each target
@@ -16,7 +18,7 @@ type ehkKeys struct {
 	table atomic.Pointer[ehkTable]
 	// target is set for the one-shard strategy: the shard holding this hash key is the one
 	// loaded, so after a split or merge the load follows the shard's start of range.
-	target *HashKey
+	target *hashkey.Key
 	name   string // shard strategy: the spec's Shard text
 }
 
@@ -82,7 +84,7 @@ func (k *ehkKeys) setShards(shards []ShardRange) error {
 	}
 	t := &ehkTable{shards: len(sorted), slots: make([]ehkSlot, len(sorted)*pointsPerShard)}
 	for s, r := range sorted {
-		points := pointsInRange(r, pointsPerShard)
+		points := r.keys().Points(pointsPerShard)
 		for j := range pointsPerShard {
 			// A range narrower than pointsPerShard keys repeats its points: the shard still
 			// gets its full share of slots.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 func newKeys(t testing.TB, spec string, shards []ShardRange) keyStrategy {
@@ -33,15 +35,15 @@ func draw(ks keyStrategy, n int) map[string]int {
 // shardOf finds the shard a record lands on, as Kinesis does: explicit hash key, else MD5.
 func shardOf(t testing.TB, shards []ShardRange, key, ehk string) int {
 	t.Helper()
-	var hk HashKey
+	var hk hashkey.Key
 	if ehk != "" {
-		var err error
-		if hk, err = ParseHashKey(ehk); err != nil {
-			t.Fatalf("bad explicit hash key %q: %v", ehk, err)
+		var ok bool
+		if hk, ok = hashkey.Parse(ehk); !ok {
+			t.Fatalf("bad explicit hash key %q", ehk)
 		}
 	} else {
 		sum := md5.Sum([]byte(key))
-		hk = HashKey{binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:])}
+		hk = hashkey.Key{Hi: binary.BigEndian.Uint64(sum[:8]), Lo: binary.BigEndian.Uint64(sum[8:])}
 	}
 	for i, r := range shards {
 		if r.Contains(hk) {

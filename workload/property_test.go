@@ -2,13 +2,14 @@ package workload
 
 import (
 	"math"
-	"math/big"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"pgregory.net/rapid"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
 func genKeySpec(withShards bool) *rapid.Generator[KeySpec] {
@@ -42,31 +43,31 @@ func genKeySpec(withShards bool) *rapid.Generator[KeySpec] {
 // splits and merges), covering the whole hash key space.
 var genShards = rapid.Custom(func(t *rapid.T) []ShardRange {
 	n := rapid.IntRange(1, 12).Draw(t, "shards")
-	cuts := map[HashKey]bool{}
+	cuts := map[hashkey.Key]bool{}
 	for len(cuts) < n-1 {
-		var k HashKey
+		var k hashkey.Key
 		switch rapid.IntRange(0, 2).Draw(t, "cut kind") {
 		case 0: // anywhere
-			k = HashKey{rapid.Uint64().Draw(t, "hi"), rapid.Uint64().Draw(t, "lo")}
+			k = hashkey.Key{Hi: rapid.Uint64().Draw(t, "hi"), Lo: rapid.Uint64().Draw(t, "lo")}
 		case 1: // very close to the bottom: tiny shards
-			k = HashKey{0, rapid.Uint64Range(1, 40).Draw(t, "lo")}
+			k = hashkey.Key{Lo: rapid.Uint64Range(1, 40).Draw(t, "lo")}
 		default: // on an even split
 			k = EvenShards(64)[rapid.IntRange(1, 63).Draw(t, "even")].Start
 		}
-		if k != (HashKey{}) {
+		if k != (hashkey.Key{}) {
 			cuts[k] = true
 		}
 	}
-	starts := []HashKey{{}}
+	starts := []hashkey.Key{{}}
 	for k := range cuts {
 		starts = append(starts, k)
 	}
-	slices.SortFunc(starts, HashKey.Cmp)
+	slices.SortFunc(starts, hashkey.Key.Cmp)
 	out := make([]ShardRange, n)
 	for i, s := range starts {
-		end := MaxHashKey
+		end := hashkey.Max
 		if i+1 < n {
-			end = hashKeyFromBig(new(big.Int).Sub(starts[i+1].big(), big.NewInt(1)))
+			end = starts[i+1].Sub1()
 		}
 		out[i] = ShardRange{ID: "shardId-" + string(rune('a'+i)), Start: s, End: end}
 	}
@@ -117,9 +118,9 @@ func TestPropertyRecordsFitLimits(t *testing.T) {
 				t.Fatalf("record of %d + %d bytes, limit %d", len(r.Data), len(r.PartitionKey), spec.MaxRecordBytes)
 			}
 			if r.ExplicitHashKey != "" {
-				hk, err := ParseHashKey(r.ExplicitHashKey)
-				if err != nil || !slices.ContainsFunc(shards, func(s ShardRange) bool { return s.Contains(hk) }) {
-					t.Fatalf("explicit hash key %q in no open shard (%v)", r.ExplicitHashKey, err)
+				hk, ok := hashkey.Parse(r.ExplicitHashKey)
+				if !ok || !slices.ContainsFunc(shards, func(s ShardRange) bool { return s.Contains(hk) }) {
+					t.Fatalf("explicit hash key %q in no open shard (parsed: %v)", r.ExplicitHashKey, ok)
 				}
 			}
 		}
@@ -138,8 +139,8 @@ func TestPropertyShardKeysStayInShard(t *testing.T) {
 		}
 		for range 3 * pointsPerShard {
 			_, ehk := ks.next()
-			hk, err := ParseHashKey(ehk)
-			if err != nil || !shards[i].Contains(hk) {
+			hk, ok := hashkey.Parse(ehk)
+			if !ok || !shards[i].Contains(hk) {
 				t.Fatalf("hash key %s outside shard %d [%s, %s]", ehk, i, shards[i].Start, shards[i].End)
 			}
 		}

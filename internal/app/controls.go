@@ -3,20 +3,30 @@ package app
 import (
 	"context"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
 	"github.com/shardstorm/shardstorm/workload"
 )
 
-var _ tui.Controls = (*Run)(nil)
+// A load test offers every control of the dashboard.
+var (
+	_ tui.Pauser           = (*Run)(nil)
+	_ tui.RateScaler       = (*Run)(nil)
+	_ tui.RateLimiter      = (*Run)(nil)
+	_ tui.KeyShaper        = (*Run)(nil)
+	_ tui.ProducerToggles  = (*Run)(nil)
+	_ tui.HotShardSplitter = (*Run)(nil)
+	_ tui.ShardScaler      = (*Run)(nil)
+	_ tui.SettingsEditor   = (*Run)(nil)
+)
 
 // The controls report their effect to their caller (the dashboard logs each key's result);
 // the run's own event log is for what happens in the background.
@@ -127,9 +137,9 @@ func (r *Run) SplitHottest(ctx context.Context) (string, error) {
 		if s.ShardID != hottest && hottest != "" {
 			continue
 		}
-		lo, _ := new(big.Int).SetString(s.StartingHashKey, 10)
-		hi, _ := new(big.Int).SetString(s.EndingHashKey, 10)
-		mid := new(big.Int).Rsh(new(big.Int).Add(new(big.Int).Add(lo, hi), big.NewInt(1)), 1)
+		lo, _ := hashkey.Parse(s.StartingHashKey)
+		hi, _ := hashkey.Parse(s.EndingHashKey)
+		mid := hashkey.Range{Start: lo, End: hi}.Mid()
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		_, err := r.kin.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String(r.opts.Stream), ShardToSplit: aws.String(s.ShardID), NewStartingHashKey: aws.String(mid.String())})
@@ -144,13 +154,18 @@ func (r *Run) SplitHottest(ctx context.Context) (string, error) {
 
 // ScaleShards calls UpdateShardCount with uniform scaling.
 func (r *Run) ScaleShards(ctx context.Context, target int) (string, error) {
+	return scaleShards(ctx, r.kin, r.opts.Stream, target)
+}
+
+// scaleShards starts UpdateShardCount (UNIFORM_SCALING) to target: the dashboard's reshard after
+// the user confirmed it, for a run and a watch alike.
+func scaleShards(ctx context.Context, kin *kinesis.Client, stream string, target int) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := r.kin.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String(r.opts.Stream),
+	_, err := kin.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String(stream),
 		TargetShardCount: aws.Int32(int32(target)), ScalingType: types.ScalingTypeUniformScaling})
 	if err != nil {
 		return "", err
 	}
-	msg := fmt.Sprintf("UpdateShardCount to %d shards started", target)
-	return msg, nil
+	return fmt.Sprintf("UpdateShardCount to %d shards started", target), nil
 }

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/tui"
 )
 
@@ -60,7 +60,7 @@ func (l *EventLog) Addf(level Level, format string, args ...any) {
 
 // noteCloudWatch logs the poller's status when it differs from *last (a warning if it carries
 // an error), and remembers it: the run and the watch both report CloudWatch this way.
-func (l *EventLog) noteCloudWatch(p *metrics.CloudWatchPoller, last *metrics.CloudWatchStatus) {
+func (l *EventLog) noteCloudWatch(p *cloudwatch.Poller, last *cloudwatch.Status) {
 	s := p.State()
 	if s.Status == *last {
 		return

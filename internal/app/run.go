@@ -19,12 +19,14 @@ import (
 	"github.com/shardstorm/shardstorm/advisor"
 	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/metrics"
+	cwmetrics "github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
 )
 
 // Run is one load test in progress: the backend, the producer, the workload and everything that
-// watches them. It implements tui.Source and tui.Controls.
+// watches them. It implements tui.Source and every control of the dashboard (tui.Pauser and
+// the interfaces beside it).
 type Run struct {
 	opts    Options
 	started time.Time
@@ -43,7 +45,7 @@ type Run struct {
 	sampler *metrics.Sampler
 	hot     *metrics.HotKeys
 	offered *metrics.OfferCounter
-	poller  *metrics.CloudWatchPoller
+	poller  *cwmetrics.Poller
 	csv     *metrics.CSVWriter
 	events  *EventLog
 	api     *metrics.APICalls
@@ -106,7 +108,7 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 		return nil, err
 	}
 	if !opts.NoCloudWatch {
-		if r.poller, err = metrics.NewCloudWatchPoller(r.cw, r.client("CloudWatch poller"), metrics.DefaultCloudWatchConfig(opts.Stream, r.endpoint)); err != nil {
+		if r.poller, err = cwmetrics.NewPoller(r.cw, r.client("CloudWatch poller"), cwmetrics.DefaultConfig(opts.Stream, r.endpoint)); err != nil {
 			return nil, err
 		}
 	}
@@ -256,7 +258,7 @@ func (r *Run) watch(ctx context.Context) {
 	defer t.Stop()
 	var lastChanges int64
 	var lastErr string
-	var lastCW metrics.CloudWatchStatus
+	var lastCW cwmetrics.Status
 	for {
 		select {
 		case <-ctx.Done():

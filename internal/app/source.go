@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/tui"
 )
 
@@ -25,7 +26,7 @@ func (r *Run) Store() *metrics.Store { return r.sampler.Store() }
 func (r *Run) HotKeys() *metrics.HotKeys { return r.hot }
 
 // CloudWatch is the poller of the stream's CloudWatch metrics (nil when not polling).
-func (r *Run) CloudWatch() *metrics.CloudWatchPoller { return r.poller }
+func (r *Run) CloudWatch() *cloudwatch.Poller { return r.poller }
 
 // Events returns the event log.
 func (r *Run) Events() []tui.Event {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"sync"
 	"time"
@@ -13,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
 )
@@ -33,15 +34,15 @@ type WatchOptions struct {
 // Watch is the dashboard's source for a stream it does not load. CloudWatch's IncomingRecords,
 // IncomingBytes and (with enhanced monitoring) the shard-level metrics become a producer.Stats
 // that the ordinary sampler reads, so every view works on them; see cwCounters for what is
-// shown and how late. It implements tui.Source and tui.Controls; the load controls answer
-// that there is no load.
+// shown and how late. It implements tui.Source and, of the dashboard's controls, only
+// tui.ShardScaler: there is no load to control.
 type Watch struct {
 	opts    WatchOptions
 	region  string
 	started time.Time
 
 	kin     *kinesis.Client
-	poller  *metrics.CloudWatchPoller
+	poller  *cloudwatch.Poller
 	counts  *cwCounters
 	sampler *metrics.Sampler
 	events  *EventLog
@@ -55,8 +56,8 @@ type Watch struct {
 }
 
 var (
-	_ tui.Source   = (*Watch)(nil)
-	_ tui.Controls = (*Watch)(nil)
+	_ tui.Source      = (*Watch)(nil)
+	_ tui.ShardScaler = (*Watch)(nil)
 )
 
 // How often the shard list and the stream's summary are read again.
@@ -78,8 +79,8 @@ func StartWatch(ctx context.Context, o WatchOptions) (_ *Watch, err error) {
 	if err := w.describe(ctx, true); err != nil {
 		return nil, err
 	}
-	cfg := metrics.DefaultCloudWatchConfig(o.Stream, conn.endpoint)
-	if w.poller, err = metrics.NewCloudWatchPoller(conn.cw, conn.kin, cfg); err != nil {
+	cfg := cloudwatch.DefaultConfig(o.Stream, conn.endpoint)
+	if w.poller, err = cloudwatch.NewPoller(conn.cw, conn.kin, cfg); err != nil {
 		return nil, err
 	}
 	w.counts = newCWCounters(w.started, w.poller.Config())
@@ -117,7 +118,7 @@ func (w *Watch) loop(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	lastRefresh := time.Now()
-	var lastCW metrics.CloudWatchStatus
+	var lastCW cloudwatch.Status
 	for {
 		select {
 		case <-ctx.Done():
@@ -225,12 +226,10 @@ func (w *Watch) listShards(ctx context.Context) error {
 	return nil
 }
 
-func hashKey(s string) *big.Int {
-	n, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return new(big.Int)
-	}
-	return n
+// hashKey reads a ListShards hash key; one the service would not send sorts first.
+func hashKey(s string) hashkey.Key {
+	k, _ := hashkey.Parse(s)
+	return k
 }
 
 // Info names the backend "watch". The run's error is what keeps the figures from coming: the
@@ -238,7 +237,7 @@ func hashKey(s string) *big.Int {
 func (w *Watch) Info() tui.RunInfo {
 	info := tui.RunInfo{Stream: w.opts.Stream, Backend: "watch", Region: w.region, Started: w.started}
 	switch s := w.poller.State(); s.Status {
-	case metrics.CloudWatchAccessDenied, metrics.CloudWatchUnavailable:
+	case cloudwatch.AccessDenied, cloudwatch.Unavailable:
 		info.Err = fmt.Sprintf("CloudWatch %s: %s", s.Status, s.Err)
 	}
 	w.mu.Lock()
@@ -256,7 +255,7 @@ func (w *Watch) Store() *metrics.Store { return w.sampler.Store() }
 func (w *Watch) HotKeys() *metrics.HotKeys { return nil }
 
 // CloudWatch is the poller behind the figures.
-func (w *Watch) CloudWatch() *metrics.CloudWatchPoller { return w.poller }
+func (w *Watch) CloudWatch() *cloudwatch.Poller { return w.poller }
 
 // Events returns the event log.
 func (w *Watch) Events() []tui.Event {

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 )
 
@@ -25,7 +25,7 @@ type cwCounters struct {
 	keep   time.Duration // how long behind the integration point a period may still be revised
 
 	mu     sync.Mutex
-	series map[metrics.CloudWatchMetric]*cwIntegral
+	series map[cloudwatch.Metric]*cwIntegral
 	shards []producer.ShardStats // the open shards (ids and hash ranges), in hash key order
 	info   streamInfo
 }
@@ -51,26 +51,26 @@ type cwIntegral struct {
 // no place of its own in producer.Stats (the sampler sums the shards' throttles), so throttles
 // show only with shard-level metrics.
 var (
-	cwIncomingRecords = metrics.CloudWatchMetric{Name: "IncomingRecords", Stat: metrics.CloudWatchSum}
-	cwIncomingBytes   = metrics.CloudWatchMetric{Name: "IncomingBytes", Stat: metrics.CloudWatchSum}
-	cwWriteThrottled  = metrics.CloudWatchMetric{Name: "WriteProvisionedThroughputExceeded", Stat: metrics.CloudWatchSum}
+	cwIncomingRecords = cloudwatch.Metric{Name: "IncomingRecords", Stat: cloudwatch.Sum}
+	cwIncomingBytes   = cloudwatch.Metric{Name: "IncomingBytes", Stat: cloudwatch.Sum}
+	cwWriteThrottled  = cloudwatch.Metric{Name: "WriteProvisionedThroughputExceeded", Stat: cloudwatch.Sum}
 )
 
-func newCWCounters(start time.Time, cfg metrics.CloudWatchConfig) *cwCounters {
+func newCWCounters(start time.Time, cfg cloudwatch.Config) *cwCounters {
 	// A period's point is read at the first poll after the period ends: it is complete
 	// within period + interval, and a little more for the round trip.
 	delay := 2*cfg.Period + cfg.Interval
 	return &cwCounters{origin: start.Add(-delay), delay: delay, period: cfg.Period,
-		keep: time.Duration(cfg.Revisit) * cfg.Period, series: map[metrics.CloudWatchMetric]*cwIntegral{}}
+		keep: time.Duration(cfg.Revisit) * cfg.Period, series: map[cloudwatch.Metric]*cwIntegral{}}
 }
 
 // wanted lists the series read into counters for the current shards.
-func (c *cwCounters) wanted() []metrics.CloudWatchMetric {
+func (c *cwCounters) wanted() []cloudwatch.Metric {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := []metrics.CloudWatchMetric{cwIncomingRecords, cwIncomingBytes}
+	out := []cloudwatch.Metric{cwIncomingRecords, cwIncomingBytes}
 	for _, s := range c.shards {
-		for _, m := range []metrics.CloudWatchMetric{cwIncomingRecords, cwIncomingBytes, cwWriteThrottled} {
+		for _, m := range []cloudwatch.Metric{cwIncomingRecords, cwIncomingBytes, cwWriteThrottled} {
 			m.ShardID = s.ShardID
 			out = append(out, m)
 		}
@@ -79,7 +79,7 @@ func (c *cwCounters) wanted() []metrics.CloudWatchMetric {
 }
 
 // ingest merges the poller's points of m as of now, folding the periods too old to be revised.
-func (c *cwCounters) ingest(m metrics.CloudWatchMetric, pts []metrics.CloudWatchPoint, now time.Time) {
+func (c *cwCounters) ingest(m cloudwatch.Metric, pts []cloudwatch.Point, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	in := c.series[m]
@@ -104,7 +104,7 @@ func (c *cwCounters) ingest(m metrics.CloudWatchMetric, pts []metrics.CloudWatch
 }
 
 // value is the series' counter at now (0 for a series never read).
-func (c *cwCounters) value(m metrics.CloudWatchMetric, now time.Time) int64 {
+func (c *cwCounters) value(m cloudwatch.Metric, now time.Time) int64 {
 	in := c.series[m]
 	if in == nil {
 		return 0
@@ -170,7 +170,7 @@ func (c *cwCounters) Stats() producer.Stats {
 	}
 	st.Shards = make([]producer.ShardStats, len(c.shards))
 	for i, s := range c.shards {
-		id := func(m metrics.CloudWatchMetric) metrics.CloudWatchMetric { m.ShardID = s.ShardID; return m }
+		id := func(m cloudwatch.Metric) cloudwatch.Metric { m.ShardID = s.ShardID; return m }
 		s.KinesisRecordsPut = c.value(id(cwIncomingRecords), now)
 		s.KinesisBytesPut = c.value(id(cwIncomingBytes), now)
 		s.Throttles = c.value(id(cwWriteThrottled), now)

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 )
 
@@ -12,16 +12,16 @@ import (
 // start of the watch, whatever history was there before; old periods are folded, not lost.
 func TestCWCountersIntegrateLate(t *testing.T) {
 	start := time.Unix(1_000_000, 0)
-	cfg := metrics.CloudWatchConfig{Period: time.Second, Interval: time.Second, Revisit: 5}
+	cfg := cloudwatch.Config{Period: time.Second, Interval: time.Second, Revisit: 5}
 	c := newCWCounters(start, cfg)
 	if c.delay != 3*time.Second {
 		t.Fatalf("delay %v, want 3s", c.delay)
 	}
 	c.setShards([]producer.ShardStats{{ShardID: "shardId-0"}}, start)
 	// 1000 records in every second, from well before the start to 10 s after it.
-	var pts []metrics.CloudWatchPoint
+	var pts []cloudwatch.Point
 	for s := -100; s < 10; s++ {
-		pts = append(pts, metrics.CloudWatchPoint{Time: start.Add(time.Duration(s) * time.Second), Value: 1000})
+		pts = append(pts, cloudwatch.Point{Time: start.Add(time.Duration(s) * time.Second), Value: 1000})
 	}
 	shard := cwIncomingRecords
 	shard.ShardID = "shardId-0"

@@ -1,0 +1,46 @@
+// Package awshttp is the HTTP client the project gives every aws-sdk-go-v2 client it builds:
+// one that owns its request bodies (see OwnBody). The producer wraps the client of every Kinesis
+// client it is given with it; tests and bench/ build theirs with it (internal/sdktest).
+//
+// It is a shared leaf: it imports nothing of the module, so the producer may import it
+// (internal/archtest holds that rule).
+package awshttp
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+)
+
+// Doer is the SDK's HTTP client interface (aws.HTTPClient).
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// OwnBody returns inner giving the transport its own copy of each request body; inner already
+// so wrapped is returned as it is. The SDK closes the request body as soon as the response
+// arrives, while net/http may still be making its last read of that body; the read fails and the
+// transport drops the connection mid-response, so a call the service answered 200 fails with
+// "use of closed network connection" (about 1 in 60 calls on a fast loopback) — and would be
+// retried, storing its records twice. A PutRecords body is already in memory; copying it costs
+// far less.
+func OwnBody(inner Doer) Doer {
+	if o, ok := inner.(ownBody); ok {
+		return o
+	}
+	return ownBody{inner}
+}
+
+type ownBody struct{ inner Doer }
+
+func (c ownBody) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	return c.inner.Do(req)
+}
