@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/internal/cli"
 	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/metrics"
 )
@@ -35,11 +35,7 @@ func startScenario(t *testing.T, args ...string) *app.Run {
 // startScenarioRun is startScenario with the emulator in process or on a loopback socket.
 func startScenarioRun(t *testing.T, inProcess bool, args ...string) *app.Run {
 	t.Helper()
-	p, err := parseRun(append([]string{"--no-cloudwatch"}, args...), io.Discard, "run")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := p.flags.options(p.fs)
+	opts, err := cli.RunOptions(append([]string{"--no-cloudwatch"}, args...))
 	if err != nil {
 		t.Fatal(err)
 	}

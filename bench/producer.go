@@ -29,7 +29,7 @@ func producerConfig(c Contender, stream string) producer.Config {
 	cfg := producer.Config{StreamName: stream}
 	if c == ContenderKPL {
 		cfg.RateLimit = 150
-		cfg.Adaptive = producer.Bool(false)
+		cfg.DisableAdaptive = true
 	}
 	return cfg
 }

@@ -66,7 +66,7 @@ func testSamplerAgreesWithEmulator(t *testing.T) {
 	offers := &metrics.OfferCounter{}
 	// The KPL's static limiter (150% of a shard) rather than the adaptive one, which learns to
 	// avoid throttles: this test needs them.
-	p, err := producer.New(ctx, sdktest.Kinesis("http://emulator.in-process", 0, emulator.InMemTransport{Handler: e}), producer.Config{StreamName: "s", Adaptive: producer.Bool(false), Hooks: []producer.Hook{offers}})
+	p, err := producer.New(ctx, sdktest.Kinesis("http://emulator.in-process", 0, emulator.InMemTransport{Handler: e}), producer.Config{StreamName: "s", DisableAdaptive: true, Hooks: []producer.Hook{offers}})
 	if err != nil {
 		t.Fatal(err)
 	}

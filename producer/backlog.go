@@ -34,7 +34,7 @@ func backlogLimit(cfg *Config) (bytes, records int64) {
 	ttl := cfg.RecordTtl.Seconds() * backlogTTLShare
 	bytes = max(int64(shardBytesPerSec*rate*ttl), backlogFloor)
 	records = -1 // aggregated records are bound by bytes: 1000 aggregates/s carry far more than 1 MiB
-	if !cfg.Aggregation() {
+	if cfg.DisableAggregation {
 		records = max(int64(shardRecordsPerSec*rate*ttl), shardRecordsPerSec)
 	}
 	return bytes, records

@@ -28,7 +28,7 @@ func TestRoundTripThroughEmulator(t *testing.T) {
 		t.Run(fmt.Sprint("aggregation=", agg), func(t *testing.T) {
 			_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 4}}})
 			ctx := context.Background()
-			p, err := producer.New(ctx, client, producer.Config{StreamName: "s", AggregationEnabled: producer.Bool(agg)})
+			p, err := producer.New(ctx, client, producer.Config{StreamName: "s", DisableAggregation: !agg})
 			if err != nil {
 				t.Fatal(err)
 			}

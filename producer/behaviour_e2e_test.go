@@ -132,7 +132,7 @@ func TestKMSDeniedFailsFastWithTheReason(t *testing.T) {
 func TestRecordsExpireAfterTTL(t *testing.T) {
 	srv, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}},
 		Limits: emulator.Limits{ShardRecordsPerSec: 1, ShardRecordsBurst: 1}})
-	p := newProducer(t, client, producer.Config{RecordTtl: 600 * time.Millisecond, AggregationEnabled: producer.Bool(false), Adaptive: producer.Bool(false)})
+	p := newProducer(t, client, producer.Config{RecordTtl: 600 * time.Millisecond, DisableAggregation: true, DisableAdaptive: true})
 	var c collect
 	for range 50 {
 		p.Put(context.Background(), producer.Record{PartitionKey: "k", Data: []byte("x")}, c.cb)
@@ -169,7 +169,7 @@ func TestRecordsExpireAfterTTL(t *testing.T) {
 func TestFailIfThrottled(t *testing.T) {
 	_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}},
 		Limits: emulator.Limits{ShardRecordsPerSec: 5, ShardRecordsBurst: 5}})
-	p := newProducer(t, client, producer.Config{FailIfThrottled: true, AggregationEnabled: producer.Bool(false)})
+	p := newProducer(t, client, producer.Config{FailIfThrottled: true, DisableAggregation: true})
 	var c collect
 	for range 40 {
 		p.Put(context.Background(), producer.Record{PartitionKey: "k", Data: []byte("x")}, c.cb)
@@ -224,7 +224,7 @@ func TestBackpressureBoundsTheBuffer(t *testing.T) {
 func TestCloseResolvesEverythingEvenWhenItGivesUp(t *testing.T) {
 	_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}},
 		Limits: emulator.Limits{ShardRecordsPerSec: 10, ShardRecordsBurst: 10}})
-	p, err := producer.New(context.Background(), client, producer.Config{StreamName: "s", AggregationEnabled: producer.Bool(false)})
+	p, err := producer.New(context.Background(), client, producer.Config{StreamName: "s", DisableAggregation: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,13 +283,13 @@ func testReconfigureUnderLoad(t *testing.T) {
 	}()
 	changes := []func(*producer.Config){
 		func(c *producer.Config) { c.RateLimit = 50 },
-		func(c *producer.Config) { c.AggregationEnabled = producer.Bool(false) },
+		func(c *producer.Config) { c.DisableAggregation = true },
 		func(c *producer.Config) { c.MaxConnections = 2 },
 		func(c *producer.Config) { c.FailIfThrottled = true },
-		func(c *producer.Config) { c.Adaptive = producer.Bool(false) },
+		func(c *producer.Config) { c.DisableAdaptive = true },
 		func(c *producer.Config) { c.RecordMaxBufferedTime = 20 * time.Millisecond },
 		func(c *producer.Config) {
-			c.AggregationEnabled, c.FailIfThrottled, c.RateLimit = producer.Bool(true), false, 150
+			c.DisableAggregation, c.FailIfThrottled, c.RateLimit = false, false, 150
 		},
 	}
 	for _, change := range changes {
@@ -372,7 +372,7 @@ func TestCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
 
 func testCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
 	emu, client := startInProcess(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}}})
-	p, err := producer.New(context.Background(), client, producer.Config{StreamName: "s", AggregationEnabled: producer.Bool(false),
+	p, err := producer.New(context.Background(), client, producer.Config{StreamName: "s", DisableAggregation: true,
 		MaxConnections: 1, CollectionMaxCount: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -19,9 +19,10 @@ type Config struct {
 	// RecordTtl is how long a record may be retried before it fails with ErrExpired. KPL default 30 s.
 	RecordTtl time.Duration
 
-	// AggregationEnabled packs user records for the same shard into KPL aggregated records. KPL
-	// default true. Use Aggregation() to read it (the zero value of a bool cannot mean "default").
-	AggregationEnabled *bool
+	// DisableAggregation sends every user record as its own Kinesis record instead of packing
+	// records for the same shard into KPL aggregated records. The KPL's AggregationEnabled,
+	// inverted so that the zero value is the KPL default (aggregation on).
+	DisableAggregation bool
 	// AggregationMaxCount and AggregationMaxSize bound one aggregated record. KPL defaults
 	// 4294967295 and 51200 bytes.
 	AggregationMaxCount int
@@ -49,10 +50,11 @@ type Config struct {
 	MaxBufferedRecords int
 	MaxBufferedBytes   int64
 
-	// Adaptive lowers a shard's rate multiplicatively when it throttles and raises it additively
-	// on success, back toward RateLimit, so producers sharing a stream stop storming it. Default
-	// true; use Adaptivity() to read it. (The KPL has the hook, empty.)
-	Adaptive *bool
+	// DisableAdaptive turns adaptive limiting off. Adaptive limiting, on by default, lowers a
+	// shard's rate multiplicatively when it throttles and raises it additively on success, back
+	// toward RateLimit, so producers sharing a stream stop storming it. (The KPL has the hook,
+	// empty.)
+	DisableAdaptive bool
 	// AdaptiveFloor is the lowest rate adaptive limiting goes to, in percent of the shard limits.
 	// Default 10.
 	AdaptiveFloor float64
@@ -65,7 +67,9 @@ type Config struct {
 	// October 2025). Default 10 MiB.
 	RequestSizeLimit int
 
-	// Hooks observe the producer (see Hook). They are fixed at New; Reconfigure ignores changes.
+	// Hooks observe the producer (see Hook). Each must implement at least one hook interface;
+	// Validate refuses one that implements none. They are fixed at New; Reconfigure ignores
+	// changes.
 	Hooks []Hook
 }
 
@@ -95,19 +99,10 @@ const (
 	maxPartitionKeyLen   = 256
 )
 
-// Bool returns a pointer to b, for the optional bool fields.
-func Bool(b bool) *bool { return &b }
-
 // DefaultConfig returns every option at its default, for stream.
 func DefaultConfig(stream string) Config {
 	return Config{StreamName: stream}.withDefaults()
 }
-
-// Aggregation reports whether aggregation is on.
-func (c Config) Aggregation() bool { return c.AggregationEnabled == nil || *c.AggregationEnabled }
-
-// Adaptivity reports whether adaptive limiting is on.
-func (c Config) Adaptivity() bool { return c.Adaptive == nil || *c.Adaptive }
 
 func (c Config) withDefaults() Config {
 	setD := func(v *time.Duration, d time.Duration) {
@@ -140,71 +135,105 @@ func (c Config) withDefaults() Config {
 	if c.MaxBufferedBytes == 0 {
 		c.MaxBufferedBytes = DefaultMaxBufferedBytes
 	}
-	if c.AggregationEnabled == nil {
-		c.AggregationEnabled = Bool(true)
-	}
-	if c.Adaptive == nil {
-		c.Adaptive = Bool(true)
-	}
 	return c
 }
 
-// Validate reports every bad field at once.
+// ConfigError is one bad Config field. Validate joins one per bad field (errors.Join), so a
+// caller finds them with errors.As, or walks them all (see ConfigErrors), and can name the
+// field in its own terms (a command line names its flag).
+type ConfigError struct {
+	Field  string // the Config field, e.g. "RateLimit"
+	Value  any    // the refused value
+	Reason string // why, e.g. "outside 1..10000%"
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("producer: %s: %s", e.Field, e.Reason)
+}
+
+// ConfigErrors returns every *ConfigError in err (as Validate returns them, joined), in order.
+func ConfigErrors(err error) []*ConfigError {
+	var out []*ConfigError
+	var walk func(error)
+	walk = func(err error) {
+		var ce *ConfigError
+		switch e := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(x)
+			}
+		default:
+			if errors.As(err, &ce) {
+				out = append(out, ce)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
+// Validate reports every bad field at once: a join of *ConfigError, one per bad field.
 func (c Config) Validate() error {
 	var errs []error
-	bad := func(field string, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("producer: %s: %s", field, fmt.Sprintf(format, args...)))
+	bad := func(field string, value any, format string, args ...any) {
+		errs = append(errs, &ConfigError{Field: field, Value: value, Reason: fmt.Sprintf(format, args...)})
 	}
 	if c.StreamName == "" && c.StreamARN == "" {
-		bad("StreamName", "one of StreamName or StreamARN is required")
+		bad("StreamName", c.StreamName, "one of StreamName or StreamARN is required")
 	}
 	if c.RecordMaxBufferedTime < 0 {
-		bad("RecordMaxBufferedTime", "%v is negative", c.RecordMaxBufferedTime)
+		bad("RecordMaxBufferedTime", c.RecordMaxBufferedTime, "%v is negative", c.RecordMaxBufferedTime)
 	}
 	if c.RecordTtl < 0 {
-		bad("RecordTtl", "%v is negative", c.RecordTtl)
+		bad("RecordTtl", c.RecordTtl, "%v is negative", c.RecordTtl)
 	}
 	if c.AggregationMaxCount < 0 || c.AggregationMaxCount > DefaultAggregationMaxCount {
-		bad("AggregationMaxCount", "%d outside 1..%d", c.AggregationMaxCount, DefaultAggregationMaxCount)
+		bad("AggregationMaxCount", c.AggregationMaxCount, "%d outside 1..%d", c.AggregationMaxCount, DefaultAggregationMaxCount)
 	}
 	if c.AggregationMaxSize < 0 || c.AggregationMaxSize > 10*mib {
-		bad("AggregationMaxSize", "%d outside 64..%d", c.AggregationMaxSize, 10*mib)
+		bad("AggregationMaxSize", c.AggregationMaxSize, "%d outside 64..%d", c.AggregationMaxSize, 10*mib)
 	} else if c.AggregationMaxSize > 0 && c.AggregationMaxSize < 64 {
-		bad("AggregationMaxSize", "%d outside 64..%d", c.AggregationMaxSize, 10*mib)
+		bad("AggregationMaxSize", c.AggregationMaxSize, "%d outside 64..%d", c.AggregationMaxSize, 10*mib)
 	}
 	if c.CollectionMaxCount < 0 || c.CollectionMaxCount > maxRecordsPerRequest {
-		bad("CollectionMaxCount", "%d outside 1..%d", c.CollectionMaxCount, maxRecordsPerRequest)
+		bad("CollectionMaxCount", c.CollectionMaxCount, "%d outside 1..%d", c.CollectionMaxCount, maxRecordsPerRequest)
 	}
 	if c.RequestSizeLimit < 0 || c.RequestSizeLimit > 10*mib {
-		bad("RequestSizeLimit", "%d outside 1..%d (10 MiB, or 5 MiB before Oct 2025)", c.RequestSizeLimit, 10*mib)
+		bad("RequestSizeLimit", c.RequestSizeLimit, "%d outside 1..%d (10 MiB, or 5 MiB before Oct 2025)", c.RequestSizeLimit, 10*mib)
 	}
 	limit := c.RequestSizeLimit
 	if limit == 0 {
 		limit = DefaultRequestSizeLimit
 	}
 	if c.CollectionMaxSize < 0 || c.CollectionMaxSize > limit {
-		bad("CollectionMaxSize", "%d outside 1..RequestSizeLimit (%d)", c.CollectionMaxSize, limit)
+		bad("CollectionMaxSize", c.CollectionMaxSize, "%d outside 1..RequestSizeLimit (%d)", c.CollectionMaxSize, limit)
 	}
 	if c.RateLimit < 0 || c.RateLimit > 10000 {
-		bad("RateLimit", "%v%% outside 1..10000%%", c.RateLimit)
+		bad("RateLimit", c.RateLimit, "%v%% outside 1..10000%%", c.RateLimit)
 	}
 	if c.AdaptiveFloor < 0 || (c.RateLimit > 0 && c.AdaptiveFloor > c.RateLimit) {
-		bad("AdaptiveFloor", "%v%% must be between 0 and RateLimit", c.AdaptiveFloor)
+		bad("AdaptiveFloor", c.AdaptiveFloor, "%v%% must be between 0 and RateLimit", c.AdaptiveFloor)
 	}
 	if c.MaxConnections < 0 || c.MaxConnections > 1024 {
-		bad("MaxConnections", "%d outside 1..1024", c.MaxConnections)
+		bad("MaxConnections", c.MaxConnections, "%d outside 1..1024", c.MaxConnections)
 	}
 	if c.RequestTimeout < 0 {
-		bad("RequestTimeout", "%v is negative", c.RequestTimeout)
+		bad("RequestTimeout", c.RequestTimeout, "%v is negative", c.RequestTimeout)
 	}
 	if c.MaxBufferedRecords < 0 {
-		bad("MaxBufferedRecords", "%d is negative", c.MaxBufferedRecords)
+		bad("MaxBufferedRecords", c.MaxBufferedRecords, "%d is negative", c.MaxBufferedRecords)
 	}
 	if c.MaxBufferedBytes < 0 {
-		bad("MaxBufferedBytes", "%d is negative", c.MaxBufferedBytes)
+		bad("MaxBufferedBytes", c.MaxBufferedBytes, "%d is negative", c.MaxBufferedBytes)
 	}
 	if c.ShardMapRefreshInterval < 0 {
-		bad("ShardMapRefreshInterval", "%v is negative", c.ShardMapRefreshInterval)
+		bad("ShardMapRefreshInterval", c.ShardMapRefreshInterval, "%v is negative", c.ShardMapRefreshInterval)
+	}
+	for i, h := range c.Hooks {
+		if !isHook(h) {
+			bad("Hooks", h, "Hooks[%d] (%T) implements no hook interface (see Hook)", i, h)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -13,6 +13,14 @@ type RecordRoutedHook interface {
 	OnRecordRouted(shardID, partitionKey string, bytes int)
 }
 
+// isHook reports whether h implements at least one hook interface. Validate refuses a value
+// that implements none: it would be silently ignored, almost certainly a mistake (a method
+// misspelt, a pointer receiver given a value), as franz-go's kgo refuses such hooks.
+func isHook(h Hook) bool {
+	_, routed := h.(RecordRoutedHook)
+	return routed
+}
+
 // hooks are the hooks of a producer, sorted by interface.
 type hooks struct {
 	routed []RecordRoutedHook

@@ -49,7 +49,7 @@ const (
 
 // onThrottleLocked applies a throttle response to the shard's rate.
 func (s *shardState) onThrottleLocked(cfg *Config, now time.Time) {
-	if !cfg.Adaptivity() || now.Sub(s.lastCut) < adaptiveHold {
+	if cfg.DisableAdaptive || now.Sub(s.lastCut) < adaptiveHold {
 		return
 	}
 	s.lastCut, s.lastRaise = now, now
@@ -64,7 +64,7 @@ func (s *shardState) onThrottleLocked(cfg *Config, now time.Time) {
 func (s *shardState) adjustRateLocked(cfg *Config, now time.Time) {
 	target := s.ratePct
 	switch {
-	case !cfg.Adaptivity():
+	case cfg.DisableAdaptive:
 		target = cfg.RateLimit
 	case s.ratePct > cfg.RateLimit:
 		target = cfg.RateLimit

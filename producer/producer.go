@@ -143,9 +143,14 @@ func (p *Producer) loadMaxRecordSize(ctx context.Context) (int, error) {
 func (p *Producer) Config() Config { return *p.cfg.Load() }
 
 // Reconfigure changes the configuration while running: RateLimit, RecordMaxBufferedTime,
-// RecordTtl, AggregationEnabled, MaxConnections, FailIfThrottled, Adaptive, AdaptiveFloor,
-// buffer bounds. The stream and the request size limits cannot change. Records already
-// buffered keep their deadlines; the next decision of each stage uses the new values.
+// RecordTtl, DisableAggregation, MaxConnections, FailIfThrottled, DisableAdaptive,
+// AdaptiveFloor, buffer bounds. The stream and the request size limits cannot change. Records
+// already buffered keep their deadlines; the next decision of each stage uses the new values.
+//
+// change may be called more than once: Reconfigure applies it to a copy of the current
+// configuration and retries with a fresh copy if another Reconfigure won the race, so change
+// must be a pure function of the Config it is given (set fields, do not count calls or toggle
+// outside state). A Validate error is returned without applying anything.
 func (p *Producer) Reconfigure(change func(*Config)) error {
 	for {
 		old := p.cfg.Load()

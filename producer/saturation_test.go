@@ -112,8 +112,8 @@ func throttledFractionOfTwoProducers(t *testing.T, adaptive bool) float64 {
 	const shards, warmup, span = 1, 2 * time.Second, 3 * time.Second
 	srv, client := startInProcess(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: shards}}})
 	ps := []*producer.Producer{
-		newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
-		newProducer(t, client, producer.Config{Adaptive: producer.Bool(adaptive)}),
+		newProducer(t, client, producer.Config{DisableAdaptive: !adaptive}),
+		newProducer(t, client, producer.Config{DisableAdaptive: !adaptive}),
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

@@ -85,7 +85,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 		return false
 	}
 	cfg := s.p.cfg.Load()
-	if raw || !cfg.Aggregation() {
+	if raw || cfg.DisableAggregation {
 		s.enqueueLocked(s.rawKrec(u))
 		return true
 	}

@@ -193,7 +193,7 @@ func (p *Producer) Stats() Stats {
 		ErrorsByCode:    map[string]int64{},
 		ShardMapChanges: c.mapChanges.Load(),
 		MaxConnections:  cfg.MaxConnections, RateLimit: cfg.RateLimit,
-		AggregationEnabled: cfg.Aggregation(), AdaptiveEnabled: cfg.Adaptivity(),
+		AggregationEnabled: !cfg.DisableAggregation, AdaptiveEnabled: !cfg.DisableAdaptive,
 		RecordTtl: cfg.RecordTtl, RecordMaxBufferedTime: cfg.RecordMaxBufferedTime,
 		MaxBufferedRecords: cfg.MaxBufferedRecords, MaxBufferedBytes: cfg.MaxBufferedBytes,
 		AggregationMaxSize: cfg.AggregationMaxSize,

@@ -7,7 +7,7 @@
 // dropped against the schedule (k6's dropped_iterations idea). See Stats for the exact meanings.
 //
 // A workload is described by a Spec, read from a YAML file (LoadSpecFile), from flags
-// (RegisterFlags) or built in Go; every field has a compact string form ("zipf:1.1:1000",
+// (Overrides) or built in Go; every field has a compact string form ("zipf:1.1:1000",
 // "ramp:1000-10000:60s", "normal:500:100", ...) shared by the file and the flags. The same Spec
 // and seed produce the same keys, sizes and payloads.
 //

@@ -34,7 +34,7 @@ const (
 
 // Spec is a workload: what to send and on what schedule. Start from DefaultSpec; every field
 // has a compact text form used by both the YAML file and the flags (see LoadSpec and
-// RegisterFlags).
+// Overrides).
 type Spec struct {
 	// Seed fixes keys, sizes and payloads: the same Spec and Seed give the same records in
 	// the same order. 0 picks a seed at random (Generator.Seed reports it).

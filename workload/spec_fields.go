@@ -7,11 +7,14 @@ import (
 	"time"
 )
 
-// specFields lists the spec's fields in the order files and flags document them. The YAML key
-// is the name; the flag is the name with dashes.
-var specFields = []struct {
-	name, usage string
-}{
+// Field is one spec field: its name (the YAML key; FlagName gives the flag) and its usage, in
+// which a `BACKQUOTED` word names the value.
+type Field struct{ Name, Usage string }
+
+// Fields lists the spec's fields in the order files and flags document them.
+func Fields() []Field { return append([]Field(nil), specFields...) }
+
+var specFields = []Field{
 	{"seed", "`N` seeds keys, sizes and payloads; the same seed repeats the same records (0 = random)"},
 	{"duration", "how long to run, pauses excluded: `DURATION` (0 = until stopped)"},
 	{"rate", "`RATE` in records/s of the constant shape"},
@@ -26,7 +29,8 @@ var specFields = []struct {
 	{"backpressure", "`MODE`: auto (use the sink's non-blocking TryEmit when it has one) | block (always wait)"},
 }
 
-func flagName(field string) string { return strings.ReplaceAll(field, "_", "-") }
+// FlagName is the flag of a field: the name with dashes (record_size → record-size).
+func FlagName(field string) string { return strings.ReplaceAll(field, "_", "-") }
 
 // setField parses value, the compact text of one field, into s. Errors describe the value;
 // callers add the field's name and position.

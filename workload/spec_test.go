@@ -2,8 +2,7 @@ package workload
 
 import (
 	"errors"
-	"flag"
-	"io"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,15 +78,25 @@ func TestLoadSpecErrorsNameFieldAndLine(t *testing.T) {
 	}
 }
 
-func newFlagSet() (*flag.FlagSet, *Flags) {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return fs, RegisterFlags(fs)
+// overrides applies "--field value" pairs as a command line does (--workload names the file) and
+// returns the Overrides with the first error naming the flag whose value Set refused.
+func overrides(args []string) (*Overrides, error) {
+	o := NewOverrides(DefaultSpec())
+	for i := 0; i+1 < len(args); i += 2 {
+		name := strings.TrimPrefix(args[i], "--")
+		if name == "workload" {
+			o.File = args[i+1]
+			continue
+		}
+		if err := o.Set(strings.ReplaceAll(name, "-", "_"), args[i+1]); err != nil {
+			return o, fmt.Errorf("-%s: %w", name, err)
+		}
+	}
+	return o, nil
 }
 
 func TestFlags(t *testing.T) {
-	fs, f := newFlagSet()
-	err := fs.Parse([]string{"--keys", "zipf:1.1:1000", "--shape", "steps:1000@30s,5000@30s", "--record-size", "normal:500:100",
+	f, err := overrides([]string{"--keys", "zipf:1.1:1000", "--shape", "steps:1000@30s,5000@30s", "--record-size", "normal:500:100",
 		"--payload", "json", "--seed", "7", "--rate", "10k", "--duration", "1m"})
 	if err != nil {
 		t.Fatal(err)
@@ -111,15 +120,13 @@ func TestFlags(t *testing.T) {
 		"--seed -1":              "-seed",
 		"--max-record-bytes 100": "-max-record-bytes",
 	} {
-		fs, _ := newFlagSet()
-		err := fs.Parse(strings.Fields(args))
+		_, err := overrides(strings.Fields(args))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error naming %s", args, err, want)
 		}
 	}
 	// Cross-field errors name the flag that set the field.
-	fs, f = newFlagSet()
-	if err := fs.Parse([]string{"--max-record-bytes", "1024", "--record-size", "5000"}); err != nil {
+	if f, err = overrides([]string{"--max-record-bytes", "1024", "--record-size", "5000"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Spec(); err == nil || !strings.HasPrefix(err.Error(), "--record-size: ") {
@@ -132,8 +139,8 @@ func TestFlagsOverrideFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("keys: pool:10\nrate: 50\nmax_record_bytes: 1024\nrecord_size: 1000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fs, f := newFlagSet()
-	if err := fs.Parse([]string{"--workload", path, "--rate", "75"}); err != nil {
+	f, err := overrides([]string{"--workload", path, "--rate", "75"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	spec, err := f.Spec()
@@ -144,13 +151,11 @@ func TestFlagsOverrideFile(t *testing.T) {
 		t.Fatalf("file + flag: keys %s rate %g", spec.Keys, spec.Rate)
 	}
 	// A bad combination from the file is reported at its line; a flag may fix it first.
-	fs, f = newFlagSet()
-	_ = fs.Parse([]string{"--workload", path, "--max-record-bytes", "900"})
+	f, _ = overrides([]string{"--workload", path, "--max-record-bytes", "900"})
 	if _, err := f.Spec(); err == nil || !strings.Contains(err.Error(), path+":4: record_size") {
 		t.Errorf("file size vs flag limit: %v, want %s:4: record_size", err, path)
 	}
-	fs, f = newFlagSet()
-	_ = fs.Parse([]string{"--workload", path, "--record-size", "100", "--max-record-bytes", "900"})
+	f, _ = overrides([]string{"--workload", path, "--record-size", "100", "--max-record-bytes", "900"})
 	if _, err := f.Spec(); err != nil {
 		t.Errorf("flag fixing the file: %v", err)
 	}

@@ -33,7 +33,7 @@ func LoadSpecFile(path string) (Spec, error) {
 }
 
 // LoadSpec parses a YAML workload named name (used in errors): a mapping of the spec's fields
-// (RegisterFlags lists them) over DefaultSpec. Errors are *FieldError naming the field and
+// (Fields lists them) over DefaultSpec. Errors are *FieldError naming the field and
 // line, except YAML syntax errors, which name the line.
 func LoadSpec(name string, data []byte) (Spec, error) {
 	spec := DefaultSpec()
@@ -55,7 +55,7 @@ func placeError(err error, file string, lines map[string]int, byFlag map[string]
 		return err
 	}
 	if byFlag[fe.Field] {
-		fe.Field = "--" + flagName(fe.Field)
+		fe.Field = "--" + FlagName(fe.Field)
 	} else if line, ok := lines[fe.Field]; ok {
 		fe.File, fe.Line = file, line
 	}
@@ -82,7 +82,7 @@ func parseYAML(spec *Spec, name string, data []byte) (map[string]int, error) {
 		k, v := root.Content[i], root.Content[i+1]
 		field := k.Value
 		fail := func(err error) error { return &FieldError{File: name, Line: v.Line, Field: field, Err: err} }
-		if !slices.ContainsFunc(specFields, func(f struct{ name, usage string }) bool { return f.name == field }) {
+		if !slices.ContainsFunc(specFields, func(f Field) bool { return f.Name == field }) {
 			hint := ""
 			if alt := strings.ReplaceAll(field, "-", "_"); alt != field {
 				hint = fmt.Sprintf(" (did you mean %s?)", alt)

@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -100,14 +98,14 @@ func (r *Run) AdjustHotFraction(delta float64) (float64, error) {
 // ToggleAggregation flips the producer's aggregation.
 func (r *Run) ToggleAggregation() (bool, error) {
 	var on bool
-	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Aggregation(); c.AggregationEnabled = producer.Bool(on) })
+	err := r.prod.Reconfigure(func(c *producer.Config) { on = c.DisableAggregation; c.DisableAggregation = !on })
 	return on, err
 }
 
 // ToggleAdaptive flips adaptive limiting.
 func (r *Run) ToggleAdaptive() (bool, error) {
 	var on bool
-	err := r.prod.Reconfigure(func(c *producer.Config) { on = !c.Adaptivity(); c.Adaptive = producer.Bool(on) })
+	err := r.prod.Reconfigure(func(c *producer.Config) { on = c.DisableAdaptive; c.DisableAdaptive = !on })
 	return on, err
 }
 
@@ -170,128 +168,4 @@ func scaleShards(ctx context.Context, kin *kinesis.Client, stream string, target
 		return "", err
 	}
 	return fmt.Sprintf("UpdateShardCount to %d shards started", target), nil
-}
-
-// settings are the live knobs: how to show each and how to set it.
-var settings = []struct {
-	name, help string
-	get        func(r *Run) string
-	set        func(r *Run, v string) error
-}{
-	{"rate", "workload target rate, records/s", func(r *Run) string { return fmt.Sprintf("%.0f", r.gen.Stats().TargetRate) },
-		func(r *Run, v string) error {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 {
-				return fmt.Errorf("rate %q: want a number of records/s ≥ 0", v)
-			}
-			return r.gen.SetRate(f)
-		}},
-	{"keys", "partition keys: random, pool:K, zipf:S:K, hot:F, seq, ehk, shard:N", func(r *Run) string { return r.gen.Stats().Keys },
-		func(r *Run, v string) error {
-			k, err := workload.ParseKeys(v)
-			if err != nil {
-				return err
-			}
-			return r.gen.SetKeys(k)
-		}},
-	{"hot-fraction", "share of records on the hot key, 0..1", func(r *Run) string {
-		if k, err := workload.ParseKeys(r.gen.Stats().Keys); err == nil && k.Kind == workload.KeysHot {
-			return strconv.FormatFloat(k.Fraction, 'g', 3, 64)
-		}
-		return "-"
-	}, func(r *Run, v string) error {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 || f > 1 {
-			return fmt.Errorf("hot-fraction %q: want a number in [0, 1]", v)
-		}
-		return r.gen.SetHotFraction(f)
-	}},
-	{"record-size", "bytes: N, uniform:A-B, normal:M:SD, lognormal:M:SD", func(r *Run) string { return r.gen.Stats().Size },
-		func(r *Run, v string) error {
-			z, err := workload.ParseSize(v)
-			if err != nil {
-				return err
-			}
-			return r.gen.SetSizes(z)
-		}},
-	{"rate-limit", "producer RateLimit, % of the shard limits", func(r *Run) string { return fmt.Sprintf("%.0f", r.prod.Config().RateLimit) },
-		func(r *Run, v string) error {
-			f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
-			if err != nil {
-				return fmt.Errorf("rate-limit %q: want a percentage", v)
-			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.RateLimit = f })
-		}},
-	{"aggregation", "KPL aggregation: on/off", func(r *Run) string { return onOff(r.prod.Config().Aggregation()) },
-		func(r *Run, v string) error {
-			b, err := parseOnOff(v)
-			if err != nil {
-				return err
-			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.AggregationEnabled = producer.Bool(b) })
-		}},
-	{"adaptive", "adaptive per-shard limiting: on/off", func(r *Run) string { return onOff(r.prod.Config().Adaptivity()) },
-		func(r *Run, v string) error {
-			b, err := parseOnOff(v)
-			if err != nil {
-				return err
-			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.Adaptive = producer.Bool(b) })
-		}},
-	{"max-connections", "PutRecords requests in flight", func(r *Run) string { return strconv.Itoa(r.prod.Config().MaxConnections) },
-		func(r *Run, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return fmt.Errorf("max-connections %q: want a whole number", v)
-			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.MaxConnections = n })
-		}},
-	{"record-max-buffered-time", "how long records wait to be batched", func(r *Run) string { return r.prod.Config().RecordMaxBufferedTime.String() },
-		func(r *Run, v string) error {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				return fmt.Errorf("record-max-buffered-time %q: %w", v, err)
-			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.RecordMaxBufferedTime = d })
-		}},
-	{"fail-if-throttled", "fail throttled records instead of retrying: on/off", func(r *Run) string { return onOff(r.prod.Config().FailIfThrottled) },
-		func(r *Run, v string) error {
-			b, err := parseOnOff(v)
-			if err != nil {
-				return err
-			}
-			return r.prod.Reconfigure(func(c *producer.Config) { c.FailIfThrottled = b })
-		}},
-}
-
-func parseOnOff(v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "true", "yes", "1":
-		return true, nil
-	case "off", "false", "no", "0":
-		return false, nil
-	}
-	return false, fmt.Errorf("%q: want on or off", v)
-}
-
-// Settings lists every live knob with its value.
-func (r *Run) Settings() []tui.Setting {
-	out := make([]tui.Setting, len(settings))
-	for i, s := range settings {
-		out[i] = tui.Setting{Name: s.name, Value: s.get(r), Help: s.help}
-	}
-	return out
-}
-
-// Set changes one knob.
-func (r *Run) Set(name, value string) error {
-	for _, s := range settings {
-		if s.name == name {
-			if err := s.set(r, strings.TrimSpace(value)); err != nil {
-				return err
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("no setting %q", name)
 }

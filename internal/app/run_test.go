@@ -41,10 +41,10 @@ func testLocalRunWithControls(t *testing.T) {
 	if f, err := r.AdjustHotFraction(0.2); err != nil || f != 0.2 {
 		t.Fatalf("AdjustHotFraction: %v %v", f, err)
 	}
-	if on, err := r.ToggleAggregation(); err != nil || on || r.prod.Config().Aggregation() {
+	if on, err := r.ToggleAggregation(); err != nil || on || !r.prod.Config().DisableAggregation {
 		t.Fatalf("ToggleAggregation: %v %v", on, err)
 	}
-	if on, err := r.ToggleAdaptive(); err != nil || on || r.prod.Config().Adaptivity() {
+	if on, err := r.ToggleAdaptive(); err != nil || on || !r.prod.Config().DisableAdaptive {
 		t.Fatalf("ToggleAdaptive: %v %v", on, err)
 	}
 	if err := r.Set("record-size", "200"); err != nil || r.gen.Stats().Size != "200" {

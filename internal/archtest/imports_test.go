@@ -24,13 +24,14 @@ type pkg struct {
 	ImportPath string
 	Imports    []string // direct
 	Deps       []string // transitive
+	GoFiles    []string // non-test .go files
 }
 
 // modulePackages lists every package of the module, keyed by path relative to the module
 // ("" for the root), with their imports of the module only.
 func modulePackages(t *testing.T) map[string]*pkg {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Imports,Deps", module+"/...")
+	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Imports,Deps,GoFiles", module+"/...")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -150,9 +151,17 @@ func rules(pkgs map[string]*pkg) []string {
 			}
 		}
 	}
+	// The root package is a thin main: it imports only internal/cli, in at most three files.
+	if root := need(""); root != nil {
+		if len(root.Imports) != 1 || root.Imports[0] != "internal/cli" {
+			fail("the root package imports %v: main imports only internal/cli", root.Imports)
+		}
+		if len(root.GoFiles) > 3 {
+			fail("the root package has %d non-test files %v: at most 3 (the command line is internal/cli)", len(root.GoFiles), root.GoFiles)
+		}
+	}
 	// Only internal/app wires the dashboard, the emulator, the producer and the workload
-	// together (internal/cli calls it). The root package's own rule, "main imports only
-	// internal/cli", is asserted once the command line has moved there.
+	// together (internal/cli calls it).
 	all := []string{"tui", "emulator", "producer", "workload"}
 	need("internal/app")
 	for rel, p := range pkgs {
@@ -175,6 +184,12 @@ func TestImportRules(t *testing.T) {
 
 // Each rule reports a violation: the test above can fail.
 func TestImportRulesCatchViolations(t *testing.T) {
+	t.Run("a fat root package", func(t *testing.T) {
+		pkgs := map[string]*pkg{"": {ImportPath: module, Imports: []string{"internal/cli"}, GoFiles: []string{"main.go", "a.go", "b.go", "c.go"}}}
+		if got := rules(pkgs); !slices.ContainsFunc(got, func(v string) bool { return strings.Contains(v, "the root package has 4 non-test files") }) {
+			t.Fatalf("violations %q", got)
+		}
+	})
 	cases := []struct {
 		name, pkg, imports, want string
 	}{
@@ -188,6 +203,7 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		{"metrics imports advisor", "metrics", "advisor", "metrics depends on advisor"},
 		{"cloudwatch imports tui", "metrics/cloudwatch", "tui", "metrics/cloudwatch depends on tui"},
 		{"bench wires everything", "bench", "tui", "bench imports [tui emulator producer workload] together"},
+		{"main imports app", "", "internal/app", "the root package imports [internal/cli internal/app]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -197,6 +213,7 @@ func TestImportRulesCatchViolations(t *testing.T) {
 				pkgs[rel] = &pkg{ImportPath: rel}
 			}
 			pkgs["bench"].Imports = []string{"emulator", "producer", "workload"}
+			pkgs[""] = &pkg{ImportPath: module, Imports: []string{"internal/cli"}, GoFiles: []string{"main.go"}}
 			if len(rules(pkgs)) != 0 {
 				t.Fatalf("a module with no imports breaks rules: %v", rules(pkgs))
 			}

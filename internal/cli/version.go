@@ -1,20 +1,24 @@
-package main
+package cli
 
 import (
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 )
 
-// runVersion is `shardstorm version`: the module version, the Go version and, when the binary
-// was built from a checkout, the VCS revision.
-func runVersion(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q", args)}
+// newVersionCommand is `shardstorm version`: the module version, the Go version and, when the
+// binary was built from a checkout, the VCS revision.
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "the version, Go version and VCS revision",
+		Args:  noArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprint(cmd.OutOrStdout(), versionText(debug.ReadBuildInfo()))
+		},
 	}
-	fmt.Fprint(stdout, versionText(debug.ReadBuildInfo()))
-	return nil
 }
 
 func versionText(info *debug.BuildInfo, ok bool) string {

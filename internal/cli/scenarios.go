@@ -1,9 +1,10 @@
-package main
+package cli
 
 import (
 	"fmt"
-	"io"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // scenario is a named preset of run flags: applied before the config file, the environment and
@@ -61,18 +62,19 @@ func (s scenario) flagString() string {
 	return strings.Join(parts, " ")
 }
 
-// runScenarios is `shardstorm scenarios`: the presets --scenario takes.
-func runScenarios(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprintln(stderr, "Usage: shardstorm scenarios\n\nLists the presets of `shardstorm run --scenario NAME`.")
-		return nil
+// newScenariosCommand is `shardstorm scenarios`: the presets --scenario takes.
+func newScenariosCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "scenarios",
+		Short: "list the presets of run --scenario NAME",
+		Long:  "Lists the presets of `shardstorm run --scenario NAME`.",
+		Args:  noArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			stdout := cmd.OutOrStdout()
+			fmt.Fprintln(stdout, "Scenarios (shardstorm run --scenario NAME; a config file, SHARDSTORM_* and flags override them):")
+			for _, s := range scenarios {
+				fmt.Fprintf(stdout, "\n  %s\n      %s\n      sets: %s\n", s.name, s.story, s.flagString())
+			}
+		},
 	}
-	if len(args) > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q", args)}
-	}
-	fmt.Fprintln(stdout, "Scenarios (shardstorm run --scenario NAME; a config file, SHARDSTORM_* and flags override them):")
-	for _, s := range scenarios {
-		fmt.Fprintf(stdout, "\n  %s\n      %s\n      sets: %s\n", s.name, s.story, s.flagString())
-	}
-	return nil
 }

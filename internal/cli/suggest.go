@@ -1,38 +1,41 @@
-package main
+package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-const undefinedFlagPrefix = "flag provided but not defined: "
-
-// withFlagSuggestion adds "(did you mean --rate?)" to the flag package's error for an unknown
-// flag, choosing the closest flag defined on fs. Other errors pass through unchanged.
-func withFlagSuggestion(err error, fs *flag.FlagSet) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	name, ok := strings.CutPrefix(msg, undefinedFlagPrefix)
-	if !ok {
-		return err
-	}
-	if s := closestFlag(fs, strings.TrimLeft(name, "-")); s != "" {
-		return fmt.Errorf("%s (did you mean --%s?)", msg, s)
+// flagError words pflag's errors as the flag package did, which users and scripts know ("flag
+// provided but not defined: -rat", `invalid value "x" for flag -keys: ...`), and adds "(did you
+// mean --rate?)" to an unknown flag, choosing the closest flag of the command.
+func flagError(c *cobra.Command, err error) error {
+	var notExist *pflag.NotExistError
+	var invalid *pflag.InvalidValueError
+	var needs *pflag.ValueRequiredError
+	switch {
+	case errors.As(err, &notExist):
+		name := notExist.GetSpecifiedName()
+		if name == "" {
+			name = notExist.GetSpecifiedShortnames()
+		}
+		msg := "flag provided but not defined: -" + name
+		var names []string
+		c.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		if s := closest(name, names); s != "" {
+			return fmt.Errorf("%s (did you mean --%s?)", msg, s)
+		}
+		return errors.New(msg)
+	case errors.As(err, &invalid):
+		return fmt.Errorf("invalid value %q for flag -%s: %w", invalid.GetValue(), invalid.GetFlag().Name, errors.Unwrap(invalid))
+	case errors.As(err, &needs):
+		return fmt.Errorf("flag needs an argument: -%s", needs.GetSpecifiedName())
 	}
 	return err
-}
-
-// closestFlag returns the name defined on fs nearest to name, or "" when none is near enough to
-// be a likely typo.
-func closestFlag(fs *flag.FlagSet, name string) string {
-	var names []string
-	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-	return closest(name, names)
 }
 
 // closest picks the candidate with the smallest edit distance to name (ties: the first in sorted
@@ -82,19 +85,4 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
-}
-
-// parseFlags parses args on fs, turning the flag package's errors into usage errors with a
-// suggestion for a misspelt flag name.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{withFlagSuggestion(err, fs)}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
-	}
-	return nil
 }

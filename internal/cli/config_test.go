@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -7,14 +7,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// runMain calls run and returns the exit code, stdout and stderr.
-func runMain(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut strings.Builder
-	code := run(args, &out, &errOut)
-	return code, out.String(), errOut.String()
-}
 
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()

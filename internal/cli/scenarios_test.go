@@ -1,9 +1,6 @@
-package main
+package cli
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -81,31 +78,5 @@ func TestFaultFlagsAreChecked(t *testing.T) {
 	if code, _, errOut := runMain(t, "config", "print", "--fault-latency", "lognormal:20ms:0.5", "--fault-kms-denied",
 		"--fault-control-plane-throttle-rate", "0.2"); code != 0 {
 		t.Errorf("valid faults: exit %d\n%s", code, errOut)
-	}
-}
-
-// A headless run of the internal-failures scenario: the embedded emulator fails records, and the
-// producer retries them all.
-func TestHeadlessInternalFailuresScenario(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := buildBinary(t)
-	report := filepath.Join(t.TempDir(), "report.json")
-	code, out, errOut := runBinary(t, bin, "--scenario", "internal-failures", "--headless", "--duration", "3s", "--rate", "2000",
-		"--progress-every", "1s", "--report", report)
-	if code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-	}
-	raw, err := os.ReadFile(report)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r reportWithTruth
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatal(err)
-	}
-	if r.Config.Emulator["internal_failures"] == 0 || !r.Accounting.Holds {
-		t.Fatalf("want internal failures injected and the accounting holding: emulator %v, accounting %+v", r.Config.Emulator, r.Accounting)
 	}
 }

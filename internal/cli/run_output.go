@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -67,21 +67,21 @@ func printFindings(w io.Writer, active []metrics.Finding, shown map[string]metri
 
 // checkThresholds returns a line per threshold the run missed. A figure the run could not
 // measure (nothing delivered) misses its threshold: a run that put nothing is not a pass.
-func checkThresholds(f *runFlags, s metrics.Summary) []string {
+func checkThresholds(f *app.RunSettings, s metrics.Summary) []string {
 	var failed []string
-	if f.maxThrottled.set {
-		if frac := float64(s.Throughput.ThrottledFraction); !(frac <= f.maxThrottled.fraction) {
-			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.maxThrottled.String(), app.Figure(100*frac)))
+	if f.MaxThrottled.Set {
+		if frac := float64(s.Throughput.ThrottledFraction); !(frac <= f.MaxThrottled.Fraction) {
+			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.MaxThrottled.String(), app.Figure(100*frac)))
 		}
 	}
-	if f.minPutRate > 0 {
-		if rate := float64(s.Throughput.UserRecordsPerSec); !(rate >= f.minPutRate) {
-			failed = append(failed, fmt.Sprintf("--min-put-rate %g: %s user records/s were put", f.minPutRate, app.Figure(rate)))
+	if f.MinPutRate > 0 {
+		if rate := float64(s.Throughput.UserRecordsPerSec); !(rate >= f.MinPutRate) {
+			failed = append(failed, fmt.Sprintf("--min-put-rate %g: %s user records/s were put", f.MinPutRate, app.Figure(rate)))
 		}
 	}
-	if f.maxP99 > 0 {
-		if p99 := float64(s.Latency.EndToEnd.P99); !(p99 <= float64(f.maxP99)/float64(time.Millisecond)) {
-			failed = append(failed, fmt.Sprintf("--max-p99 %v: the end-to-end p99 was %s ms", f.maxP99, app.Figure(p99)))
+	if f.MaxP99 > 0 {
+		if p99 := float64(s.Latency.EndToEnd.P99); !(p99 <= float64(f.MaxP99)/float64(time.Millisecond)) {
+			failed = append(failed, fmt.Sprintf("--max-p99 %v: the end-to-end p99 was %s ms", f.MaxP99, app.Figure(p99)))
 		}
 	}
 	return failed

@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/shardstorm/shardstorm/emulator"
+)
+
+// streamFlags collects repeated --stream NAME:SHARDS (or NAME:on-demand) values.
+type streamFlags []emulator.StreamSpec
+
+func (s *streamFlags) String() string { return fmt.Sprint(*s) }
+func (s *streamFlags) Type() string   { return "NAME:SHARDS" }
+
+func (s *streamFlags) Set(v string) error {
+	name, shards, ok := strings.Cut(v, ":")
+	if !ok || name == "" {
+		return fmt.Errorf("want NAME:SHARDS or NAME:on-demand, got %q", v)
+	}
+	if shards == "on-demand" {
+		*s = append(*s, emulator.StreamSpec{Name: name, OnDemand: true})
+		return nil
+	}
+	n, err := strconv.Atoi(shards)
+	if err != nil || n < 1 {
+		return fmt.Errorf("want NAME:SHARDS with SHARDS a whole number ≥ 1, got %q", v)
+	}
+	*s = append(*s, emulator.StreamSpec{Name: name, Shards: n})
+	return nil
+}
+
+// newEmulatorCommand is `shardstorm emulator`: the Kinesis and CloudWatch emulator alone, for
+// other tools, until Ctrl-C.
+func newEmulatorCommand() *cobra.Command {
+	d := emulator.DefaultConfig()
+	var e emulatorFlags
+	cmd := &cobra.Command{
+		Use:   "emulator",
+		Short: "serve the Kinesis + CloudWatch emulator for other tools (AWS_ENDPOINT_URL_KINESIS)",
+		Long: "Serves Kinesis (awsJson1_1) and CloudWatch (RPCv2 CBOR) on one port until Ctrl-C.\n" +
+			"Point any AWS SDK or tool at it with AWS_ENDPOINT_URL_KINESIS and AWS_ENDPOINT_URL_CLOUDWATCH.",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEmulator(e, cmd.OutOrStdout()) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&e.addr, "addr", "127.0.0.1:4567", "address to serve Kinesis and CloudWatch on")
+	fs.BoolVar(&e.allowRemote, "allow-remote", false, "allow an address other than loopback (the emulator has no authentication)")
+	fs.StringVar(&e.region, "region", d.Region, "region in ARNs and messages")
+	fs.StringVar(&e.account, "account", d.AccountID, "account id in ARNs and messages")
+	fs.DurationVar(&e.createDelay, "create-delay", 0, "how long new streams stay CREATING")
+	fs.DurationVar(&e.reshard, "reshard-delay", d.ReshardDelay, "how long resharding keeps a stream UPDATING")
+	fs.Int64Var(&e.bytesPerSec, "shard-bytes-per-sec", d.Limits.ShardBytesPerSec, "per-shard write limit, bytes/s (partition keys included)")
+	fs.Int64Var(&e.recsPerSec, "shard-records-per-sec", d.Limits.ShardRecordsPerSec, "per-shard write limit, records/s")
+	fs.Int64Var(&e.maxRequest, "max-request-bytes", d.Limits.MaxRequestBytes, "PutRecords request size limit (5242880 models the limit before Oct 2025)")
+	fs.IntVar(&e.retainRecs, "retain-records", d.RetainRecordsPerShard, "records kept per shard for GetRecords")
+	fs.Int64Var(&e.retainBytes, "retain-bytes", d.RetainBytesPerShard, "bytes kept per shard for GetRecords")
+	fs.Float64Var(&e.failRate, "internal-failure-rate", 0, "fault: probability of InternalFailure per record")
+	fs.Float64Var(&e.serverRate, "server-error-rate", 0, "fault: probability of a 500/503 per request")
+	fs.StringVar(&e.latency, "latency", "", "fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5")
+	fs.BoolVar(&e.kmsDenied, "kms-denied", false, "fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
+	fs.Float64Var(&e.cpThrottle, "control-plane-throttle-rate", 0, "fault: probability of LimitExceededException per control-plane call")
+	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
+	fs.DurationVar(&e.logEvery, "log-every", time.Minute, "how often to log the totals")
+	fs.Var(&e.streams, "stream", "stream to create at start, NAME:SHARDS or NAME:on-demand (repeatable)")
+	return cmd
+}
+
+// emulatorFlags are the flags of `shardstorm emulator`: the emulator's own configuration, not
+// run knobs (no config file or SHARDSTORM_* layer applies to them).
+type emulatorFlags struct {
+	streams                             streamFlags
+	addr, region, account, latency      string
+	allowRemote, kmsDenied              bool
+	createDelay, reshard, logEvery      time.Duration
+	bytesPerSec, recsPerSec, maxRequest int64
+	retainBytes, seed                   int64
+	retainRecs                          int
+	failRate, serverRate, cpThrottle    float64
+}
+
+func runEmulator(e emulatorFlags, stdout io.Writer) error {
+	if err := checkLoopback(e.addr, e.allowRemote); err != nil {
+		return usageError{err}
+	}
+	lat, err := emulator.ParseLatency(e.latency)
+	if err != nil {
+		return usageError{err}
+	}
+	cfg := emulator.Config{
+		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
+		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
+		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
+		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
+			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
+	}
+	srv, err := emulator.Listen(e.addr, cfg)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(stdout, "shardstorm emulator serving Kinesis and CloudWatch on %s\n", srv.URL)
+	fmt.Fprintf(stdout, "  export AWS_ENDPOINT_URL_KINESIS=%s AWS_ENDPOINT_URL_CLOUDWATCH=%s\n", srv.URL, srv.URL)
+	fmt.Fprintln(stdout, "  (any credentials and region work; Ctrl-C stops)")
+	logTotals(ctx, srv.Emulator, stdout, e.logEvery)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(stdout, "stopped")
+	return nil
+}
+
+// checkLoopback refuses to serve beyond this machine unless asked: the emulator takes any
+// credentials.
+func checkLoopback(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	if allowRemote || host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--addr %q is not a loopback address; the emulator accepts any credentials, so pass --allow-remote to serve beyond this machine", addr)
+}
+
+// logTotals prints one line per interval with each stream's totals and the change since the
+// last line, until ctx ends.
+func logTotals(ctx context.Context, e *emulator.Emulator, w io.Writer, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	last := map[string]emulator.ShardStats{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, name := range e.StreamNames() {
+			st, ok := e.StreamStats(name)
+			if !ok {
+				continue
+			}
+			prev, tot := last[name], st.Total
+			last[name] = tot
+			fmt.Fprintf(w, "%s %s [%s, %d shards]: +%d records +%s accepted, +%d throttled, +%d internal failures (total %d records, %s)\n",
+				time.Now().Format(time.TimeOnly), name, st.Status, openShards(st), tot.AcceptedRecords-prev.AcceptedRecords,
+				humanBytes(tot.AcceptedBytes-prev.AcceptedBytes), tot.ThrottledRecords-prev.ThrottledRecords,
+				tot.InternalFailures-prev.InternalFailures, tot.AcceptedRecords, humanBytes(tot.AcceptedBytes))
+		}
+	}
+}
+
+func openShards(st emulator.StreamStats) int {
+	n := 0
+	for _, sh := range st.Shards {
+		if sh.Open {
+			n++
+		}
+	}
+	return n
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

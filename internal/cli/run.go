@@ -1,0 +1,289 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/tui"
+)
+
+// runLong is the help of `shardstorm run`, and of `shardstorm` alone.
+const runLong = `the dashboard on the embedded emulator, a 4-shard stream, 6000 records/s of ~500 bytes
+with 30% on one hot key. Keys change the load live; ? lists them; q quits and prints the summary.
+Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C.
+
+Settings, each layer overriding the one before: defaults, --scenario, --config FILE, SHARDSTORM_<FLAG>
+variables (SHARDSTORM_RATE_LIMIT=120), flags. ` + "`shardstorm config print [flags]`" + ` shows the result.`
+
+// newRunCommand is `shardstorm run` (and the root, `shardstorm` with no command): the dashboard,
+// or with --headless progress lines and a summary; thresholds decide the exit code.
+func newRunCommand(use string) *cobra.Command {
+	var r runLine
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: "the dashboard on the embedded emulator (the default with no command); --headless for CI",
+		Long:  "Runs " + runLong,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			args := givenFlags(cmd.Flags())
+			opts, err := r.parse(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return startRun(r.settings, opts, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	r.define(cmd)
+	return cmd
+}
+
+// RunOptions parses args as `shardstorm run` does (flags over SHARDSTORM_* variables over a
+// --config file over a --scenario over the defaults) and returns the run's options, for a test
+// or a program that starts the run in process (app.Start).
+func RunOptions(args []string) (app.Options, error) {
+	cmd := &cobra.Command{Use: "run"}
+	var r runLine
+	r.define(cmd)
+	if err := cmd.ParseFlags(normaliseDashes(cmd, args)); err != nil {
+		return app.Options{}, usageError{flagError(cmd, err)}
+	}
+	if err := noArgs(cmd, cmd.Flags().Args()); err != nil {
+		return app.Options{}, err
+	}
+	return r.parse(cmd.Flags())
+}
+
+// runLine is the command line of `shardstorm run` (shared by `config print`): the knobs, and
+// --config and --scenario, which choose the layers under the flags.
+type runLine struct {
+	settings             *app.RunSettings
+	configFile, scenario string
+	layers               *layers
+}
+
+func (r *runLine) define(cmd *cobra.Command) {
+	r.settings = app.DefaultRunSettings()
+	fs := cmd.Flags()
+	addKnobFlags(fs, r.settings, app.RunKnobs())
+	fs.StringVar(&r.configFile, "config", "", "read settings from a YAML `FILE` of flag names and values (rate: 9000); SHARDSTORM_<FLAG> variables and flags override it")
+	fs.StringVar(&r.scenario, "scenario", "", "apply a preset `NAME` first (shardstorm scenarios lists them); the file, environment and flags override it")
+	cmd.RegisterFlagCompletionFunc("scenario", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		var names []string
+		for _, s := range scenarios {
+			if strings.HasPrefix(s.name, prefix) {
+				names = append(names, s.name+"\t"+s.story)
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// parse applies the layers under the flags already parsed on fs and checks the settings
+// together, returning the run's options. Errors are usage errors.
+func (r *runLine) parse(fs *pflag.FlagSet) (app.Options, error) {
+	l, err := applyLayers(fs, r.configFile, r.scenario)
+	if err != nil {
+		return app.Options{}, err
+	}
+	r.layers = l
+	opts, err := options(fs, r.settings)
+	if err != nil {
+		return opts, usageError{err}
+	}
+	return opts, nil
+}
+
+// givenFlags is the command line as flags given (--name=value), for the report.
+func givenFlags(fs *pflag.FlagSet) []string {
+	var out []string
+	fs.Visit(func(f *pflag.Flag) { out = append(out, "--"+f.Name+"="+f.Value.String()) })
+	return out
+}
+
+// emulatorFaults checks the --fault-* knobs and returns them for the embedded emulator.
+func emulatorFaults(ff app.FaultSettings) (emulator.Faults, error) {
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"fault-internal-failure-rate", ff.InternalFailureRate}, {"fault-server-error-rate", ff.ServerErrorRate},
+		{"fault-control-plane-throttle-rate", ff.ControlPlaneThrottleRate}} {
+		if math.IsNaN(p.v) || p.v < 0 || p.v > 1 {
+			return emulator.Faults{}, fmt.Errorf("--%s %v: want a probability in [0, 1]", p.name, p.v)
+		}
+	}
+	lat, err := emulator.ParseLatency(ff.Latency)
+	if err != nil {
+		return emulator.Faults{}, fmt.Errorf("--fault-latency: %w", err)
+	}
+	return emulator.Faults{InternalFailureRate: ff.InternalFailureRate, ServerErrorRate: ff.ServerErrorRate,
+		Latency: lat, KMSAccessDenied: ff.KMSDenied, ControlPlaneThrottleRate: ff.ControlPlaneThrottleRate}, nil
+}
+
+// options checks the settings together and returns the run's options.
+func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
+	o := s.Options
+	if (fs.Changed("region") || fs.Changed("profile")) && o.Endpoint == "" {
+		o.AWS = true
+	}
+	if o.AWS && o.Endpoint != "" {
+		return o, fmt.Errorf("--aws and --endpoint: choose one backend")
+	}
+	faults, err := emulatorFaults(s.Faults)
+	if err != nil {
+		return o, err
+	}
+	if faults != (emulator.Faults{}) && o.Backend() != "local" {
+		return o, fmt.Errorf("--fault-* flags need the embedded emulator (the backend is %s)", o.Backend())
+	}
+	if o.EncryptStream != "" && o.Backend() != "local" {
+		return o, fmt.Errorf("--encrypt-stream needs the embedded emulator (the backend is %s)", o.Backend())
+	}
+	if o.DescribeStreamPerSec < 0 || o.DescribeStreamPerSec > 1000 {
+		return o, fmt.Errorf("--describe-poll-rate %g: want 0..1000 calls/s", o.DescribeStreamPerSec)
+	}
+	if o.ReshardAfter < 0 {
+		return o, fmt.Errorf("--reshard-after %v: want a positive duration", o.ReshardAfter)
+	}
+	o.Emulator.Faults = faults
+	if o.Shards < 1 {
+		return o, fmt.Errorf("--shards %d: want at least 1", o.Shards)
+	}
+	spec, err := s.Workload.Spec()
+	if err != nil {
+		return o, err
+	}
+	o.Workload = spec
+	o.Producer.StreamName = o.Stream
+	if err := o.Producer.Validate(); err != nil {
+		return o, asFlagErrors(err)
+	}
+	if s.ProgressEvery <= 0 {
+		return o, fmt.Errorf("--progress-every %v: want a positive duration", s.ProgressEvery)
+	}
+	if s.MinPutRate < 0 || s.MaxP99 < 0 {
+		return o, fmt.Errorf("--min-put-rate and --max-p99 must not be negative")
+	}
+	return o, nil
+}
+
+// asFlagErrors rewrites the producer's field errors (producer.ConfigError) to name the knobs'
+// flags. The adaptive floor has no flag: a --rate-limit under it is what the user can change.
+func asFlagErrors(err error) error {
+	var lines []string
+	for _, ce := range producer.ConfigErrors(err) {
+		switch k, ok := app.KnobForConfigField(ce.Field); {
+		case ok:
+			lines = append(lines, "--"+k.Name+": "+ce.Reason)
+		case ce.Field == "AdaptiveFloor":
+			lines = append(lines, "--rate-limit (below the adaptive floor): "+ce.Reason)
+		default:
+			lines = append(lines, ce.Error())
+		}
+	}
+	if lines == nil {
+		return err
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// startRun runs with the options checked: the dashboard or headless, then the summary, the
+// report and the thresholds.
+func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stderr io.Writer) error {
+	var closeCSV func() error
+	if f.CSV != "" {
+		file, err := os.Create(f.CSV)
+		if err != nil {
+			return fmt.Errorf("--csv: %w", err)
+		}
+		opts.CSV, closeCSV = file, file.Close
+	}
+
+	// SIGTERM and SIGHUP end the run gracefully; so does Ctrl-C when headless (the dashboard reads
+	// Ctrl-C as a key). A second signal exits at once.
+	sigs := make(chan os.Signal, 2)
+	if f.Headless {
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	} else {
+		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
+	}
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-sigs
+		fmt.Fprintln(stderr, "stopping: draining the producer (Ctrl-C again to exit at once)")
+		cancel()
+		<-sigs
+		os.Exit(exitForced)
+	}()
+
+	run, err := app.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if f.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(f.MetricsAddr, run.Store())
+		if err != nil {
+			run.Stop(context.Background(), nil)
+			return err
+		}
+		defer stopMetrics()
+	}
+	var uiErr error
+	if f.Headless {
+		progress(ctx, run, stderr, f.ProgressEvery)
+	} else {
+		uiErr = tui.Run(ctx, run, run, tui.Options{})
+	}
+	stopCtx, stopCancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stopCancel()
+	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
+	sum, stopErr := run.Stop(stopCtx, config)
+	if truth, ok := run.GroundTruth(); ok {
+		// What the embedded service itself counted, beside the producer's own figures.
+		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
+			"throttled_records": truth.Total.ThrottledRecords, "internal_failures": truth.Total.InternalFailures}
+	}
+	if closeCSV != nil {
+		stopErr = errors.Join(stopErr, closeCSV())
+	}
+	if err := app.WriteSummary(stdout, sum); err != nil {
+		return err
+	}
+	if f.Report != "" {
+		if err := writeReport(f.Report, sum); err != nil {
+			return err
+		}
+	}
+	if err := errors.Join(uiErr, stopErr); err != nil {
+		return err
+	}
+	if failed := checkThresholds(f, sum); len(failed) > 0 {
+		return thresholdError{failed}
+	}
+	return nil
+}
+
+// redactArgs hides secrets in the command line before it is written to a report: URL passwords
+// and anything that looks like an access key id (see redact).
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = redact("", a)
+	}
+	return out
+}

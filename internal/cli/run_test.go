@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// The producer's field errors (producer.ConfigError) name the flag that set the field, every
+// bad one at once, and exit 2.
+func TestProducerErrorsNameTheFlags(t *testing.T) {
+	clearEnv(t)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--rate-limit", "-5"}, []string{"--rate-limit: -5% outside 1..10000%"}},
+		{[]string{"--rate-limit", "5"}, []string{"--rate-limit (below the adaptive floor): 10% must be between 0 and RateLimit"}},
+		{[]string{"--max-connections", "5000", "--collection-max-count", "501", "--record-ttl", "-1s"},
+			[]string{"--max-connections: 5000 outside 1..1024", "--collection-max-count: 501 outside 1..500", "--record-ttl: -1s is negative"}},
+		{[]string{"--keys", "zipf:x"}, []string{`invalid value "zipf:x" for flag -keys`}},
+		{[]string{"--shards", "lots"}, []string{`invalid value "lots" for flag -shards: want a whole number`}},
+	} {
+		code, _, errOut := runMain(t, append([]string{"config", "print"}, tc.args...)...)
+		for _, w := range tc.want {
+			if code != exitUsage || !strings.Contains(errOut, w) {
+				t.Errorf("%q: exit %d, want 2 and %q in:\n%s", tc.args, code, w, errOut)
+			}
+		}
+		if strings.Contains(errOut, "producer:") {
+			t.Errorf("%q: the error names a Config field, not the flag:\n%s", tc.args, errOut)
+		}
+	}
+}
+
+// RunOptions parses as `shardstorm run` does, for programs that start a run in process.
+func TestRunOptions(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("SHARDSTORM_SHARDS", "7")
+	o, err := RunOptions([]string{"--scenario", "rate-limit-too-low", "--rate", "1234", "-stream", "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Shards != 7 || o.Workload.Rate != 1234 || o.Stream != "s" || o.Producer.StreamName != "s" || o.Producer.RateLimit != 30 || !o.Producer.DisableAdaptive {
+		t.Fatalf("options: shards %d rate %g stream %q/%q rate-limit %g adaptive off %v", o.Shards, o.Workload.Rate, o.Stream,
+			o.Producer.StreamName, o.Producer.RateLimit, o.Producer.DisableAdaptive)
+	}
+	if _, err := RunOptions([]string{"--rat", "5"}); err == nil || !strings.Contains(err.Error(), "did you mean --rate?") {
+		t.Fatalf("a misspelt flag: %v", err)
+	}
+}
