@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -285,21 +286,52 @@ func TestReadersRunAlongsideSampling(t *testing.T) {
 			time.Sleep(100 * time.Microsecond)
 		}
 	}()
+	// What a dashboard, the CSV writer and a Prometheus scrape read while samples land must be
+	// whole: points in time order, shards named and their window well formed, every scrape a
+	// complete exposition.
 	var buf []metrics.Point
+	reads := 0
 	for {
 		select {
 		case <-done:
+			if reads == 0 {
+				t.Fatal("the readers never ran beside the sampler")
+			}
+			// The last reshard is seen: the final shards are open, the first ones closed.
+			eventually.True(t, 10*time.Second, "the store to show the final shard map", func() bool {
+				open := map[string]bool{}
+				for _, in := range s.Store().Shards() {
+					open[in.ShardID] = in.Open
+				}
+				return open[shardIDs(1, 3)[0]] && !open[shardIDs(1, 0)[0]]
+			})
 			return
 		default:
 		}
+		reads++
+		sampled := s.Store().Latest() != nil
 		if l := s.Store().Latest(); l != nil {
 			_ = l.Stream.Get(metrics.PutRecords)
 		}
 		buf = s.Store().AppendSeries(buf[:0], "put_records", "", time.Time{})
+		for i := 1; i < len(buf); i++ {
+			if buf[i].T.Before(buf[i-1].T) {
+				t.Fatalf("put_records points out of order: %v after %v", buf[i].T, buf[i-1].T)
+			}
+		}
 		for _, in := range s.Store().Shards() {
+			if in.ShardID == "" || in.Newest.Before(in.Oldest) {
+				t.Fatalf("shard entry malformed: %+v", in)
+			}
 			_ = s.Store().Series("throttled_records", in.ShardID, in.Oldest)
 		}
-		_ = s.Store().WriteCSV(io.Discard)
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/metrics", nil))
+		if err := s.Store().WriteCSV(io.Discard); err != nil {
+			t.Fatalf("WriteCSV while sampling: %v", err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if rec.Code != 200 || (sampled && !strings.Contains(rec.Body.String(), "shardstorm_")) {
+			t.Fatalf("scrape while sampling: status %d, body %.200q", rec.Code, rec.Body.String())
+		}
 	}
 }
