@@ -104,8 +104,10 @@ func setField(s *Spec, field, value string) error {
 		s.Payload.Template = value
 	case "late_after", "max_lag":
 		d, err := time.ParseDuration(value)
-		if err != nil || d < 0 {
-			return fmt.Errorf("%q: want a duration ≥ 0 such as 10ms or 1s", value)
+		if err != nil || d <= 0 {
+			// 0 would silently mean the default (Spec.withDefaults): refused, as a flag, a file
+			// and a live change would otherwise disagree with what runs.
+			return fmt.Errorf("%q: want a duration > 0 such as 10ms or 1s", value)
 		}
 		if field == "late_after" {
 			s.LateAfter = d

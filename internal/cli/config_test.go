@@ -128,7 +128,7 @@ func TestConfigFileErrors(t *testing.T) {
 func TestConfigPrintRoundTrips(t *testing.T) {
 	clearEnv(t)
 	v1, _, out := printed(t, "--scenario", "small-records-without-aggregation", "--keys", "hot:0.4", "--max-throttled", "2%",
-		"--stream", "orders: EU #1", "--fault-latency", "10ms-50ms", "--shape", "ramp:1000-5000:30s")
+		"--encrypt-stream", "orders: EU #1", "--fault-latency", "10ms-50ms", "--shape", "ramp:1000-5000:30s")
 	file := writeFile(t, "printed.yaml", out)
 	v2, _, _ := printed(t, "--config", file)
 	for k, want := range v1 {
@@ -136,8 +136,8 @@ func TestConfigPrintRoundTrips(t *testing.T) {
 			t.Errorf("%s: printed %q, read back %q", k, want, v2[k])
 		}
 	}
-	if v2["stream"] != `'orders: EU #1'` {
-		t.Errorf("stream printed as %s", v2["stream"])
+	if v2["encrypt-stream"] != `'orders: EU #1'` {
+		t.Errorf("encrypt-stream printed as %s", v2["encrypt-stream"])
 	}
 }
 

@@ -159,8 +159,8 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 		return o, fmt.Errorf("--reshard-after %v: want a positive duration", o.ReshardAfter)
 	}
 	o.Emulator.Faults = faults
-	if o.Shards < 1 {
-		return o, fmt.Errorf("--shards %d: want at least 1", o.Shards)
+	if o.Shards < 1 || o.Shards > app.MaxShards {
+		return o, fmt.Errorf("--shards %d: want 1..%d", o.Shards, app.MaxShards)
 	}
 	spec, err := s.Workload.Spec()
 	if err != nil {

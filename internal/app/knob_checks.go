@@ -1,0 +1,85 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The range checks of the knobs, beside their parsers: a knob's parse refuses what the knob
+// cannot take, so the flag, the config file, the SHARDSTORM_* variable and the dashboard's
+// Settings view (which all go through it) refuse the same values with the same words.
+
+// MaxShards is the most shards --shards takes: the embedded emulator's (and a new AWS
+// account's) limit for one stream. The command line checks it with the other settings.
+const MaxShards = 500
+
+// positive refuses zero. It guards the knobs whose zero the producer would silently replace by
+// its default (--rate-limit 0 becoming 150): leaving the knob out gives the default. Negative
+// values go on to producer.Config.Validate, whose errors give the knob's whole range.
+func positive[T int | float64 | time.Duration](parse func(string) (T, error)) func(string) (T, error) {
+	return func(s string) (T, error) {
+		v, err := parse(s)
+		if err == nil && v == 0 {
+			return v, fmt.Errorf("want more than 0 (0 is not the default: leave it out for the default)")
+		}
+		return v, err
+	}
+}
+
+// streamNamePattern is Kinesis's rule for a stream name.
+var streamNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,128}$`)
+
+// parseStreamName refuses a name Kinesis would refuse, before anything is started.
+func parseStreamName(s string) (string, error) {
+	if !streamNamePattern.MatchString(s) {
+		return s, fmt.Errorf("want 1 to 128 of the characters a-z A-Z 0-9 _ . - (a Kinesis stream name)")
+	}
+	return s, nil
+}
+
+// parseEndpoint takes an http or https URL with a host, or nothing (no endpoint).
+func parseEndpoint(s string) (string, error) {
+	if s == "" {
+		return s, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return s, fmt.Errorf("want an http:// or https:// URL with a host, e.g. http://127.0.0.1:4567")
+	}
+	return s, nil
+}
+
+// parseListenAddr takes HOST:PORT (the host may be empty: every interface), or nothing.
+func parseListenAddr(s string) (string, error) {
+	if s == "" {
+		return s, nil
+	}
+	_, port, err := net.SplitHostPort(s)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		return s, fmt.Errorf("want HOST:PORT with a port in 0..65535, e.g. 127.0.0.1:9464")
+	}
+	return s, nil
+}
+
+// parseOutputPath takes a file that can be created: its directory exists and it is not itself
+// a directory. Checking here means a bad path fails before the load, not after the whole run.
+func parseOutputPath(s string) (string, error) {
+	if s == "" {
+		return s, nil
+	}
+	if fi, err := os.Stat(s); err == nil && fi.IsDir() {
+		return s, fmt.Errorf("is a directory; want a file")
+	}
+	dir := filepath.Dir(s)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return s, fmt.Errorf("the directory %s does not exist", strings.TrimSpace(dir))
+	}
+	return s, nil
+}
