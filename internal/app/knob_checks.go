@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -83,3 +84,20 @@ func parseOutputPath(s string) (string, error) {
 	}
 	return s, nil
 }
+
+// workloadChecks are the workload fields' checks beyond the workload's own (workload.Spec
+// takes rate 0 from a program; shardstorm does not).
+var workloadChecks = map[string]func(string) error{"rate": checkRate}
+
+// checkRate refuses rate 0: a load test with no load would only idle, and 0 must never mean
+// another workload (the demo's, once). To watch a stream without loading it: shardstorm watch;
+// to stop the load for a while: space (pause) in the dashboard.
+func checkRate(v string) error {
+	if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f == 0 {
+		return ErrRateZero
+	}
+	return nil
+}
+
+// ErrRateZero is the refusal of rate 0, also for a --workload file's rate (see checkRate).
+var ErrRateZero = errors.New("want more than 0 records/s (to watch a stream without load: shardstorm watch; to pause: space in the dashboard)")

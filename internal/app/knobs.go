@@ -26,7 +26,7 @@ var knobs = concat(
 		producerKnob("record-ttl", KindDuration, "how long a record is retried before it expires",
 			func(c *producer.Config) *time.Duration { return &c.RecordTtl }, positive(parseDuration), formatDuration, false).forField("RecordTtl"),
 		producerKnob("record-max-buffered-time", KindDuration, "how long a record may wait to be batched",
-			func(c *producer.Config) *time.Duration { return &c.RecordMaxBufferedTime }, parseDuration, formatDuration, true).forField("RecordMaxBufferedTime"),
+			func(c *producer.Config) *time.Duration { return &c.RecordMaxBufferedTime }, positive(parseDuration), formatDuration, true).forField("RecordMaxBufferedTime"),
 		producerKnob("request-timeout", KindDuration, "timeout of one PutRecords request",
 			func(c *producer.Config) *time.Duration { return &c.RequestTimeout }, positive(parseDuration), formatDuration, false).forField("RequestTimeout"),
 		producerKnob("fail-if-throttled", KindBool, "fail throttled records instead of retrying them",
@@ -93,11 +93,23 @@ func workloadKnobs() []Knob {
 	out := []Knob{str("workload", "workload `FILE` (YAML); flags given override its fields",
 		func(s *RunSettings) *string { return &s.Workload.File })}
 	for _, f := range workload.Fields() {
+		check := workloadChecks[f.Name]
+		if check == nil {
+			check = func(string) error { return nil }
+		}
 		k := Knob{Name: workload.FlagName(f.Name), Kind: KindWorkload, Help: f.Usage,
 			get: func(s *RunSettings) string { return s.Workload.Get(f.Name) },
-			set: func(s *RunSettings, v string) error { return s.Workload.Set(f.Name, v) }}
+			set: func(s *RunSettings, v string) error {
+				if err := check(v); err != nil {
+					return err
+				}
+				return s.Workload.Set(f.Name, v)
+			}}
 		if apply, ok := liveWorkload[f.Name]; ok {
 			k.live = &liveKnob{get: apply.get, set: func(r *Run, v string) error {
+				if err := check(v); err != nil {
+					return err
+				}
 				spec := workload.DefaultSpec()
 				if err := workload.SetField(&spec, f.Name, v); err != nil {
 					return err

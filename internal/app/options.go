@@ -2,6 +2,7 @@ package app
 
 import (
 	"io"
+	"reflect"
 	"time"
 
 	"github.com/shardstorm/shardstorm/emulator"
@@ -72,7 +73,9 @@ func (o Options) withDefaults() Options {
 	if o.Shards == 0 {
 		o.Shards = 4
 	}
-	if o.Workload.Rate == 0 && o.Workload.Shape == nil {
+	// Only a workload left entirely unset is the demo's: a spec with rate 0 is not "no
+	// workload" (it was the demo once, and `--rate 0 --duration 2s` never ended).
+	if reflect.ValueOf(o.Workload).IsZero() {
 		o.Workload = DefaultWorkload()
 	}
 	return o

@@ -166,6 +166,9 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 	if err != nil {
 		return o, err
 	}
+	if spec.Shape == nil && spec.Rate == 0 { // a --workload file's rate: 0 (the knob refuses the rest)
+		return o, fmt.Errorf("%s: rate 0: %w", s.Workload.File, app.ErrRateZero)
+	}
 	o.Workload = spec
 	o.Producer.StreamName = o.Stream
 	if err := o.Producer.Validate(); err != nil {
