@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // DefaultTemplate is the JSON payload used when none is given. Placeholders are {{NAME}} or
@@ -47,6 +48,9 @@ func newJSONPayload(template string, seed uint64) (*jsonPayload, error) {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("payload json template: %w", err)
+		}
+		if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+			return nil, fmt.Errorf("payload json template %s: not text (a binary file?); want a JSON object with placeholders", path)
 		}
 		template = string(b)
 	}

@@ -98,6 +98,11 @@ func (o *Overrides) Spec() (Spec, error) {
 		}
 		byFlag[s.field] = true
 	}
+	if _, inFile := lines["record_size"]; spec.Payload.kind() == PayloadFile && !byFlag["record_size"] && !inFile {
+		// File lines go as they are; the base's size (a demo's) is not one the user asked for,
+		// so it must not refuse a file payload the user did.
+		spec.Size = SizeSpec{}
+	}
 	if err := spec.Validate(); err != nil {
 		return Spec{}, placeError(err, o.File, lines, byFlag)
 	}
