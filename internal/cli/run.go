@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/shardstorm/shardstorm/internal/app"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
+	"github.com/shardstorm/shardstorm/workload"
 )
 
 // runLong is the help of `shardstorm run`, and of `shardstorm` alone.
@@ -169,6 +171,9 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 	if spec.Shape == nil && spec.Rate == 0 { // a --workload file's rate: 0 (the knob refuses the rest)
 		return o, fmt.Errorf("%s: rate 0: %w", s.Workload.File, app.ErrRateZero)
 	}
+	if err := checkRecordSource(o, spec); err != nil {
+		return o, err
+	}
 	o.Workload = spec
 	o.Producer.StreamName = o.Stream
 	if err := o.Producer.Validate(); err != nil {
@@ -206,6 +211,7 @@ func asFlagErrors(err error) error {
 // startRun runs with the options checked: the dashboard or headless, then the summary, the
 // report and the thresholds.
 func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stderr io.Writer) error {
+	// Every output is opened before the load starts: a bad path must not cost the whole run.
 	var closeCSV func() error
 	if f.CSV != "" {
 		file, err := os.Create(f.CSV)
@@ -213,6 +219,24 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 			return fmt.Errorf("--csv: %w", err)
 		}
 		opts.CSV, closeCSV = file, file.Close
+	}
+	var report *os.File
+	if f.Report != "" {
+		file, err := os.Create(f.Report)
+		if err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+		report = file
+		defer file.Close()
+	}
+	var metricsLn net.Listener
+	if f.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", f.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		metricsLn = ln
+		defer ln.Close()
 	}
 
 	// SIGTERM and SIGHUP end the run gracefully; so does Ctrl-C when headless (the dashboard reads
@@ -236,15 +260,13 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 
 	run, err := app.Start(ctx, opts)
 	if err != nil {
+		if fe := new(workload.FieldError); errors.As(err, &fe) {
+			return usageError{workloadFlagError(fe)} // keys that need the stream's shards, known only now
+		}
 		return err
 	}
-	if f.MetricsAddr != "" {
-		stopMetrics, err := serveMetrics(f.MetricsAddr, run.Store())
-		if err != nil {
-			run.Stop(context.Background(), nil)
-			return err
-		}
-		defer stopMetrics()
+	if metricsLn != nil {
+		defer serveMetrics(metricsLn, run.Store())()
 	}
 	var uiErr error
 	if f.Headless {
@@ -267,8 +289,8 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	if err := app.WriteSummary(stdout, sum); err != nil {
 		return err
 	}
-	if f.Report != "" {
-		if err := writeReport(f.Report, sum); err != nil {
+	if report != nil {
+		if err := writeReport(report, sum); err != nil {
 			return err
 		}
 	}

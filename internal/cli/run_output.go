@@ -87,25 +87,19 @@ func checkThresholds(f *app.RunSettings, s metrics.Summary) []string {
 	return failed
 }
 
-// serveMetrics serves the live values at http://addr/metrics until the returned stop is called.
-func serveMetrics(addr string, store *metrics.Store) (stop func(), err error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--metrics-addr: %w", err)
-	}
+// serveMetrics serves the live values at http://ADDR/metrics on ln until the returned stop is
+// called. The caller listens before the load starts, so a taken address fails first.
+func serveMetrics(ln net.Listener, store *metrics.Store) (stop func()) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", metrics.NewPrometheusHandler(store))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	return func() { srv.Close() }, nil
+	return func() { srv.Close() }
 }
 
-// writeReport writes the run's JSON summary (schema: metrics/summary.schema.json).
-func writeReport(path string, sum metrics.Summary) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("--report: %w", err)
-	}
+// writeReport writes the run's JSON summary (schema: metrics/summary.schema.json) to f, opened
+// before the load, and closes it.
+func writeReport(f *os.File, sum metrics.Summary) error {
 	if err := sum.WriteJSON(f); err != nil {
 		f.Close()
 		return fmt.Errorf("--report: %w", err)
