@@ -62,6 +62,8 @@ type Run struct {
 
 	mu         sync.Mutex
 	keysCursor int
+
+	warnings []string // set during Start (see Warnings)
 }
 
 // Start sets the backend up, starts the producer, the workload, the sampler, the hot-key
@@ -242,10 +244,11 @@ func (r *Run) ensureStream(ctx context.Context) error {
 	if r.emu != nil {
 		return nil
 	}
-	_, err := r.kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(r.opts.Stream)})
+	desc, err := r.kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(r.opts.Stream)})
 	var nf *types.ResourceNotFoundException
 	switch {
 	case err == nil:
+		r.noteExistingShards(desc)
 		return nil
 	case !errors.As(err, &nf):
 		return fmt.Errorf("describe stream %s: %w", r.opts.Stream, err)

@@ -265,6 +265,9 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 		}
 		return err
 	}
+	for _, w := range run.Warnings() {
+		fmt.Fprintln(stderr, "warning: "+w)
+	}
 	if metricsLn != nil {
 		defer serveMetrics(metricsLn, run.Store())()
 	}
