@@ -16,7 +16,8 @@ const maxFPS = 30
 // and restores the terminal before it returns. A quit by the user returns nil; the end of ctx
 // returns nil too (the run is over, not failed); anything else is the program's error. The keys
 // act through the controls that controls offers (see Pauser and the interfaces beside it); nil
-// makes a dashboard that only shows.
+// makes a dashboard that only shows. Signals are the caller's: Run installs no handler, so the
+// caller cancels ctx on SIGINT and SIGTERM (or they end the process).
 func Run(ctx context.Context, src Source, controls any, opts Options) error {
 	if src == nil {
 		return errors.New("tui: Run needs a Source")
@@ -26,8 +27,15 @@ func Run(ctx context.Context, src Source, controls any, opts Options) error {
 	// palette depends on it, and a query while the program reads keys would eat a key press.
 	lipgloss.HasDarkBackground()
 	m := newModel(ctx, src, controls, opts)
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(maxFPS))
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(maxFPS),
+		// The caller owns the signals and cancels ctx on them. Bubble Tea's own handler would
+		// race that cancel and can hang the program's shutdown (its handler blocks sending
+		// InterruptMsg to an event loop that already ended), so SIGINT to the dashboard's
+		// process once hung or exited 1.
+		tea.WithoutSignalHandler())
 	_, err := p.Run()
+	// Ending the program through ctx (the caller's signal handling) is a quit like the Ctrl-C
+	// key, not a failure.
 	if err != nil && (errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {
 		return nil
 	}

@@ -15,10 +15,10 @@ import (
 // Exit codes (documented in the README).
 const (
 	exitOK        = 0
-	exitError     = 1 // the run could not start or failed
-	exitUsage     = 2 // a bad flag or value
-	exitThreshold = 3 // the run finished but a --max-*/--min-* threshold failed
-	exitForced    = 130
+	exitError     = 1   // the run could not start or failed
+	exitUsage     = 2   // a bad flag or value
+	exitThreshold = 3   // the run finished but a --max-*/--min-* threshold failed
+	exitForced    = 130 // a second Ctrl-C, or one before the load started
 )
 
 // usageError marks an error in the command line itself (exit code 2).
@@ -49,6 +49,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage
+	case errors.As(err, new(interruptedError)):
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return exitForced
 	case errors.As(err, new(thresholdError)):
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitThreshold

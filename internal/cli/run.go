@@ -8,9 +8,8 @@ import (
 	"math"
 	"net"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,7 +25,7 @@ import (
 // runLong is the help of `shardstorm run`, and of `shardstorm` alone.
 const runLong = `the dashboard on the embedded emulator, a 4-shard stream, 6000 records/s of ~500 bytes
 with 30% on one hot key. Keys change the load live; ? lists them; q quits and prints the summary.
-Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C.
+Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C (or one before the load started).
 
 Settings, each layer overriding the one before: defaults, --scenario, --config FILE, SHARDSTORM_<FLAG>
 variables (SHARDSTORM_RATE_LIMIT=120), flags. ` + "`shardstorm config print [flags]`" + ` shows the result.`
@@ -239,26 +238,15 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 		defer ln.Close()
 	}
 
-	// SIGTERM and SIGHUP end the run gracefully; so does Ctrl-C when headless (the dashboard reads
-	// Ctrl-C as a key). A second signal exits at once.
-	sigs := make(chan os.Signal, 2)
-	if f.Headless {
-		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	} else {
-		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
-	}
-	defer signal.Stop(sigs)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-sigs
-		fmt.Fprintln(stderr, "stopping: draining the producer (Ctrl-C again to exit at once)")
-		cancel()
-		<-sigs
-		os.Exit(exitForced)
-	}()
+	var uiUp atomic.Bool
+	sig := watchSignals(stderr, uiUp.Load)
+	defer sig.stop()
+	ctx := sig.ctx
 
 	run, err := app.Start(ctx, opts)
+	if err != nil && sig.signalled.Load() {
+		return interruptedError{}
+	}
 	if err != nil {
 		if fe := new(workload.FieldError); errors.As(err, &fe) {
 			return usageError{workloadFlagError(fe)} // keys that need the stream's shards, known only now
@@ -275,8 +263,14 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	if f.Headless {
 		progress(ctx, run, stderr, f.ProgressEvery)
 	} else {
+		uiUp.Store(true)
 		uiErr = tui.Run(ctx, run, run, tui.Options{})
+		uiUp.Store(false)
+		if sig.signalled.Load() {
+			fmt.Fprintln(stderr, drainMessage)
+		}
 	}
+	sig.draining.Store(true)
 	stopCtx, stopCancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer stopCancel()
 	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
