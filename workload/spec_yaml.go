@@ -54,6 +54,9 @@ func placeError(err error, file string, lines map[string]int, byFlag map[string]
 	if !errors.As(err, &fe) {
 		return err
 	}
+	if _, inFile := lines["max_lag"]; fe.Field == "max_lag" && !byFlag["max_lag"] && !inFile && byFlag["late_after"] {
+		fe.Field = "late_after" // max_lag is its default: the --late-after given is what clashes
+	}
 	if byFlag[fe.Field] {
 		fe.Field = "--" + FlagName(fe.Field)
 	} else if line, ok := lines[fe.Field]; ok {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/shardstorm/shardstorm/workload"
 )
 
 // The range checks of the knobs, beside their parsers: a knob's parse refuses what the knob
@@ -87,7 +89,7 @@ func parseOutputPath(s string) (string, error) {
 
 // workloadChecks are the workload fields' checks beyond the workload's own (workload.Spec
 // takes rate 0 from a program; shardstorm does not).
-var workloadChecks = map[string]func(string) error{"rate": checkRate}
+var workloadChecks = map[string]func(string) error{"rate": checkRate, "shape": checkShape}
 
 // checkRate refuses rate 0: a load test with no load would only idle, and 0 must never mean
 // another workload (the demo's, once). To watch a stream without loading it: shardstorm watch;
@@ -101,3 +103,50 @@ func checkRate(v string) error {
 
 // ErrRateZero is the refusal of rate 0, also for a --workload file's rate (see checkRate).
 var ErrRateZero = errors.New("want more than 0 records/s (to watch a stream without load: shardstorm watch; to pause: space in the dashboard)")
+
+// checkShape refuses a shape that never sends a record (0, constant:0, ramp:0-0:1m): rate 0 by
+// another name.
+func checkShape(v string) error {
+	if p, err := workload.ParseShape(v); err == nil && p != nil && neverSends(p) {
+		return ErrRateZero
+	}
+	return nil
+}
+
+// neverSends reports whether a shape's first record never comes due.
+func neverSends(p workload.Pacer) bool { _, ok := p.At(1); return !ok }
+
+// IdleWorkload reports whether spec would send nothing (rate 0, or a shape that never sends):
+// for a --workload file, whose fields the knobs do not see one by one.
+func IdleWorkload(spec workload.Spec) bool {
+	if spec.Shape == nil {
+		return spec.Rate == 0
+	}
+	return neverSends(spec.Shape)
+}
+
+// above refuses a number at or below lo (or, with orEqual, below lo).
+func above[T int | float64 | time.Duration](lo T, orEqual bool, parse func(string) (T, error)) func(string) (T, error) {
+	return func(s string) (T, error) {
+		v, err := parse(s)
+		switch {
+		case err != nil:
+		case orEqual && v < lo:
+			err = fmt.Errorf("want %v or more", lo)
+		case !orEqual && v <= lo:
+			err = fmt.Errorf("want more than %v", lo)
+		}
+		return v, err
+	}
+}
+
+// within refuses a float outside lo..hi.
+func within(lo, hi float64, unit string) func(string) (float64, error) {
+	return func(s string) (float64, error) {
+		v, err := parseFloat(s)
+		if err == nil && (v < lo || v > hi) {
+			err = fmt.Errorf("want %g..%g%s", lo, hi, unit)
+		}
+		return v, err
+	}
+}

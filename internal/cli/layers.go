@@ -157,3 +157,35 @@ func exampleValue(name string) string {
 	}
 	return "VALUE"
 }
+
+// whereFrom adds to an error of the settings checked together (which names flags) where each
+// flag it names got its value, when that was not the command line: "--shards 0: want 1..500
+// (--shards: environment SHARDSTORM_SHARDS)".
+func (l *layers) whereFrom(err error) error {
+	var from []string
+	for _, k := range app.RunKnobs() {
+		src := l.source[k.Name]
+		if src != "" && src != "command line" && mentionsFlag(err.Error(), k.Name) {
+			from = append(from, "--"+k.Name+": "+src)
+		}
+	}
+	if from == nil {
+		return err
+	}
+	return fmt.Errorf("%w (%s)", err, strings.Join(from, "; "))
+}
+
+// mentionsFlag reports whether msg names --name as a whole flag (not --name-more).
+func mentionsFlag(msg, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(msg[i:], "--"+name)
+		if j < 0 {
+			return false
+		}
+		end := i + j + 2 + len(name)
+		if end == len(msg) || !(msg[end] == '-' || msg[end] >= 'a' && msg[end] <= 'z') {
+			return true
+		}
+		i = end
+	}
+}

@@ -103,7 +103,7 @@ func (r *runLine) parse(fs *pflag.FlagSet) (app.Options, error) {
 	r.layers = l
 	opts, err := options(fs, r.settings)
 	if err != nil {
-		return opts, usageError{err}
+		return opts, usageError{l.whereFrom(err)}
 	}
 	return opts, nil
 }
@@ -153,12 +153,6 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 	if o.EncryptStream != "" && o.Backend() != "local" {
 		return o, fmt.Errorf("--encrypt-stream needs the embedded emulator (the backend is %s)", o.Backend())
 	}
-	if o.DescribeStreamPerSec < 0 || o.DescribeStreamPerSec > 1000 {
-		return o, fmt.Errorf("--describe-poll-rate %g: want 0..1000 calls/s", o.DescribeStreamPerSec)
-	}
-	if o.ReshardAfter < 0 {
-		return o, fmt.Errorf("--reshard-after %v: want a positive duration", o.ReshardAfter)
-	}
 	o.Emulator.Faults = faults
 	if o.Shards < 1 || o.Shards > app.MaxShards {
 		return o, fmt.Errorf("--shards %d: want 1..%d", o.Shards, app.MaxShards)
@@ -167,7 +161,7 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	if spec.Shape == nil && spec.Rate == 0 { // a --workload file's rate: 0 (the knob refuses the rest)
+	if app.IdleWorkload(spec) { // a --workload file's rate: 0 or shape: 0 (the knobs refuse the rest)
 		return o, fmt.Errorf("%s: rate 0: %w", s.Workload.File, app.ErrRateZero)
 	}
 	if err := checkRecordSource(o, spec); err != nil {
@@ -177,12 +171,6 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 	o.Producer.StreamName = o.Stream
 	if err := o.Producer.Validate(); err != nil {
 		return o, asFlagErrors(err)
-	}
-	if s.ProgressEvery <= 0 {
-		return o, fmt.Errorf("--progress-every %v: want a positive duration", s.ProgressEvery)
-	}
-	if s.MinPutRate < 0 || s.MaxP99 < 0 {
-		return o, fmt.Errorf("--min-put-rate and --max-p99 must not be negative")
 	}
 	return o, nil
 }
