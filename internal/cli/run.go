@@ -214,7 +214,11 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 			return fmt.Errorf("--report: %w", err)
 		}
 		report = file
-		defer file.Close()
+		defer func() {
+			if file.Close() == nil { // not yet written (writeReport closes it): the run never ended
+				os.Remove(f.Report)
+			}
+		}()
 	}
 	var metricsLn net.Listener
 	if f.MetricsAddr != "" {
