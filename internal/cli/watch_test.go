@@ -15,6 +15,10 @@ func TestWatchUsageErrors(t *testing.T) {
 		{[]string{"--stream", "s"}, "needs --endpoint URL or AWS"},
 		{[]string{"--stream", "s", "--aws", "--endpoint", "http://127.0.0.1:1"}, "choose one backend"},
 		{[]string{"--stream", "s", "--region", "eu-west-1", "--endpoint", "http://127.0.0.1:1", "--rate", "5"}, "flag provided but not defined: -rate"},
+		// The knobs' own checks hold in watch too (issue 14, item 8): before any connection.
+		{[]string{"--stream", "my stream", "--endpoint", "http://127.0.0.1:1"}, "-stream"},
+		{[]string{"--stream", "s", "--endpoint", "notaurl"}, "-endpoint"},
+		{[]string{"--stream", "s", "--endpoint", "ftp://x"}, "-endpoint"},
 	} {
 		code, _, errOut := runMain(t, append([]string{"watch"}, tc.args...)...)
 		if code != exitUsage || !strings.Contains(errOut, "shardstorm watch: ") || !strings.Contains(errOut, tc.want) {
