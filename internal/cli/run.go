@@ -231,10 +231,12 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 		os.Exit(exitForced)
 	}()
 
+	opts.Status = stderr // "waiting for ListShards at URL…" while a start-up call keeps the run waiting
 	run, err := app.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
+	lines := newProgressLines(run, stderr, f.ProgressEvery)
 	if f.MetricsAddr != "" {
 		stopMetrics, err := serveMetrics(f.MetricsAddr, run.Store())
 		if err != nil {
@@ -245,14 +247,27 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	}
 	var uiErr error
 	if f.Headless {
-		progress(ctx, run, stderr, f.ProgressEvery)
+		lines.until(ctx, run.Done())
 	} else {
 		uiErr = tui.Run(ctx, run, run, tui.Options{})
 	}
 	stopCtx, stopCancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer stopCancel()
 	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
+	// Headless, the progress lines go on through the drain: a drain that takes its 30 s is
+	// something to watch, not a silence.
+	stopped, drainShown := make(chan struct{}), make(chan struct{})
+	if f.Headless {
+		go func() {
+			defer close(drainShown)
+			lines.until(context.Background(), stopped)
+		}()
+	} else {
+		close(drainShown)
+	}
 	sum, stopErr := run.Stop(stopCtx, config)
+	close(stopped)
+	<-drainShown
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
 		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
@@ -270,6 +285,9 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 		}
 	}
 	if err := errors.Join(uiErr, stopErr); err != nil {
+		return err
+	}
+	if err := nothingDelivered(sum); err != nil {
 		return err
 	}
 	if failed := checkThresholds(f, sum); len(failed) > 0 {
