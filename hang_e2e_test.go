@@ -94,3 +94,28 @@ func runBinaryWithin(t *testing.T, limit time.Duration, bin string, args ...stri
 		return 0, "", ""
 	}
 }
+
+// A request timeout no request can meet (1ns) delivers nothing: the run ends by itself after
+// the duration and the drain, keeps printing progress lines through the drain (it fell silent
+// for 30 s), and exits non-zero saying nothing was delivered (it exited 0 with 0 of 600).
+func TestNothingDeliveredFailsAndTheDrainShowsProgress(t *testing.T) {
+	bin := buildBinary(t)
+	code, out, errOut := runBinaryWithin(t, 2*time.Second+3*time.Second+30*time.Second, bin, "run", "--headless", "--duration", "2s", "--rate", "300",
+		"--request-timeout", "1ns", "--record-ttl", "3s", "--progress-every", "1s")
+	if code != 1 || !strings.Contains(errOut, "no record was delivered: 0 of ") {
+		t.Errorf("exit %d, want 1 saying no record was delivered\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// The load ends at 2 s; the drain (records expire 3 s after they were offered) must show.
+	var afterLoad bool
+	for _, line := range strings.Split(errOut, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 1 && f[1] == "target" {
+			if d, err := time.ParseDuration(f[0]); err == nil && d >= 3*time.Second {
+				afterLoad = true
+			}
+		}
+	}
+	if !afterLoad {
+		t.Errorf("no progress line after the load's 2 s (during the drain):\n%s", errOut)
+	}
+}
