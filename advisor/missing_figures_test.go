@@ -72,3 +72,33 @@ func quotesAgentCount(f metrics.Finding) bool {
 	_, needed := f.Evidence["agents_needed"]
 	return needed || strings.Contains(f.Advice, "generators like this one") || strings.Contains(f.Advice, " agents against the stream")
 }
+
+// A hot shard is about what the stream does with the writes: once none is answered (the stream
+// deleted, every request refused or hanging) the hot-key finding clears, though the workload
+// still asks the same of each shard. It stayed active, stale, beside "put 0.00/s".
+func TestHotShardClearsWhenNothingIsWritten(t *testing.T) {
+	a, f := New(Config{}), newFeed()
+	hot := []shardFig{{offered: 1800, offeredBytes: 1800 * 600, put: 1000, putBytes: 1000 * 600, throttled: 300},
+		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600},
+		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600},
+		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600}}
+	for range 8 {
+		a.Observe(Input{Snapshot: f.next(hot, nil)})
+	}
+	if len(a.Active()) == 0 || a.Active()[0].Rule != "hot-shard" {
+		t.Fatalf("no hot-shard finding to start with: %v", rules(a.Active()))
+	}
+	gone := make([]shardFig, len(hot))
+	for i, s := range hot {
+		gone[i] = shardFig{offered: s.offered, offeredBytes: s.offeredBytes}
+	}
+	for range 40 { // 10 s: the window forgets the writes, then ClearAfter passes
+		snap := f.next(gone, map[metrics.Metric]float64{metrics.RequestP50: 3, metrics.ThrottledFraction: math.NaN()})
+		snap.Stream.Errors = map[string]float64{"ResourceNotFoundException": 40}
+		a.Observe(Input{Snapshot: snap, LastErrors: map[string]string{"ResourceNotFoundException": "Stream s under account 000000000000 not found."}})
+	}
+	got := rules(a.Active())
+	if len(got) != 1 || got[0] != "stream-deleted" {
+		t.Errorf("active with nothing written: %v, want only stream-deleted", got)
+	}
+}
