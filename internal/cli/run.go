@@ -24,7 +24,8 @@ import (
 // runLong is the help of `shardstorm run`, and of `shardstorm` alone.
 const runLong = `the dashboard on the embedded emulator, a 4-shard stream, 6000 records/s of ~500 bytes
 with 30% on one hot key. Keys change the load live; ? lists them; q quits and prints the summary.
-Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C.
+Exit codes: 0 ok, 1 error (or no record delivered), 2 bad flags, 3 a threshold failed (--max-failed
+default 0: any failed record), 130 a second Ctrl-C.
 
 Settings, each layer overriding the one before: defaults, --scenario, --config FILE, SHARDSTORM_<FLAG>
 variables (SHARDSTORM_RATE_LIMIT=120), flags. ` + "`shardstorm config print [flags]`" + ` shows the result.`

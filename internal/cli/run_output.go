@@ -98,6 +98,9 @@ func checkThresholds(f *app.RunSettings, s metrics.Summary) []string {
 			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.MaxThrottled.String(), app.Figure(100*frac)))
 		}
 	}
+	if lost := s.Accounting.Failed + s.Accounting.Expired; lost > int64(f.MaxFailed) {
+		failed = append(failed, fmt.Sprintf("--max-failed %d: %d user records failed (%d expired)", f.MaxFailed, lost, s.Accounting.Expired))
+	}
 	if f.MinPutRate > 0 {
 		if rate := float64(s.Throughput.UserRecordsPerSec); !(rate >= f.MinPutRate) {
 			failed = append(failed, fmt.Sprintf("--min-put-rate %g: %s user records/s were put", f.MinPutRate, app.Figure(rate)))
