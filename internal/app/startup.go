@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -35,10 +36,22 @@ func (r *Run) startupCall(ctx context.Context, op string, call func(context.Cont
 	if where == "" {
 		where = "AWS"
 	}
+	// The note is written whole before startupCall returns, or not at all: never after.
+	var mu sync.Mutex
+	returned := false
 	note := time.AfterFunc(waitingNoteAfter, func() {
-		fmt.Fprintf(r.status(), "waiting for %s at %s… (up to %s)\n", op, where, limit)
+		mu.Lock()
+		defer mu.Unlock()
+		if !returned {
+			fmt.Fprintf(r.status(), "waiting for %s at %s… (up to %s)\n", op, where, limit)
+		}
 	})
-	defer note.Stop()
+	defer func() {
+		note.Stop()
+		mu.Lock()
+		returned = true
+		mu.Unlock()
+	}()
 	err := call(cctx)
 	if err != nil && ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("%s at %s: no answer within %s (the endpoint accepts connections but does not answer): %w", op, where, limit, err)
