@@ -201,6 +201,9 @@ func asFlagErrors(err error) error {
 	return errors.New(strings.Join(lines, "\n"))
 }
 
+// drainTimeout bounds the drain after the load: a run ends within its duration plus this.
+const drainTimeout = 30 * time.Second
+
 // startRun runs with the options checked: the dashboard or headless, then the summary, the
 // report and the thresholds.
 func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stderr io.Writer) error {
@@ -252,7 +255,7 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	} else {
 		uiErr = tui.Run(ctx, run, run, tui.Options{})
 	}
-	stopCtx, stopCancel := context.WithTimeout(context.Background(), 30*time.Second)
+	stopCtx, stopCancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer stopCancel()
 	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
 	// Headless, the progress lines go on through the drain: a drain that takes its 30 s is
@@ -285,10 +288,10 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 			return err
 		}
 	}
-	if err := errors.Join(uiErr, stopErr); err != nil {
-		return err
+	if errors.Is(stopErr, context.DeadlineExceeded) {
+		stopErr = fmt.Errorf("the producer did not drain within %s (records still unresolved were counted as they stood): %w", drainTimeout, stopErr)
 	}
-	if err := nothingDelivered(sum); err != nil {
+	if err := errors.Join(nothingDelivered(sum), uiErr, stopErr); err != nil {
 		return err
 	}
 	if failed := checkThresholds(f, sum); len(failed) > 0 {
