@@ -16,10 +16,11 @@ func streamGone(w *window, in *Input) []metrics.Finding {
 	if !w.enough() || !(rate > 0) {
 		return nil
 	}
-	put := nanTo(w.mean(metrics.UserRecordsPut), 0)
+	put := nanTo(w.latest().stream.Get(metrics.UserRecordsPut), 0) // now, not the window's mean of before and after
+
 	f := metrics.Finding{
 		Rule: "stream-deleted", Severity: Critical, Title: "Stream deleted: writes refused with ResourceNotFoundException",
-		Summary: fmt.Sprintf("%s write attempts/s refused with ResourceNotFoundException (%s records/s still delivered): the stream no longer exists — deleted, or the endpoint restarted without it",
+		Summary: fmt.Sprintf("%s write attempts/s refused with ResourceNotFoundException, %s records/s delivered now: the stream no longer exists — deleted, or the endpoint restarted without it",
 			count(rate), count(put)),
 		Evidence: map[string]any{"resource_not_found_per_sec": round3(rate), "delivered_records_per_sec": round3(put)},
 		Advice:   "Records sent to a missing stream fail at once and are not retried: the run fails. Find who deleted the stream (CloudTrail's DeleteStream events on AWS), recreate it (or run with --create-stream) and run again.",
