@@ -78,10 +78,7 @@ func quotesAgentCount(f metrics.Finding) bool {
 // still asks the same of each shard. It stayed active, stale, beside "put 0.00/s".
 func TestHotShardClearsWhenNothingIsWritten(t *testing.T) {
 	a, f := New(Config{}), newFeed()
-	hot := []shardFig{{offered: 1800, offeredBytes: 1800 * 600, put: 1000, putBytes: 1000 * 600, throttled: 300},
-		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600},
-		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600},
-		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600}}
+	hot := hotShardLoad()
 	for range 8 {
 		a.Observe(Input{Snapshot: f.next(hot, nil)})
 	}

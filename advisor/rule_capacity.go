@@ -59,8 +59,8 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 		},
 	}
 	switch {
-	case need == 0:
-		// No peak measured (nothing offered in the window): no shard count to compute from it.
+	case need == 0 || d.peakRecords < 1:
+		// No peak measured (next to nothing offered in the window): no shard count to compute from it.
 		delete(f.Evidence, "shards_needed")
 		f.Advice = "The shards are at their limit, but the window holds no measure of the demand to size the stream from: add shards (UpdateShardCount) or switch the stream to on-demand capacity mode, and watch the throttles."
 	case need > n:
