@@ -89,6 +89,9 @@ type emulatorFlags struct {
 }
 
 func runEmulator(e emulatorFlags, stdout io.Writer) error {
+	if err := e.check(); err != nil {
+		return err
+	}
 	if err := checkLoopback(e.addr, e.allowRemote); err != nil {
 		return usageError{err}
 	}
