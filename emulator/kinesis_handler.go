@@ -83,6 +83,12 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if err := checkJSONText(body); err != nil {
+		writeKinesisError(w, newAPIError(http.StatusBadRequest, "SerializationException",
+			"Request body is not valid UTF-8 JSON: %v", err))
+		return
+	}
+
 	received := time.Now()
 	wait, injected, faults := e.drawRequestFaults(op)
 	if wait > 0 {

@@ -51,3 +51,56 @@ func TestOversizedContentLengthAnsweredAtOnce(t *testing.T) {
 		t.Errorf("answer %d %+v, want 413 with __type and a message naming the 10 MB limit", resp.StatusCode, body)
 	}
 }
+
+// kinesisCall posts an awsJson1_1 body to srv and returns the status and the decoded answer.
+func kinesisCall(t *testing.T, srv *Server, op, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+	req.Header.Set("X-Amz-Target", kinesisTargetPrefix+op)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// A partition key that is not valid UTF-8 (raw bytes, or an escaped lone surrogate) used to be
+// rewritten to U+FFFD by the JSON decoder and stored, hashed to a shard the sender never chose.
+// It is refused as a body AWS cannot parse, nothing is stored, and a valid key (a surrogate pair
+// included) is stored exactly as sent.
+func TestPartitionKeyNotUTF8Refused(t *testing.T) {
+	srv, err := Start(Config{Streams: []StreamSpec{{Name: "s", Shards: 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for name, key := range map[string]string{"raw 0xff": "k\xffk", "lone high surrogate": `k\ud83dk`, "lone low surrogate": `\ude00`} {
+		for op, body := range map[string]string{
+			"PutRecord":  `{"StreamName":"s","Data":"AA==","PartitionKey":"` + key + `"}`,
+			"PutRecords": `{"StreamName":"s","Records":[{"Data":"AA==","PartitionKey":"ok"},{"Data":"AA==","PartitionKey":"` + key + `"}]}`,
+		} {
+			status, out := kinesisCall(t, srv, op, body)
+			if status != http.StatusBadRequest || out["__type"] != "SerializationException" {
+				t.Errorf("%s, %s: answer %d %v, want 400 SerializationException", op, name, status, out)
+			}
+		}
+	}
+	if st, _ := srv.Emulator.StreamStats("s"); st.Total.AcceptedRecords != 0 {
+		t.Fatalf("%d records stored from refused requests", st.Total.AcceptedRecords)
+	}
+
+	status, out := kinesisCall(t, srv, "PutRecord", `{"StreamName":"s","Data":"AA==","PartitionKey":"\ud83d\ude00é\"\\u"}`)
+	if status != http.StatusOK {
+		t.Fatalf("valid key refused: %d %v", status, out)
+	}
+	_, it := kinesisCall(t, srv, "GetShardIterator", fmt.Sprintf(`{"StreamName":"s","ShardId":%q,"ShardIteratorType":"TRIM_HORIZON"}`, out["ShardId"]))
+	_, got := kinesisCall(t, srv, "GetRecords", fmt.Sprintf(`{"ShardIterator":%q}`, it["ShardIterator"]))
+	recs, _ := got["Records"].([]any)
+	if len(recs) != 1 || recs[0].(map[string]any)["PartitionKey"] != "😀é\"\\u" {
+		t.Errorf("stored %v, want the one record with key %q", got["Records"], "😀é\"\\u")
+	}
+}
