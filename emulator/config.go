@@ -37,6 +37,11 @@ type Config struct {
 	// high-resolution data).
 	MetricRetention time.Duration
 
+	// BodyStallTimeout is how long a request body may go without a byte arriving before the
+	// connection is dropped (408); a slow client that keeps sending is never cut off (up to 10
+	// minutes per body). Default 30 s.
+	BodyStallTimeout time.Duration
+
 	// Seed makes fault injection repeatable. Default 1.
 	Seed int64
 
@@ -128,6 +133,7 @@ func DefaultConfig() Config {
 		RetainRecordsPerShard: 100_000,
 		RetainBytesPerShard:   64 * mib,
 		MetricRetention:       3 * time.Hour,
+		BodyStallTimeout:      30 * time.Second,
 		Seed:                  1,
 	}
 }
@@ -159,6 +165,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Seed == 0 {
 		c.Seed = d.Seed
+	}
+	if c.BodyStallTimeout == 0 {
+		c.BodyStallTimeout = d.BodyStallTimeout
 	}
 	c.Limits = c.Limits.withDefaults(d.Limits)
 	return c
@@ -229,6 +238,9 @@ func (c Config) validate() error {
 	}
 	if c.ReshardDelay < 0 {
 		bad("ReshardDelay", c.ReshardDelay, "must not be negative")
+	}
+	if c.BodyStallTimeout < 0 {
+		bad("BodyStallTimeout", c.BodyStallTimeout, "must not be negative")
 	}
 	if c.RetainRecordsPerShard < 0 {
 		bad("RetainRecordsPerShard", c.RetainRecordsPerShard, "must not be negative")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 )
@@ -74,6 +75,12 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := readBody(r, e.maxKinesisBody())
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		w.Header().Set("Connection", "close")
+		writeKinesisError(w, newAPIError(http.StatusRequestTimeout, "RequestTimeoutException",
+			"The request body stalled for longer than %s.", e.cfg.BodyStallTimeout))
+		return
+	}
 	if err != nil {
 		writeKinesisError(w, newAPIError(http.StatusBadRequest, "SerializationException", "could not read request body: %v", err))
 		return

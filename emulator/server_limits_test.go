@@ -104,3 +104,60 @@ func TestPartitionKeyNotUTF8Refused(t *testing.T) {
 		t.Errorf("stored %v, want the one record with key %q", got["Records"], "😀é\"\\u")
 	}
 }
+
+// A client that stops mid-body is answered 408 and dropped after the stall timeout; before,
+// its connection stayed open for minutes.
+func TestStalledBodyTimesOut(t *testing.T) {
+	srv, err := Start(Config{Streams: []StreamSpec{{Name: "s", Shards: 1}}, BodyStallTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	conn := rawRequest(t, srv, "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\n"+
+		"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 1000\r\n", `{"StreamName":"s",`)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("stalled request got no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("stalled request answered %d, want 408", resp.StatusCode)
+	}
+}
+
+// A slow client whose body takes several stall timeouts to arrive, but never stalls, is
+// served; and an injected latency longer than the stall timeout, after the body, does not cut
+// the request off either.
+func TestSlowBodyServed(t *testing.T) {
+	lat, _ := ParseLatency("600ms")
+	srv, err := Start(Config{Streams: []StreamSpec{{Name: "s", Shards: 1}}, BodyStallTimeout: 300 * time.Millisecond,
+		Faults: Faults{Latency: lat}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	body := `{"StreamName":"s","Data":"AA==","PartitionKey":"` + strings.Repeat("k", 200) + `"}`
+	conn := rawRequest(t, srv, "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\n"+
+		fmt.Sprintf("Content-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\n", len(body)), "")
+	pace := time.NewTicker(50 * time.Millisecond) // the client's pace, not synchronisation: 20 chunks, about 1 s
+	defer pace.Stop()
+	for i := 0; i < len(body); i += 12 {
+		<-pace.C
+		if _, err := conn.Write([]byte(body[i:min(i+12, len(body))])); err != nil {
+			t.Fatalf("write after %d bytes: %v", i, err)
+		}
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ SequenceNumber string }
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != http.StatusOK || out.SequenceNumber == "" {
+		t.Errorf("slow client answered %d %+v, want 200 with a sequence number", resp.StatusCode, out)
+	}
+	if st, _ := srv.Emulator.StreamStats("s"); st.Total.AcceptedRecords != 1 {
+		t.Errorf("%d records stored, want 1", st.Total.AcceptedRecords)
+	}
+}
