@@ -50,6 +50,18 @@ func TestOversizedContentLengthAnsweredAtOnce(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || body.Type == "" || !strings.Contains(body.Message, "10 MB") {
 		t.Errorf("answer %d %+v, want 413 with __type and a message naming the 10 MB limit", resp.StatusCode, body)
 	}
+
+	// CloudWatch, on the same port, answers its own 413 at once too.
+	conn = rawRequest(t, srv, "POST "+cloudWatchPathPrefix+"PutMetricData HTTP/1.1\r\nHost: x\r\nSmithy-Protocol: rpc-v2-cbor\r\n"+
+		"Content-Type: application/cbor\r\nContent-Length: 10000000000\r\n", "\xa0")
+	resp, err = http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to an oversized CloudWatch request: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("CloudWatch answer %d, want 413", resp.StatusCode)
+	}
 }
 
 // kinesisCall posts an awsJson1_1 body to srv and returns the status and the decoded answer.
