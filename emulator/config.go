@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
@@ -211,9 +210,12 @@ func (l Limits) withDefaults(d Limits) Limits {
 // from it (maxKinesisBody) cannot overflow.
 const maxRequestBytesLimit = 1 << 30
 
-// validate reports every bad field at once, each a *ConfigError.
-func (c Config) validate() error {
-	var errs []error
+// validate reports every bad field at once.
+func (c Config) validate() error { return joinConfigErrors(c.configErrors()) }
+
+// configErrors lists every bad field.
+func (c Config) configErrors() []*ConfigError {
+	var errs []*ConfigError
 	bad := func(field string, v any, format string, args ...any) {
 		errs = append(errs, &ConfigError{Field: field, Value: v, Reason: fmt.Sprintf(format, args...)})
 	}
@@ -248,9 +250,7 @@ func (c Config) validate() error {
 	if c.RetainBytesPerShard < 0 {
 		bad("RetainBytesPerShard", c.RetainBytesPerShard, "must not be negative")
 	}
-	if err := c.Faults.validate(); err != nil {
-		errs = append(errs, err)
-	}
+	errs = append(errs, c.Faults.configErrors()...)
 	for i, s := range c.Streams {
 		field := fmt.Sprintf("Streams[%d]", i)
 		if !streamNameOK(s.Name) {
@@ -263,5 +263,5 @@ func (c Config) validate() error {
 			bad(field+".MaxRecordSizeKiB", s.MaxRecordSizeKiB, "outside 1024..10240")
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }

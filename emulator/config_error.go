@@ -17,33 +17,19 @@ func (e *ConfigError) Error() string {
 	return fmt.Sprintf("emulator: %s %v: %s", e.Field, e.Value, e.Reason)
 }
 
-// ConfigErrors returns every *ConfigError in err (as New and SetFaults return them, joined), in
-// order.
-func ConfigErrors(err error) []*ConfigError {
-	var out []*ConfigError
-	var walk func(error)
-	walk = func(err error) {
-		var ce *ConfigError
-		switch e := err.(type) {
-		case nil:
-		case interface{ Unwrap() []error }:
-			for _, x := range e.Unwrap() {
-				walk(x)
-			}
-		default:
-			if errors.As(err, &ce) {
-				out = append(out, ce)
-			}
-		}
+// joinConfigErrors is errs as one error (nil when there are none), each still reachable with
+// errors.As.
+func joinConfigErrors(errs []*ConfigError) error {
+	all := make([]error, len(errs))
+	for i, e := range errs {
+		all[i] = e
 	}
-	walk(err)
-	return out
+	return errors.Join(all...)
 }
 
 // ValidStreamName reports whether name follows AWS's rule for stream names: 1..128 characters of
 // [a-zA-Z0-9_.-].
 func ValidStreamName(name string) bool { return streamNameOK(name) }
 
-// CheckConfig reports what New would refuse in cfg (every bad field, each a *ConfigError),
-// without building anything.
-func CheckConfig(cfg Config) error { return cfg.withDefaults().validate() }
+// CheckConfig lists every field New would refuse in cfg, without building anything.
+func CheckConfig(cfg Config) []*ConfigError { return cfg.withDefaults().configErrors() }

@@ -30,8 +30,10 @@ type Faults struct {
 	ControlPlaneThrottleRate float64
 }
 
-func (f Faults) validate() error {
-	var errs []error
+func (f Faults) validate() error { return joinConfigErrors(f.configErrors()) }
+
+func (f Faults) configErrors() []*ConfigError {
+	var errs []*ConfigError
 	for _, p := range []struct {
 		name string
 		v    float64
@@ -43,7 +45,7 @@ func (f Faults) validate() error {
 	if err := f.Latency.validate(); err != nil {
 		errs = append(errs, &ConfigError{Field: "Faults.Latency", Value: f.Latency, Reason: err.Error()})
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // Latency is a request latency distribution.

@@ -82,8 +82,8 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
 	}
-	if err := emulator.CheckConfig(cfg); err != nil {
-		for _, ce := range emulator.ConfigErrors(err) {
+	if bad := emulator.CheckConfig(cfg); len(bad) > 0 {
+		for _, ce := range bad {
 			if flag, ok := emulatorFlagOf[ce.Field]; ok {
 				refuse(flag, ce.Value, ce.Reason)
 			} else {
