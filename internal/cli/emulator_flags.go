@@ -28,7 +28,7 @@ var emulatorFlagOf = map[string]string{
 }
 
 var (
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`) // us-east-1, us-gov-west-1
+	regionPattern  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`) // us-east-1, or a local name such as "local"
 	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
 )
 
@@ -46,7 +46,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	if err := checkLoopback(e.addr, e.allowRemote); err != nil {
 		errs = append(errs, err)
 	}
-	if !regionPattern.MatchString(e.region) || len(e.region) > 64 {
+	if !regionPattern.MatchString(e.region) {
 		refuse("region", strconv.Quote(e.region), "want a region name such as us-east-1")
 	}
 	if !accountPattern.MatchString(e.account) {
