@@ -31,7 +31,7 @@ func flagError(c *cobra.Command, err error) error {
 		}
 		return errors.New(msg)
 	case errors.As(err, &invalid):
-		return fmt.Errorf("invalid value %q for flag -%s: %w", invalid.GetValue(), invalid.GetFlag().Name, errors.Unwrap(invalid))
+		return fmt.Errorf("invalid value %.80q for flag -%s: %w", invalid.GetValue(), invalid.GetFlag().Name, errors.Unwrap(invalid))
 	case errors.As(err, &needs):
 		return fmt.Errorf("flag needs an argument: -%s", needs.GetSpecifiedName())
 	}
