@@ -301,10 +301,15 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 }
 
 // redactArgs hides secrets in the command line before it is written to a report: URL passwords
-// and anything that looks like an access key id (see redact).
+// and anything that looks like an access key id (see redact). An argument --NAME=VALUE is
+// redacted as the value of flag NAME, so a secret-looking flag hides its whole value.
 func redactArgs(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
+		if name, value, ok := strings.Cut(strings.TrimLeft(a, "-"), "="); ok && strings.HasPrefix(a, "-") {
+			out[i] = a[:len(a)-len(value)] + redact(name, value)
+			continue
+		}
 		out[i] = redact("", a)
 	}
 	return out
