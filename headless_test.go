@@ -98,7 +98,7 @@ func TestHeadlessAgainstKinesisMock(t *testing.T) {
 		t.Fatalf("report accounting %+v (%v)", r.Accounting, err)
 	}
 	if strings.Contains(string(raw)+out+errOut, "hunter2") {
-		t.Fatal("the endpoint's password reached the report or the output")
+		t.Fatalf("the endpoint's password reached the report or the output:\nstdout:\n%s\nstderr:\n%s\nreport:\n%.2000s", out, errOut, raw)
 	}
 }
 

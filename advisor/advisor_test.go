@@ -94,12 +94,17 @@ func rules(fs []metrics.Finding) []string {
 	return out
 }
 
-func TestHotShardRaisedOnceClearedAfterItsCauseAndKeptInHistory(t *testing.T) {
-	a, f := New(Config{}), newFeed()
-	hot := []shardFig{{offered: 1800, offeredBytes: 1800 * 600, put: 1000, putBytes: 1000 * 600, throttled: 300},
+// hotShardLoad is four shards, the first throttling on 60% of the records, the others at 30%.
+func hotShardLoad() []shardFig {
+	return []shardFig{{offered: 1800, offeredBytes: 1800 * 600, put: 1000, putBytes: 1000 * 600, throttled: 300},
 		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600},
 		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600},
 		{offered: 300, offeredBytes: 300 * 600, put: 300, putBytes: 300 * 600}}
+}
+
+func TestHotShardRaisedOnceClearedAfterItsCauseAndKeptInHistory(t *testing.T) {
+	a, f := New(Config{}), newFeed()
+	hot := hotShardLoad()
 	var raisedAt int
 	for i := range 12 {
 		raised, _ := a.Observe(Input{Snapshot: f.next(hot, nil)})

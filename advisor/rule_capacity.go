@@ -58,10 +58,15 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 			"throttled_fraction": round3(nanTo(w.mean(metrics.ThrottledFraction), 0)), "limiter_queued_records": round3(queued), "shards_needed": need,
 		},
 	}
-	if need > n {
+	switch {
+	case need == 0 || d.peakRecords < 1:
+		// No peak measured (next to nothing offered in the window): no shard count to compute from it.
+		delete(f.Evidence, "shards_needed")
+		f.Advice = "The shards are at their limit, but the window holds no measure of the demand to size the stream from: add shards (UpdateShardCount) or switch the stream to on-demand capacity mode, and watch the throttles."
+	case need > n:
 		f.Advice = fmt.Sprintf("Needs %s for the measured peak of %s: UpdateShardCount to %d%s. Or switch the stream to on-demand capacity mode, which scales to twice its previous peak (a new on-demand stream starts at about 4 MiB/s).",
 			plural(need, "shard"), peak, need, scalingSteps(n, need))
-	} else {
+	default:
 		f.Advice = fmt.Sprintf("The peak of %s fits %s on average, so the throttles come from bursts above the per-second limit or uneven routing: keep RateLimit at 100 or below so the producer smooths bursts (now %.0f%%), or add headroom: UpdateShardCount to %d.",
 			peak, plural(n, "shard"), w.settings.RateLimit, n+1)
 		f.Evidence["shards_needed"] = n + 1

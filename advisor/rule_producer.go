@@ -25,7 +25,18 @@ func producerBound(w *window, d demand) []metrics.Finding {
 	if !(short || growing || full) || conns == 0 || inFlight < 0.9*conns {
 		return nil
 	}
-	reqP50, reqP99 := nanTo(w.mean(metrics.RequestP50), 0), nanTo(w.mean(metrics.RequestP99), 0)
+	rawP50 := w.mean(metrics.RequestP50)
+	// No request time measured, or nothing delivered: Little's law has nothing to divide by, and
+	// a connection count computed from zeros (once "1048576 connections") is a lie. Requests
+	// that answer with errors are other rules' business. Under a microsecond is no measurement
+	// of a round trip either (and would read "0 ms" in the evidence).
+	if !(rawP50 >= 0.001) {
+		return requestsHanging(w, d, inFlight, conns)
+	}
+	if !(put >= 0.001) {
+		return nil
+	}
+	reqP50, reqP99 := rawP50, nanTo(w.mean(metrics.RequestP99), 0)
 	perConn := put / math.Max(inFlight, 1)
 	need := ceilCount(1.2 * d.records / math.Max(perConn, 1e-9))
 	f := metrics.Finding{
@@ -52,4 +63,19 @@ func producerBound(w *window, d demand) []metrics.Finding {
 	}
 	f.Advice += " Or add producers. A small client that cannot hold many connections (mobile, IoT, browser) should batch with PutRecords (up to 500 records or 5 MiB per call) rather than one PutRecord per record."
 	return []metrics.Finding{f}
+}
+
+// requestsHanging: every connection busy and no request completing. More connections would
+// only wait too; the endpoint is not answering, or answers slower than RequestTimeout.
+func requestsHanging(w *window, d demand, inFlight, conns float64) []metrics.Finding {
+	return []metrics.Finding{{
+		Rule: "requests-hanging", Severity: Critical, Title: "Endpoint not answering: requests hang",
+		Summary: fmt.Sprintf("no request completed in the last %s: %.0f of %.0f connections wait on requests while %s records/s are asked",
+			dur(w.span), inFlight, conns, count(d.records)),
+		Evidence: map[string]any{
+			"requests_in_flight": round3(inFlight), "max_connections": int(conns),
+			"asked_records_per_sec": round3(d.records), "delivered_records_per_sec": round3(nanTo(w.mean(metrics.UserRecordsPut), 0)),
+		},
+		Advice: "Check that the endpoint is up and reachable: it accepts connections but does not answer. More connections or producers would not help; each request ends at RequestTimeout and is retried.",
+	}}
 }

@@ -50,12 +50,18 @@ func recordBound(w *window, d demand, loads []shardLoad) []metrics.Finding {
 			"expected_records_per_sec": round3(expected), "expected_gain": round3(gain),
 		},
 	}
+	// A gain is computed over what is delivered: over nothing it would read "×3000".
+	gainText, gainShort := fmt.Sprintf(" instead of %s (×%.1f)", count(delivered), gain), fmt.Sprintf(" (×%.1f)", gain)
+	if !(delivered >= 1) {
+		gainText, gainShort = "", ""
+		delete(f.Evidence, "expected_gain")
+	}
 	if !w.settings.Aggregation {
-		f.Advice = fmt.Sprintf("Enable aggregation (AggregationEnabled=true, the KPL default): %.0f-byte records pack about %s to a 50 KB Kinesis record, so a shard carries about %s records/s before its 1 MiB/s limit instead of 1,000; at this demand that delivers %s records/s instead of %s (×%.1f). Consumers deaggregate with the KCL (or kpl-aggregation libraries).",
-			d.recordSize, count(math.Floor(float64(max(w.settings.AggregationMaxSize, 51200))/(d.recordSize+aggFramingPerRecord))), count(perShard), count(expected), count(delivered), gain)
+		f.Advice = fmt.Sprintf("Enable aggregation (AggregationEnabled=true, the KPL default): %.0f-byte records pack about %s to a 50 KB Kinesis record, so a shard carries about %s records/s before its 1 MiB/s limit instead of 1,000; at this demand that delivers %s records/s%s. Consumers deaggregate with the KCL (or kpl-aggregation libraries).",
+			d.recordSize, count(math.Floor(float64(max(w.settings.AggregationMaxSize, 51200))/(d.recordSize+aggFramingPerRecord))), count(perShard), count(expected), gainText)
 	} else {
-		f.Advice = fmt.Sprintf("Aggregates hold only %.1f records each: raise RecordMaxBufferedTime (now %s) so more records meet in an aggregate, and check AggregationMaxCount; at 1 MiB/s a shard would carry about %s records/s (×%.1f).",
-			d.aggRatio, dur(w.settings.RecordMaxBufferedTime), count(perShard), gain)
+		f.Advice = fmt.Sprintf("Aggregates hold only %.1f records each: raise RecordMaxBufferedTime (now %s) so more records meet in an aggregate, and check AggregationMaxCount; at 1 MiB/s a shard would carry about %s records/s%s.",
+			d.aggRatio, dur(w.settings.RecordMaxBufferedTime), count(perShard), gainShort)
 	}
 	return []metrics.Finding{f}
 }

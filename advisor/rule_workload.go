@@ -43,9 +43,14 @@ func workloadBehind(w *window) []metrics.Finding {
 			count(emitted)),
 	}
 	agents = max(agents, 2)
-	if agents <= 64 {
+	switch {
+	case !(emitted >= 1):
+		// Nothing handed over: no per-generator rate to divide the demand by, so no count.
+		f.Advice += "."
+		return []metrics.Finding{f}
+	case agents <= 64:
 		f.Advice += fmt.Sprintf("; or run %d agents against the stream at %s records/s each.", agents, count(asked/float64(agents)))
-	} else {
+	default:
 		f.Advice += fmt.Sprintf(": this rate would need about %d generators like this one.", agents)
 	}
 	f.Evidence["agents_needed"] = agents

@@ -8,13 +8,16 @@ func evaluate(w *window, in *Input) []metrics.Finding {
 	loads := shardLoads(w, d)
 	var out []metrics.Finding
 	out = append(out, kmsDenied(w, in)...)
-	out = append(out, streamCapacity(w, d, loads)...)
-	out = append(out, hotShards(w, in, d, loads)...)
-	out = append(out, recordBound(w, d, loads)...)
+	out = append(out, streamGone(w, in)...)
+	if w.writing() {
+		out = append(out, streamCapacity(w, d, loads)...)
+		out = append(out, hotShards(w, in, d, loads)...)
+		out = append(out, recordBound(w, d, loads)...)
+		out = append(out, rateLimitTooLow(w, loads)...)
+	}
 	out = append(out, recordsExpiring(w, loads)...)
 	out = append(out, apiThrottling(w, in)...)
 	out = append(out, producerBound(w, d)...)
-	out = append(out, rateLimitTooLow(w, loads)...)
 	out = append(out, workloadBehind(w)...)
 	return out
 }

@@ -35,7 +35,7 @@ func TestFindingsAreWellFormedForAnyFigures(t *testing.T) {
 			}
 			stream := map[metrics.Metric]float64{}
 			for _, m := range []metrics.Metric{metrics.Expired, metrics.RequestsInFlight, metrics.PendingRecords, metrics.ScheduledRecords,
-				metrics.LateRecords, metrics.WorkloadLagMs, metrics.RequestP99, metrics.AggregationRatio, metrics.TargetRate} {
+				metrics.LateRecords, metrics.WorkloadLagMs, metrics.RequestP50, metrics.RequestP99, metrics.AggregationRatio, metrics.TargetRate} {
 				stream[m] = figure.Draw(rt, m.String())
 			}
 			snap := f.next(shards, stream)
@@ -47,6 +47,20 @@ func TestFindingsAreWellFormedForAnyFigures(t *testing.T) {
 		for _, fd := range a.History() {
 			if severityRank(fd.Severity) == 0 && fd.Severity != Info || fd.Title == "" || fd.Summary == "" || fd.Advice == "" || fd.Rule == "" {
 				rt.Fatalf("ill-formed finding %+v", fd)
+			}
+			// A connection count is computed from a request time and a delivery rate: never
+			// from a missing (or zero) one.
+			if quotesConnectionCount(fd) && !(fd.Evidence["request_ms_p50"].(float64) > 0 && fd.Evidence["delivered_records_per_sec"].(float64) > 0) {
+				rt.Fatalf("%s quotes a connection count from missing figures: %s / %s (evidence %v)", fd.Rule, fd.Summary, fd.Advice, fd.Evidence)
+			}
+			if strings.Contains(fd.Advice, "UpdateShardCount to") && !(fd.Evidence["peak_user_records_per_sec"].(float64) >= 1) {
+				rt.Fatalf("%s sizes the stream from no measured demand: %s", fd.Rule, fd.Advice)
+			}
+			if strings.Contains(fd.Advice, "(×") && !(fd.Evidence["delivered_records_per_sec"].(float64) >= 1) {
+				rt.Fatalf("%s quotes a gain over nothing delivered: %s", fd.Rule, fd.Advice)
+			}
+			if quotesAgentCount(fd) && !(fd.Evidence["emitted_records_per_sec"].(float64) >= 1) {
+				rt.Fatalf("%s quotes a generator count from a generator handing over nothing: %s (evidence %v)", fd.Rule, fd.Advice, fd.Evidence)
 			}
 			for _, text := range []string{fd.Title, fd.Summary, fd.Advice} {
 				if strings.Contains(text, "NaN") || strings.Contains(text, "Inf") {

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
@@ -36,6 +35,11 @@ type Config struct {
 	// MetricRetention bounds how long CloudWatch data points are kept. Default 3 h (as AWS keeps
 	// high-resolution data).
 	MetricRetention time.Duration
+
+	// BodyStallTimeout is how long a request body may go without a byte arriving before the
+	// connection is dropped (408); a slow client that keeps sending is never cut off (up to 10
+	// minutes per body). Default 30 s.
+	BodyStallTimeout time.Duration
 
 	// Seed makes fault injection repeatable. Default 1.
 	Seed int64
@@ -128,6 +132,7 @@ func DefaultConfig() Config {
 		RetainRecordsPerShard: 100_000,
 		RetainBytesPerShard:   64 * mib,
 		MetricRetention:       3 * time.Hour,
+		BodyStallTimeout:      30 * time.Second,
 		Seed:                  1,
 	}
 }
@@ -159,6 +164,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Seed == 0 {
 		c.Seed = d.Seed
+	}
+	if c.BodyStallTimeout == 0 {
+		c.BodyStallTimeout = d.BodyStallTimeout
 	}
 	c.Limits = c.Limits.withDefaults(d.Limits)
 	return c
@@ -198,10 +206,19 @@ func (l Limits) withDefaults(d Limits) Limits {
 	return l
 }
 
+// maxRequestBytesLimit bounds MaxRequestBytes far above AWS's 10 MiB, so the body bound derived
+// from it (maxKinesisBody) cannot overflow.
+const maxRequestBytesLimit = 1 << 30
+
 // validate reports every bad field at once.
-func (c Config) validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+func (c Config) validate() error { return joinConfigErrors(c.configErrors()) }
+
+// configErrors lists every bad field.
+func (c Config) configErrors() []*ConfigError {
+	var errs []*ConfigError
+	bad := func(field string, v any, format string, args ...any) {
+		errs = append(errs, &ConfigError{Field: field, Value: v, Reason: fmt.Sprintf(format, args...)})
+	}
 	l := c.Limits
 	for _, v := range []struct {
 		name string
@@ -212,31 +229,39 @@ func (c Config) validate() error {
 		{"ShardReadBytesPerSec", l.ShardReadBytesPerSec},
 	} {
 		if v.v < 0 || v.v > maxBucketTokens {
-			bad("emulator: Limits.%s %d outside 0..%d", v.name, v.v, int64(maxBucketTokens))
+			bad("Limits."+v.name, v.v, "outside 0..%d", int64(maxBucketTokens))
 		}
 	}
-	if l.MaxRequestBytes < 0 {
-		bad("emulator: MaxRequestBytes %d must not be negative", l.MaxRequestBytes)
+	if l.MaxRequestBytes < 0 || l.MaxRequestBytes > maxRequestBytesLimit {
+		bad("Limits.MaxRequestBytes", l.MaxRequestBytes, "outside 0..%d", maxRequestBytesLimit)
 	}
-	if c.CreateDelay < 0 || c.ReshardDelay < 0 {
-		bad("emulator: CreateDelay and ReshardDelay must not be negative")
+	if c.CreateDelay < 0 {
+		bad("CreateDelay", c.CreateDelay, "must not be negative")
 	}
-	if c.RetainRecordsPerShard < 0 || c.RetainBytesPerShard < 0 {
-		bad("emulator: retention bounds must not be negative")
+	if c.ReshardDelay < 0 {
+		bad("ReshardDelay", c.ReshardDelay, "must not be negative")
 	}
-	if err := c.Faults.validate(); err != nil {
-		errs = append(errs, err)
+	if c.BodyStallTimeout < 0 {
+		bad("BodyStallTimeout", c.BodyStallTimeout, "must not be negative")
 	}
+	if c.RetainRecordsPerShard < 0 {
+		bad("RetainRecordsPerShard", c.RetainRecordsPerShard, "must not be negative")
+	}
+	if c.RetainBytesPerShard < 0 {
+		bad("RetainBytesPerShard", c.RetainBytesPerShard, "must not be negative")
+	}
+	errs = append(errs, c.Faults.configErrors()...)
 	for i, s := range c.Streams {
+		field := fmt.Sprintf("Streams[%d]", i)
 		if !streamNameOK(s.Name) {
-			bad("emulator: Streams[%d]: invalid stream name %q (1-128 of a-zA-Z0-9_.-)", i, s.Name)
+			bad(field+".Name", fmt.Sprintf("%.40q", s.Name), "invalid stream name (1-128 of a-zA-Z0-9_.-)")
 		}
 		if !s.OnDemand && (s.Shards < 1 || s.Shards > l.ShardLimit) {
-			bad("emulator: Streams[%d] %q: shard count %d outside 1..%d", i, s.Name, s.Shards, l.ShardLimit)
+			bad(field+".Shards", s.Shards, "shard count of %q outside 1..%d", s.Name, l.ShardLimit)
 		}
 		if s.MaxRecordSizeKiB != 0 && (s.MaxRecordSizeKiB < 1024 || s.MaxRecordSizeKiB > 10240) {
-			bad("emulator: Streams[%d] %q: MaxRecordSizeKiB %d outside 1024..10240", i, s.Name, s.MaxRecordSizeKiB)
+			bad(field+".MaxRecordSizeKiB", s.MaxRecordSizeKiB, "outside 1024..10240")
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }

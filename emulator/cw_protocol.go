@@ -82,6 +82,11 @@ func checkCWHeaders(h http.Header) *apiError {
 // readCWBody reads the body within cwMaxBodyBytes, undoes its Content-Encoding (gzip or
 // identity) within cwMaxDecodedBytes, and checks its Content-Type.
 func readCWBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+	if r.ContentLength > cwMaxBodyBytes { // answer at once, not after waiting for the body
+		w.Header().Set("Connection", "close")
+		return nil, newAPIError(http.StatusRequestEntityTooLarge, cwRequestTooLarge,
+			"Request size exceeded %d bytes.", cwMaxBodyBytes)
+	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cwMaxBodyBytes))
 	if err != nil {
 		if errors.As(err, new(*http.MaxBytesError)) {

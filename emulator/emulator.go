@@ -82,6 +82,7 @@ const cloudWatchPathPrefix = "/service/GraniteServiceVersion20100801/operation/"
 
 // ServeHTTP routes CloudWatch (RPCv2 CBOR, by path) and Kinesis (awsJson1_1, by X-Amz-Target).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	watchBody(w, r, e.cfg.BodyStallTimeout)
 	if op, ok := strings.CutPrefix(r.URL.Path, cloudWatchPathPrefix); ok {
 		e.serveCloudWatch(w, r, op)
 		return

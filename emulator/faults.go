@@ -30,20 +30,22 @@ type Faults struct {
 	ControlPlaneThrottleRate float64
 }
 
-func (f Faults) validate() error {
-	var errs []error
+func (f Faults) validate() error { return joinConfigErrors(f.configErrors()) }
+
+func (f Faults) configErrors() []*ConfigError {
+	var errs []*ConfigError
 	for _, p := range []struct {
 		name string
 		v    float64
 	}{{"InternalFailureRate", f.InternalFailureRate}, {"ServerErrorRate", f.ServerErrorRate}, {"ControlPlaneThrottleRate", f.ControlPlaneThrottleRate}} {
 		if math.IsNaN(p.v) || p.v < 0 || p.v > 1 {
-			errs = append(errs, fmt.Errorf("emulator: fault %s %v outside [0, 1]", p.name, p.v))
+			errs = append(errs, &ConfigError{Field: "Faults." + p.name, Value: p.v, Reason: "outside [0, 1]"})
 		}
 	}
 	if err := f.Latency.validate(); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, &ConfigError{Field: "Faults.Latency", Value: f.Latency, Reason: err.Error()})
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // Latency is a request latency distribution.
@@ -75,6 +77,9 @@ func ParseLatency(s string) (Latency, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "0" {
 		return Latency{}, nil
+	}
+	if strings.HasPrefix(s, "-") { // not a range with an empty minimum
+		return Latency{}, fmt.Errorf("latency %q: must not be negative", s)
 	}
 	if rest, ok := strings.CutPrefix(s, "lognormal:"); ok {
 		med, sig, ok := strings.Cut(rest, ":")
@@ -124,13 +129,13 @@ func (l Latency) String() string {
 func (l Latency) validate() error {
 	switch {
 	case l.Base < 0 || l.Max < 0:
-		return fmt.Errorf("emulator: latency %s: durations must not be negative", l)
+		return fmt.Errorf("latency %s: durations must not be negative", l)
 	case l.Kind == LatencyUniform && l.Max < l.Base:
-		return fmt.Errorf("emulator: latency %s: max below min", l)
+		return fmt.Errorf("latency %s: max below min", l)
 	case l.Kind == LatencyLogNormal && (l.Sigma < 0 || l.Sigma > 5 || math.IsNaN(l.Sigma)):
-		return fmt.Errorf("emulator: latency %s: sigma must be in [0, 5]", l)
+		return fmt.Errorf("latency %s: sigma must be in [0, 5]", l)
 	case l.Kind < LatencyNone || l.Kind > LatencyLogNormal:
-		return fmt.Errorf("emulator: unknown latency kind %d", l.Kind)
+		return fmt.Errorf("unknown latency kind %d", l.Kind)
 	}
 	return nil
 }

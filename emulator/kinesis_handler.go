@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 )
@@ -65,13 +66,33 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 			"Unknown operation %q (X-Amz-Target %q)", op, r.Header.Get("X-Amz-Target")))
 		return
 	}
+	if r.ContentLength > e.maxKinesisBody() {
+		// Answer before reading a byte: a body declared this large cannot be under the limit,
+		// and waiting for it would hold the connection while the client sends (or stalls).
+		w.Header().Set("Connection", "close")
+		writeKinesisError(w, newAPIError(http.StatusRequestEntityTooLarge, "InvalidArgumentException",
+			"Request body of %d bytes exceeds the %d MB request limit", r.ContentLength, e.cfg.Limits.MaxRequestBytes/mib))
+		return
+	}
 	body, err := readBody(r, e.maxKinesisBody())
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		w.Header().Set("Connection", "close")
+		writeKinesisError(w, newAPIError(http.StatusRequestTimeout, "RequestTimeoutException",
+			"The request body stalled for longer than %s.", e.cfg.BodyStallTimeout))
+		return
+	}
 	if err != nil {
 		writeKinesisError(w, newAPIError(http.StatusBadRequest, "SerializationException", "could not read request body: %v", err))
 		return
 	}
 	if int64(len(body)) > e.maxKinesisBody() {
 		writeKinesisError(w, errInvalidArgument("Records size exceeds %d MB limit", e.cfg.Limits.MaxRequestBytes/mib))
+		return
+	}
+
+	if err := checkJSONText(body); err != nil {
+		writeKinesisError(w, newAPIError(http.StatusBadRequest, "SerializationException",
+			"Request body is not valid UTF-8 JSON: %v", err))
 		return
 	}
 

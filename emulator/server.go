@@ -42,12 +42,12 @@ func Serve(ln net.Listener, e *Emulator) *Server {
 		URL:      "http://" + ln.Addr().String(),
 		Emulator: e,
 		http: &http.Server{
-			Handler:           e,
+			Handler: e,
+			// A client stalled in its headers is dropped after ReadHeaderTimeout; one stalled
+			// in its body after Config.BodyStallTimeout without a byte (progressBody). No
+			// absolute ReadTimeout: it would cut off a slow client sending a 10 MiB PutRecords.
 			ReadHeaderTimeout: 10 * time.Second,
-			// Large PutRecords bodies (10 MiB) need room; a stalled client must not pin a
-			// goroutine forever.
-			ReadTimeout: 2 * time.Minute,
-			IdleTimeout: 2 * time.Minute,
+			IdleTimeout:       2 * time.Minute,
 		},
 		done: make(chan error, 1),
 	}

@@ -3,6 +3,7 @@ package producer
 import (
 	"context"
 	"errors"
+	"net"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -187,12 +188,18 @@ func errorCode(err error) string {
 	if errors.As(err, &ae) {
 		return ae.ErrorCode()
 	}
+	// The SDK wraps transport failures in a ResponseError too, with status 0: no answer came,
+	// so the code says why (it read "HTTP0", a status no server sent).
 	var re *awshttp.ResponseError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) && re.HTTPStatusCode() > 0 {
 		return "HTTP" + itoa(re.HTTPStatusCode())
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
 		return "Timeout"
+	case errors.Is(err, context.Canceled):
+		return "Canceled"
 	}
 	return "ConnectionError"
 }

@@ -52,6 +52,9 @@ type Options struct {
 	// CSV, if set, receives every sample of the whole run as long-format CSV
 	// (time,stream,shard,series,value); Stop flushes it.
 	CSV io.Writer
+	// Status, if set, receives a line when a start-up call keeps the run waiting ("waiting for
+	// ListShards at URL…"): the headless run's stderr, before the dashboard takes the screen.
+	Status io.Writer
 }
 
 // DefaultWorkload is what `shardstorm` offers with no flags: enough to show a hotspot within

@@ -96,7 +96,10 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	r.hot, r.offered = metrics.NewHotKeys(0, 0), &metrics.OfferCounter{}
 	pcfg := opts.Producer
 	pcfg.StreamName, pcfg.Hooks = opts.Stream, []producer.Hook{r.hot, r.offered}
-	if r.prod, err = producer.New(ctx, r.client("producer (shard map)"), pcfg); err != nil {
+	if err = r.startupCall(ctx, "DescribeStreamSummary and ListShards", func(ctx context.Context) (err error) {
+		r.prod, err = producer.New(ctx, r.client("producer (shard map)"), pcfg)
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	r.sink = &ProducerSink{P: r.prod}
@@ -244,7 +247,12 @@ func (r *Run) ensureStream(ctx context.Context) error {
 	if r.emu != nil {
 		return nil
 	}
-	desc, err := r.kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(r.opts.Stream)})
+	var desc *kinesis.DescribeStreamSummaryOutput
+	err := r.startupCall(ctx, "DescribeStreamSummary", func(ctx context.Context) error {
+		var err error
+		desc, err = r.kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(r.opts.Stream)})
+		return err
+	})
 	var nf *types.ResourceNotFoundException
 	switch {
 	case err == nil:
@@ -255,7 +263,10 @@ func (r *Run) ensureStream(ctx context.Context) error {
 	case !r.opts.CreateStream:
 		return fmt.Errorf("stream %s does not exist (pass --create-stream to create it with %d shards)", r.opts.Stream, r.opts.Shards)
 	}
-	if _, err := r.kin.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(r.opts.Stream), ShardCount: aws.Int32(int32(r.opts.Shards))}); err != nil {
+	if err := r.startupCall(ctx, "CreateStream", func(ctx context.Context) error {
+		_, err := r.kin.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(r.opts.Stream), ShardCount: aws.Int32(int32(r.opts.Shards))})
+		return err
+	}); err != nil {
 		return fmt.Errorf("create stream %s: %w", r.opts.Stream, err)
 	}
 	w := kinesis.NewStreamExistsWaiter(r.kin)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os/signal"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/shardstorm/shardstorm/emulator"
 )
@@ -25,15 +25,23 @@ func (s *streamFlags) Type() string   { return "NAME:SHARDS" }
 func (s *streamFlags) Set(v string) error {
 	name, shards, ok := strings.Cut(v, ":")
 	if !ok || name == "" {
-		return fmt.Errorf("want NAME:SHARDS or NAME:on-demand, got %q", v)
+		return fmt.Errorf("want NAME:SHARDS or NAME:on-demand, got %.60q", v)
+	}
+	if !emulator.ValidStreamName(name) {
+		return fmt.Errorf("stream name %.60q: want 1-128 of a-z A-Z 0-9 _ . -", name)
+	}
+	for _, prev := range *s {
+		if prev.Name == name {
+			return fmt.Errorf("stream %q named twice", name)
+		}
 	}
 	if shards == "on-demand" {
 		*s = append(*s, emulator.StreamSpec{Name: name, OnDemand: true})
 		return nil
 	}
 	n, err := strconv.Atoi(shards)
-	if err != nil || n < 1 {
-		return fmt.Errorf("want NAME:SHARDS with SHARDS a whole number ≥ 1, got %q", v)
+	if limit := emulator.DefaultLimits().ShardLimit; err != nil || n < 1 || n > limit {
+		return fmt.Errorf("want NAME:SHARDS with SHARDS a whole number in 1..%d, got %.60q", limit, v)
 	}
 	*s = append(*s, emulator.StreamSpec{Name: name, Shards: n})
 	return nil
@@ -42,7 +50,6 @@ func (s *streamFlags) Set(v string) error {
 // newEmulatorCommand is `shardstorm emulator`: the Kinesis and CloudWatch emulator alone, for
 // other tools, until Ctrl-C.
 func newEmulatorCommand() *cobra.Command {
-	d := emulator.DefaultConfig()
 	var e emulatorFlags
 	cmd := &cobra.Command{
 		Use:   "emulator",
@@ -52,7 +59,13 @@ func newEmulatorCommand() *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runEmulator(e, cmd.OutOrStdout()) },
 	}
-	fs := cmd.Flags()
+	bindEmulatorFlags(cmd.Flags(), &e)
+	return cmd
+}
+
+// bindEmulatorFlags defines the flags of `shardstorm emulator` on fs, writing into e.
+func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
+	d := emulator.DefaultConfig()
 	fs.StringVar(&e.addr, "addr", "127.0.0.1:4567", "address to serve Kinesis and CloudWatch on")
 	fs.BoolVar(&e.allowRemote, "allow-remote", false, "allow an address other than loopback (the emulator has no authentication)")
 	fs.StringVar(&e.region, "region", d.Region, "region in ARNs and messages")
@@ -72,7 +85,6 @@ func newEmulatorCommand() *cobra.Command {
 	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
 	fs.DurationVar(&e.logEvery, "log-every", time.Minute, "how often to log the totals")
 	fs.Var(&e.streams, "stream", "stream to create at start, NAME:SHARDS or NAME:on-demand (repeatable)")
-	return cmd
 }
 
 // emulatorFlags are the flags of `shardstorm emulator`: the emulator's own configuration, not
@@ -89,19 +101,9 @@ type emulatorFlags struct {
 }
 
 func runEmulator(e emulatorFlags, stdout io.Writer) error {
-	if err := checkLoopback(e.addr, e.allowRemote); err != nil {
-		return usageError{err}
-	}
-	lat, err := emulator.ParseLatency(e.latency)
+	cfg, err := e.config()
 	if err != nil {
-		return usageError{err}
-	}
-	cfg := emulator.Config{
-		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
-		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
-		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
-		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
-			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
+		return err
 	}
 	srv, err := emulator.Listen(e.addr, cfg)
 	if err != nil {
@@ -120,22 +122,6 @@ func runEmulator(e emulatorFlags, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return nil
-}
-
-// checkLoopback refuses to serve beyond this machine unless asked: the emulator takes any
-// credentials.
-func checkLoopback(addr string, allowRemote bool) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("--addr %q: %w", addr, err)
-	}
-	if allowRemote || host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("--addr %q is not a loopback address; the emulator accepts any credentials, so pass --allow-remote to serve beyond this machine", addr)
 }
 
 // logTotals prints one line per interval with each stream's totals and the change since the

@@ -46,9 +46,10 @@ var knobAccepts = func() map[string]map[string]string {
 		"seed", "duration", "describe-poll-rate", "reshard-after", "fault-internal-failure-rate", "fault-server-error-rate",
 		"fault-control-plane-throttle-rate", "fault-latency", "min-put-rate", "max-p99")
 	accept("0% is a threshold: no throttling allowed", []string{"zero"}, "max-throttled")
+	accept("0 is a threshold: no failed record allowed (the default)", []string{"zero"}, "max-failed")
 	accept("a large limit is the user's to choose: nothing is allocated or waited for up front", []string{"huge", "huge duration", "overflow", "huge float"},
 		"seed", "duration", "max-lag", "record-ttl", "record-max-buffered-time", "request-timeout", "max-buffered-records",
-		"reshard-after", "fault-latency", "progress-every", "min-put-rate", "max-p99")
+		"reshard-after", "fault-latency", "progress-every", "min-put-rate", "max-p99", "max-failed")
 	return m
 }()
 
@@ -90,7 +91,7 @@ func TestEveryKnobRefusesBadValuesByName(t *testing.T) {
 					t.Errorf("%q: accepted, and knobAccepts does not say why", args)
 				}
 				numeric := k.Kind == app.KindInt || k.Kind == app.KindFloat || k.Kind == app.KindDuration
-				if v.name == "zero" && numeric && !strings.Contains(k.Help, "0 =") && !strings.Contains(k.Help, "probability") {
+				if v.name == "zero" && numeric && !strings.Contains(k.Help, "0 =") && !strings.Contains(k.Help, "0:") && !strings.Contains(k.Help, "probability") {
 					t.Errorf("%q: accepted (%s), but the help does not say what 0 means: %q", args, why, k.Help)
 				}
 			case strings.HasPrefix(err.Error(), "PANIC"):

@@ -25,7 +25,8 @@ import (
 // runLong is the help of `shardstorm run`, and of `shardstorm` alone.
 const runLong = `the dashboard on the embedded emulator, a 4-shard stream, 6000 records/s of ~500 bytes
 with 30% on one hot key. Keys change the load live; ? lists them; q quits and prints the summary.
-Exit codes: 0 ok, 1 error, 2 bad flags, 3 a threshold failed, 130 a second Ctrl-C (or one before the load started).
+Exit codes: 0 ok, 1 error (or no record delivered), 2 bad flags, 3 a threshold failed (--max-failed
+default 0: any failed record), 130 a second Ctrl-C (or one before the load started).
 
 Settings, each layer overriding the one before: defaults, --scenario, --config FILE, SHARDSTORM_<FLAG>
 variables (SHARDSTORM_RATE_LIMIT=120), flags. ` + "`shardstorm config print [flags]`" + ` shows the result.`
@@ -195,6 +196,9 @@ func asFlagErrors(err error) error {
 	return errors.New(strings.Join(lines, "\n"))
 }
 
+// drainTimeout bounds the drain after the load: a run ends within its duration plus this.
+const drainTimeout = 30 * time.Second
+
 // startRun runs with the options checked: the dashboard or headless, then the summary, the
 // report and the thresholds.
 func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stderr io.Writer) error {
@@ -235,6 +239,7 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	defer sig.stop()
 	ctx := sig.ctx
 
+	opts.Status = stderr // "waiting for ListShards at URL…" while a start-up call keeps the run waiting
 	run, err := app.Start(ctx, opts)
 	if err != nil && sig.signalled.Load() {
 		return interruptedError{}
@@ -248,12 +253,13 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	for _, w := range run.Warnings() {
 		fmt.Fprintln(stderr, "warning: "+w)
 	}
+	lines := newProgressLines(run, stderr, f.ProgressEvery)
 	if metricsLn != nil {
 		defer serveMetrics(metricsLn, run.Store())()
 	}
 	var uiErr error
 	if f.Headless {
-		progress(ctx, run, stderr, f.ProgressEvery)
+		lines.until(ctx, run.Done())
 	} else {
 		uiUp.Store(true)
 		uiErr = tui.Run(ctx, run, run, tui.Options{})
@@ -263,10 +269,23 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 		}
 	}
 	sig.draining.Store(true)
-	stopCtx, stopCancel := context.WithTimeout(context.Background(), 30*time.Second)
+	stopCtx, stopCancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer stopCancel()
 	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
+	// Headless, the progress lines go on through the drain: a drain that takes its 30 s is
+	// something to watch, not a silence.
+	stopped, drainShown := make(chan struct{}), make(chan struct{})
+	if f.Headless {
+		go func() {
+			defer close(drainShown)
+			lines.until(context.Background(), stopped)
+		}()
+	} else {
+		close(drainShown)
+	}
 	sum, stopErr := run.Stop(stopCtx, config)
+	close(stopped)
+	<-drainShown
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
 		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
@@ -283,7 +302,10 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 			return err
 		}
 	}
-	if err := errors.Join(uiErr, stopErr); err != nil {
+	if errors.Is(stopErr, context.DeadlineExceeded) {
+		stopErr = fmt.Errorf("the producer did not drain within %s (records still unresolved were counted as they stood): %w", drainTimeout, stopErr)
+	}
+	if err := errors.Join(nothingDelivered(sum), uiErr, stopErr); err != nil {
 		return err
 	}
 	if failed := checkThresholds(f, sum); len(failed) > 0 {
@@ -293,10 +315,15 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 }
 
 // redactArgs hides secrets in the command line before it is written to a report: URL passwords
-// and anything that looks like an access key id (see redact).
+// and anything that looks like an access key id (see redact). An argument --NAME=VALUE is
+// redacted as the value of flag NAME, so a secret-looking flag hides its whole value.
 func redactArgs(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
+		if name, value, ok := strings.Cut(strings.TrimLeft(a, "-"), "="); ok && strings.HasPrefix(a, "-") {
+			out[i] = a[:len(a)-len(value)] + redact(name, value)
+			continue
+		}
 		out[i] = redact("", a)
 	}
 	return out

@@ -13,18 +13,31 @@ import (
 	"github.com/shardstorm/shardstorm/metrics"
 )
 
-// progress prints a line every interval until the workload ends or ctx is cancelled: what a
-// person (or a CI log) needs to see a headless run is healthy.
-func progress(ctx context.Context, run *app.Run, w io.Writer, every time.Duration) {
-	t := time.NewTicker(every)
+// progressLines prints a line every interval: what a person (or a CI log) needs to see a
+// headless run is healthy, with the time since started. The findings already printed are
+// remembered from the load to the drain.
+type progressLines struct {
+	run     *app.Run
+	w       io.Writer
+	every   time.Duration
+	started time.Time
+	shown   map[string]metrics.Finding // findings printed as raised and not yet as cleared
+}
+
+func newProgressLines(run *app.Run, w io.Writer, every time.Duration) *progressLines {
+	return &progressLines{run: run, w: w, every: every, started: time.Now(), shown: map[string]metrics.Finding{}}
+}
+
+// until prints lines until until closes or ctx is cancelled.
+func (p *progressLines) until(ctx context.Context, until <-chan struct{}) {
+	run, w, shown := p.run, p.w, p.shown
+	t := time.NewTicker(p.every)
 	defer t.Stop()
-	started := time.Now()
-	shown := map[string]metrics.Finding{} // findings printed as raised and not yet as cleared
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-run.Done():
+		case <-until:
 			return
 		case <-t.C:
 		}
@@ -34,7 +47,7 @@ func progress(ctx context.Context, run *app.Run, w io.Writer, every time.Duratio
 		}
 		v := &snap.Stream
 		fmt.Fprintf(w, "%6s  target %s/s  put %s/s (%s MiB/s)  throttled %s%%  p99 %s ms  pending %s\n",
-			time.Since(started).Round(time.Second), app.Figure(v.Get(metrics.TargetRate)), app.Figure(v.Get(metrics.UserRecordsPut)),
+			time.Since(p.started).Round(time.Second), app.Figure(v.Get(metrics.TargetRate)), app.Figure(v.Get(metrics.UserRecordsPut)),
 			app.Figure(v.Get(metrics.UserBytesPut)/(1<<20)), app.Figure(100*v.Get(metrics.ThrottledFraction)),
 			app.Figure(v.Get(metrics.EndToEndP99)), fmt.Sprintf("%.0f", v.Get(metrics.PendingRecords)))
 		printFindings(w, run.Findings(), shown)
@@ -65,6 +78,17 @@ func printFindings(w io.Writer, active []metrics.Finding, shown map[string]metri
 	}
 }
 
+// nothingDelivered fails a run that was asked for records and delivered none: whatever the
+// thresholds, "0 of 600 delivered" is not a pass (it once exited 0).
+func nothingDelivered(s metrics.Summary) error {
+	a := s.Accounting
+	if a.Scheduled <= 0 || a.Succeeded > 0 {
+		return nil
+	}
+	return fmt.Errorf("no record was delivered: 0 of %d (%d failed, %d expired, %d dropped, %d still pending)",
+		a.Scheduled, a.Failed, a.Expired, a.Dropped, a.Pending)
+}
+
 // checkThresholds returns a line per threshold the run missed. A figure the run could not
 // measure (nothing delivered) misses its threshold: a run that put nothing is not a pass.
 func checkThresholds(f *app.RunSettings, s metrics.Summary) []string {
@@ -73,6 +97,9 @@ func checkThresholds(f *app.RunSettings, s metrics.Summary) []string {
 		if frac := float64(s.Throughput.ThrottledFraction); !(frac <= f.MaxThrottled.Fraction) {
 			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.MaxThrottled.String(), app.Figure(100*frac)))
 		}
+	}
+	if lost := s.Accounting.Failed + s.Accounting.Expired; lost > int64(f.MaxFailed) {
+		failed = append(failed, fmt.Sprintf("--max-failed %d: %d user records failed (%d expired)", f.MaxFailed, lost, s.Accounting.Expired))
 	}
 	if f.MinPutRate > 0 {
 		if rate := float64(s.Throughput.UserRecordsPerSec); !(rate >= f.MinPutRate) {

@@ -48,3 +48,18 @@ func TestRunOptions(t *testing.T) {
 		t.Fatalf("a misspelt flag: %v", err)
 	}
 }
+
+// The report's copy of the command line never carries a secret, in whichever form the flags were
+// given (the run command records them as --NAME=VALUE).
+func TestRedactArgsHidesSecrets(t *testing.T) {
+	got := strings.Join(redactArgs([]string{"--endpoint=http://agent:hunter2@127.0.0.1:4567", "--endpoint",
+		"http://u:pw2@h:1", "--stream=AKIAABCDEFGHIJKLMNOP", "--rate=100"}), " ")
+	for _, secret := range []string{"hunter2", "pw2", "AKIAABCDEFGHIJKLMNOP"} {
+		if strings.Contains(got, secret) {
+			t.Fatalf("%q reached the redacted args: %s", secret, got)
+		}
+	}
+	if !strings.Contains(got, "--endpoint=http://agent:REDACTED@127.0.0.1:4567") || !strings.Contains(got, "--rate=100") {
+		t.Fatalf("redaction lost what is not secret: %s", got)
+	}
+}

@@ -31,7 +31,7 @@ func flagError(c *cobra.Command, err error) error {
 		}
 		return errors.New(msg)
 	case errors.As(err, &invalid):
-		return fmt.Errorf("invalid value %q for flag -%s: %w", shorten(invalid.GetValue()), invalid.GetFlag().Name, errors.Unwrap(invalid))
+		return fmt.Errorf("invalid value %.80q for flag -%s: %w", invalid.GetValue(), invalid.GetFlag().Name, errors.Unwrap(invalid))
 	case errors.As(err, &needs):
 		return fmt.Errorf("flag needs an argument: -%s", needs.GetSpecifiedName())
 	}
@@ -85,13 +85,4 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
-}
-
-// shorten cuts a long value for an error message: a 300-character name is not worth echoing whole.
-func shorten(v string) string {
-	const most = 64
-	if r := []rune(v); len(r) > most {
-		return string(r[:most]) + "…"
-	}
-	return v
 }

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/metrics"
+)
+
+// Failed records fail the run: by default (--max-failed 0) a single failed or expired record
+// misses the threshold (exit 3, naming it); a higher threshold lets that many pass. A run whose
+// stream vanished mid-run once exited 0 with 70% of its records failed.
+func TestMaxFailedThreshold(t *testing.T) {
+	sum := metrics.Summary{Accounting: metrics.Accounting{Scheduled: 1000, Succeeded: 300, Failed: 650, Expired: 50}}
+	for _, tc := range []struct {
+		max  int
+		want string
+	}{
+		{0, "--max-failed 0: 700 user records failed (50 expired)"},
+		{699, "--max-failed 699: 700 user records failed"},
+		{700, ""},
+	} {
+		failed := checkThresholds(&app.RunSettings{MaxFailed: tc.max}, sum)
+		got := strings.Join(failed, "\n")
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("--max-failed %d: %q, want %q", tc.max, got, tc.want)
+		}
+	}
+	if failed := checkThresholds(&app.RunSettings{}, metrics.Summary{Accounting: metrics.Accounting{Scheduled: 10, Succeeded: 10}}); len(failed) != 0 {
+		t.Errorf("a run with nothing failed missed %v", failed)
+	}
+}
+
+// The threshold is a count: a negative or fractional one is refused naming the flag (exit 2).
+func TestMaxFailedRefusesBadValues(t *testing.T) {
+	clearEnv(t)
+	for _, v := range []string{"-1", "1.5", "x"} {
+		code, _, errOut := runMain(t, "config", "print", "--max-failed", v)
+		if code != exitUsage || !strings.Contains(errOut, "max-failed") {
+			t.Errorf("--max-failed %s: exit %d, want 2 naming the flag:\n%s", v, code, errOut)
+		}
+	}
+}
