@@ -19,8 +19,13 @@ type Faults struct {
 	// ServerErrorRate is the probability of answering a whole Kinesis request with HTTP 500
 	// InternalFailure (or 503 ServiceUnavailable, alternately), before it takes effect.
 	ServerErrorRate float64
-	// Latency is added to every Kinesis request before it is answered.
+	// Latency is added to every Kinesis request before it takes effect: a client that gives up
+	// sooner leaves nothing done.
 	Latency Latency
+	// AnswerLatency is added after a Kinesis request took effect, before it is answered: a client
+	// that gives up sooner leaves the write done without knowing it (a timeout that stored, the
+	// cause of duplicates when it retries).
+	AnswerLatency Latency
 	// KMSAccessDenied makes writes to KMS-encrypted streams fail with KMSAccessDeniedException,
 	// as when the caller lacks kms:GenerateDataKey on the stream's key.
 	KMSAccessDenied bool
@@ -44,6 +49,9 @@ func (f Faults) configErrors() []*ConfigError {
 	}
 	if err := f.Latency.validate(); err != nil {
 		errs = append(errs, &ConfigError{Field: "Faults.Latency", Value: f.Latency, Reason: err.Error()})
+	}
+	if err := f.AnswerLatency.validate(); err != nil {
+		errs = append(errs, &ConfigError{Field: "Faults.AnswerLatency", Value: f.AnswerLatency, Reason: err.Error()})
 	}
 	return errs
 }

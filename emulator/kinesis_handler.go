@@ -97,15 +97,9 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 	}
 
 	received := time.Now()
-	wait, injected, faults := e.drawRequestFaults(op)
-	if wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+	wait, answerWait, injected, faults := e.drawRequestFaults(op)
+	if !waitOrGone(r, wait) {
+		return
 	}
 	if injected != nil {
 		e.countInjected(op, injected)
@@ -117,6 +111,9 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 	if aerr != nil {
 		writeKinesisError(w, aerr)
 		return
+	}
+	if !waitOrGone(r, answerWait) {
+		return // done, but the client left before the answer: it cannot know
 	}
 	buf, err := json.Marshal(out)
 	if err != nil { // our own response types always marshal; say so loudly if not
@@ -140,24 +137,41 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r.Body, limit+1))
 }
 
-// drawRequestFaults decides, once per request, the injected latency and whether the request is
-// answered with an injected 5xx or LimitExceededException instead of being served.
-func (e *Emulator) drawRequestFaults(op string) (wait time.Duration, injected *apiError, f Faults) {
+// waitOrGone waits d, or until the client goes away (then it returns false: nobody to answer).
+func waitOrGone(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// drawRequestFaults decides, once per request, the injected latencies (before the request takes
+// effect and before it is answered) and whether the request is answered with an injected 5xx or
+// LimitExceededException instead of being served.
+func (e *Emulator) drawRequestFaults(op string) (wait, answerWait time.Duration, injected *apiError, f Faults) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	f = e.faults
 	wait = f.Latency.draw(e.rng)
+	answerWait = f.AnswerLatency.draw(e.rng)
 	if f.ServerErrorRate > 0 && e.rng.Float64() < f.ServerErrorRate {
 		if e.rng.IntN(2) == 0 {
-			return wait, newAPIError(http.StatusInternalServerError, codeInternalFailure, messageInternalFailure), f
+			return wait, 0, newAPIError(http.StatusInternalServerError, codeInternalFailure, messageInternalFailure), f
 		}
-		return wait, newAPIError(http.StatusServiceUnavailable, "ServiceUnavailable", "Service Unavailable"), f
+		return wait, 0, newAPIError(http.StatusServiceUnavailable, "ServiceUnavailable", "Service Unavailable"), f
 	}
 	if isControlPlane(op) && f.ControlPlaneThrottleRate > 0 && e.rng.Float64() < f.ControlPlaneThrottleRate {
-		return wait, newAPIError(http.StatusBadRequest, "LimitExceededException",
+		return wait, 0, newAPIError(http.StatusBadRequest, "LimitExceededException",
 			"Rate exceeded for %s under account %s.", op, e.cfg.AccountID), f
 	}
-	return wait, nil, f
+	return wait, answerWait, nil, f
 }
 
 func writeKinesisError(w http.ResponseWriter, err *apiError) {

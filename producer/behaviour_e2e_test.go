@@ -400,13 +400,19 @@ func testCloseMarksRecordsOfAnAbandonedRequestMaybeStored(t *testing.T) {
 		if !errors.As(r.Err, &re) || !errors.Is(r.Err, producer.ErrClosed) {
 			t.Fatalf("record resolved with %v, want ErrClosed", r.Err)
 		}
-		if re.MaybeStored {
+		switch {
+		case re.MaybeStored && r.Outcome() == producer.MaybeStored:
 			maybe++
-		} else {
+		case !re.MaybeStored && r.Outcome() == producer.NeverSent:
 			unsent++
+		default:
+			t.Fatalf("MaybeStored %v with outcome %v", re.MaybeStored, r.Outcome())
 		}
 	}
 	if maybe != 10 || unsent != 40 {
 		t.Fatalf("%d records marked maybe stored and %d not; want the 10 of the request in flight and the 40 never sent", maybe, unsent)
+	}
+	if st := p.Stats().Stream; st.FailedMaybeStored != 10 || st.FailedNeverSent != 40 || st.FailedNotStored != 0 {
+		t.Fatalf("stats: maybe stored %d, never sent %d, not stored %d", st.FailedMaybeStored, st.FailedNeverSent, st.FailedNotStored)
 	}
 }

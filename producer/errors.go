@@ -31,9 +31,10 @@ type RecordError struct {
 	Kind    error
 	Code    string
 	Message string
-	// MaybeStored is set on an ErrClosed record whose request Close abandoned before the
-	// service answered: the service may have stored it. Re-sending it elsewhere may duplicate
-	// it (Kinesis writes are at least once); counting it lost may be wrong.
+	// MaybeStored is set when an attempt may have stored the record although it failed (the
+	// result's Outcome is MaybeStored): a request timed out, broke or was abandoned by Close
+	// before the service answered. Re-sending it elsewhere may duplicate it (Kinesis writes are
+	// at least once); counting it lost may be wrong.
 	MaybeStored bool
 }
 

@@ -25,6 +25,9 @@ type Attempt struct {
 	Duration time.Duration
 	Code     string
 	Message  string
+	// Unanswered is set when the request was sent (or may have been) and no answer came: it
+	// timed out, the connection broke, or Close abandoned it. The service may have stored it.
+	Unanswered bool
 }
 
 // Result is how a record resolved: exactly once, success or failure.

@@ -34,6 +34,9 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 	for i, u := range users {
 		attempts := shared
 		if u.attempts != nil {
+			if anyMayHaveStored(u.attempts) {
+				p.stats.ackedMaybeDuplicated.Add(1)
+			}
 			attempts = append(u.attempts, att)
 		}
 		bytes += u.size
@@ -61,6 +64,8 @@ func (p *Producer) fail(u *userRecord, s *shardState, kind error, now time.Time)
 // resolveFailed resolves u with err, counting it failed (and expired).
 func (p *Producer) resolveFailed(u *userRecord, s *shardState, err *RecordError, now time.Time) {
 	kind := err.Kind
+	err.MaybeStored = anyMayHaveStored(u.attempts)
+	p.stats.countOutcome(outcomeOf(u.attempts, err.MaybeStored))
 	if kind == ErrExpired {
 		p.stats.expired.Add(1)
 		if s != nil {

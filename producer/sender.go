@@ -79,7 +79,7 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 				p.requestRefresh()
 			}
 			if k.aggregated && shardID != k.shard.id {
-				p.park(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur, Code: "WrongShard",
+				p.park(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur, Code: codeWrongShard,
 					Message: "aggregate stored in " + shardID + ", built for " + k.shard.id}, now)
 				continue
 			}
@@ -124,21 +124,15 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 // else every record fails with ErrNonRetryable.
 func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur time.Duration, now time.Time) {
 	code, msg := errorCode(err), errorMessage(err)
-	att := Attempt{Start: start, Duration: dur, Code: code, Message: msg}
+	att := Attempt{Start: start, Duration: dur, Code: code, Message: msg, Unanswered: mayHaveReached(err)}
 	retryable := isRetryable(err) && !p.aborting.Load()
-	// A request the service answered with an error did not store its records; one Close
-	// cancelled before an answer (the SDK reports status 0) may have.
-	var apiErr smithy.APIError
-	var respErr *awshttp.ResponseError
-	answered := errors.As(err, &apiErr) || errors.As(err, &respErr) && respErr.HTTPStatusCode() > 0
-	abandoned := !answered
 	for _, k := range batch {
 		k.shard.c.errors.add(code)
 		for _, u := range k.users {
 			switch {
 			case p.aborting.Load():
 				u.attempts = append(u.attempts, att)
-				p.resolveFailed(u, k.shard, &RecordError{Kind: ErrClosed, Code: u.lastCode, Message: u.lastMsg, MaybeStored: abandoned}, now)
+				p.resolveFailed(u, k.shard, &RecordError{Kind: ErrClosed, Code: u.lastCode, Message: u.lastMsg}, now)
 			case retryable:
 				p.retry(u, k.shard, att, now, true)
 			default:
@@ -148,6 +142,26 @@ func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur 
 			}
 		}
 	}
+}
+
+// mayHaveReached reports whether a failed request may have been stored: it was sent (or may have
+// been) and no answer came. A request the service answered with an error stored nothing; one the
+// SDK refused to send, or whose connection was refused, never reached it; one that timed out,
+// broke mid-way or was cancelled by Close (the SDK reports status 0) may have.
+func mayHaveReached(err error) bool {
+	var apiErr smithy.APIError
+	var respErr *awshttp.ResponseError
+	if errors.As(err, &apiErr) || errors.As(err, &respErr) && respErr.HTTPStatusCode() > 0 {
+		return false
+	}
+	if errors.As(err, new(*smithy.InvalidParamsError)) {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return false
+	}
+	return true
 }
 
 // nonRetryableCodes are service errors that retrying the same request cannot fix.

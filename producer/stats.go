@@ -16,8 +16,23 @@ type streamCounters struct {
 	requestsInFlight                   atomic.Int64
 	retries, retriesOfPut              atomic.Int64
 	expired, failed, wrongShardResends atomic.Int64
-	mapChanges                         atomic.Int64
-	mapErr                             mapErrorState
+	// failed records by Outcome, and acknowledged ones an earlier attempt may also have stored
+	maybeStored, notStored, neverSent atomic.Int64
+	ackedMaybeDuplicated              atomic.Int64
+	mapChanges                        atomic.Int64
+	mapErr                            mapErrorState
+}
+
+// countOutcome counts a failed record by its outcome.
+func (c *streamCounters) countOutcome(o Outcome) {
+	switch o {
+	case MaybeStored:
+		c.maybeStored.Add(1)
+	case NotStored:
+		c.notStored.Add(1)
+	case NeverSent:
+		c.neverSent.Add(1)
+	}
 }
 
 func (c *streamCounters) setMapError(err error) {
@@ -119,15 +134,22 @@ type StreamStats struct {
 	RetriesOfPutRecords int64 // retries of the records that eventually succeeded
 	Failed              int64 // user records resolved with an error
 	Expired             int64 // of which ErrExpired
-	WrongShardResends   int64 // user records re-sent because their aggregate landed on an unexpected shard
-	ErrorsByCode        map[string]int64
-	ShardMapAge         time.Duration
-	ShardMapError       string // the last refresh failure, "" once a refresh succeeds
-	ShardMapChanges     int64
-	MaxConnections      int
-	RateLimit           float64
-	AggregationEnabled  bool
-	AdaptiveEnabled     bool
+	// Failed by Outcome: FailedMaybeStored + FailedNotStored + FailedNeverSent = Failed.
+	FailedMaybeStored int64 // an attempt got no answer: the stream may hold them
+	FailedNotStored   int64 // every attempt answered with an error (or never reached the service)
+	FailedNeverSent   int64 // failed before any attempt (expired in the buffer, closed)
+	// AckedMaybeDuplicated counts acknowledged records an earlier, unanswered (or wrong-shard)
+	// attempt may also have stored: possible duplicates.
+	AckedMaybeDuplicated int64
+	WrongShardResends    int64 // user records re-sent because their aggregate landed on an unexpected shard
+	ErrorsByCode         map[string]int64
+	ShardMapAge          time.Duration
+	ShardMapError        string // the last refresh failure, "" once a refresh succeeds
+	ShardMapChanges      int64
+	MaxConnections       int
+	RateLimit            float64
+	AggregationEnabled   bool
+	AdaptiveEnabled      bool
 	// The settings a diagnosis weighs figures against (the current ones, after Reconfigure).
 	RecordTtl             time.Duration
 	RecordMaxBufferedTime time.Duration
@@ -190,9 +212,11 @@ func (p *Producer) Stats() Stats {
 		RequestsInFlight: c.requestsInFlight.Load(),
 		Retries:          c.retries.Load(), RetriesOfPutRecords: c.retriesOfPut.Load(),
 		Failed: c.failed.Load(), Expired: c.expired.Load(), WrongShardResends: c.wrongShardResends.Load(),
-		ErrorsByCode:    map[string]int64{},
-		ShardMapChanges: c.mapChanges.Load(),
-		MaxConnections:  cfg.MaxConnections, RateLimit: cfg.RateLimit,
+		FailedMaybeStored: c.maybeStored.Load(), FailedNotStored: c.notStored.Load(), FailedNeverSent: c.neverSent.Load(),
+		AckedMaybeDuplicated: c.ackedMaybeDuplicated.Load(),
+		ErrorsByCode:         map[string]int64{},
+		ShardMapChanges:      c.mapChanges.Load(),
+		MaxConnections:       cfg.MaxConnections, RateLimit: cfg.RateLimit,
 		AggregationEnabled: !cfg.DisableAggregation, AdaptiveEnabled: !cfg.DisableAdaptive,
 		RecordTtl: cfg.RecordTtl, RecordMaxBufferedTime: cfg.RecordMaxBufferedTime,
 		MaxBufferedRecords: cfg.MaxBufferedRecords, MaxBufferedBytes: cfg.MaxBufferedBytes,
