@@ -7,19 +7,22 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/aws/smithy-go/encoding/cbor"
 )
 
-// The CloudWatch side speaks Smithy RPCv2 CBOR as aws-sdk-go-v2's cloudwatch client (v1.53.0 on)
-// does: POST /service/GraniteServiceVersion20100801/operation/<Op>, header Smithy-Protocol:
-// rpc-v2-cbor, a CBOR map as the body (gzip-compressed for PutMetricData), a CBOR map back.
+// The CloudWatch side speaks the three protocols AWS's CloudWatch serves, one codec each:
+//   - Smithy RPCv2 CBOR (cw_codec_cbor.go), as aws-sdk-go-v2's cloudwatch client (v1.53.0 on)
+//     does: POST /service/GraniteServiceVersion20100801/operation/<Op>;
+//   - awsJson1_0 (cw_codec_json.go), as the AWS JS SDK v3 and recent botocore do: POST / with
+//     X-Amz-Target: GraniteServiceVersion20100801.<Op>;
+//   - awsQuery (cw_codec_query.go), as older SDKs (Debian's boto3 and AWS CLI, aws-sdk-go v1)
+//     do: a form-encoded Action=<Op>&Version=2010-08-01 body, XML back.
+// PutMetricData bodies may be gzip-compressed in any of them.
 
 const (
-	cwProtocol        = "rpc-v2-cbor"
-	cwContentType     = "application/cbor"
 	cwMaxBodyBytes    = 1 << 20 // on the wire; CloudWatch limits a PutMetricData request to 1 MB
 	cwMaxDecodedBytes = 4 << 20 // after gzip: room for 1000 metrics × 150 values, no zip bombs
 )
@@ -29,59 +32,63 @@ const (
 type cwHandler func(e *Emulator, in cbor.Map) (cbor.Map, *apiError)
 
 var cloudWatchOps = map[string]cwHandler{
-	"GetMetricData": (*Emulator).cwGetMetricData,
-	"ListMetrics":   (*Emulator).cwListMetrics,
-	"PutMetricData": (*Emulator).cwPutMetricData,
+	"GetMetricData":       (*Emulator).cwGetMetricData,
+	"GetMetricStatistics": (*Emulator).cwGetMetricStatistics,
+	"ListMetrics":         (*Emulator).cwListMetrics,
+	"PutMetricData":       (*Emulator).cwPutMetricData,
 }
 
-// serveCloudWatch serves one CloudWatch request; op is the path's last segment.
-func (e *Emulator) serveCloudWatch(w http.ResponseWriter, r *http.Request, op string) {
-	out, err := e.cwDispatch(w, r, op)
+// serveCloudWatch serves one CloudWatch request in the protocol its client speaks (see
+// cw_codecs.go): op is the operation the route named ("" for awsQuery, whose body names it).
+// One implementation serves every protocol: each codec turns its wire format into the same
+// decoded input (a cbor.Map, the richest of the three data models) and the handler's output
+// back into its own.
+func (e *Emulator) serveCloudWatch(w http.ResponseWriter, r *http.Request, c cwCodec, op string) {
+	out, op, err := e.cwDispatch(w, r, c, op)
 	if err != nil {
-		writeCWError(w, err)
+		c.writeError(w, op, err)
 		return
 	}
-	writeCWOutput(w, out)
+	c.writeOutput(w, op, out)
 }
 
-func (e *Emulator) cwDispatch(w http.ResponseWriter, r *http.Request, op string) (cbor.Map, *apiError) {
+func (e *Emulator) cwDispatch(w http.ResponseWriter, r *http.Request, c cwCodec, op string) (cbor.Map, string, *apiError) {
+	if r.Method != http.MethodPost && !c.allowsGet() {
+		return nil, op, newAPIError(http.StatusMethodNotAllowed, cwMethodNotAllowed,
+			"%s requests must use POST, not %s.", c.name(), r.Method)
+	}
+	if err := c.checkHeaders(r.Header); err != nil {
+		return nil, op, err
+	}
+	body, err := readCWBody(w, r, c)
+	if err != nil {
+		return nil, op, err
+	}
+	op, in, err := c.decode(op, body, r)
+	if err != nil {
+		return nil, op, err
+	}
 	handler, ok := cloudWatchOps[op]
 	if !ok {
-		return nil, newAPIError(http.StatusNotFound, cwUnknownOperation,
-			"The emulator does not serve CloudWatch operation %q; it serves GetMetricData, ListMetrics and PutMetricData.", op)
+		return nil, op, newAPIError(http.StatusNotFound, cwUnknownOperation,
+			"The emulator does not serve CloudWatch operation %q; it serves %s.", op, cwOpNames())
 	}
-	if r.Method != http.MethodPost {
-		return nil, newAPIError(http.StatusMethodNotAllowed, cwMethodNotAllowed,
-			"rpcv2Cbor requests must use POST, not %s.", r.Method)
-	}
-	if err := checkCWHeaders(r.Header); err != nil {
-		return nil, err
-	}
-	body, err := readCWBody(w, r)
-	if err != nil {
-		return nil, err
-	}
-	in, err := decodeCWInput(body)
-	if err != nil {
-		return nil, err
-	}
-	return handler(e, in)
+	out, err := handler(e, in)
+	return out, op, err
 }
 
-func checkCWHeaders(h http.Header) *apiError {
-	if p := h.Get("Smithy-Protocol"); p != cwProtocol {
-		return cwErrSerialization("rpcv2Cbor requests must carry the header Smithy-Protocol: %s (got %q).", cwProtocol, p)
+func cwOpNames() string {
+	names := make([]string, 0, len(cloudWatchOps))
+	for n := range cloudWatchOps {
+		names = append(names, n)
 	}
-	// The spec makes servers reject these: a request must not be routable two ways.
-	if h.Get("X-Amz-Target") != "" || h.Get("X-Amzn-Target") != "" {
-		return cwErrSerialization("rpcv2Cbor requests must not carry X-Amz-Target or X-Amzn-Target.")
-	}
-	return nil
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // readCWBody reads the body within cwMaxBodyBytes, undoes its Content-Encoding (gzip or
-// identity) within cwMaxDecodedBytes, and checks its Content-Type.
-func readCWBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+// identity) within cwMaxDecodedBytes, and checks its Content-Type against the codec's.
+func readCWBody(w http.ResponseWriter, r *http.Request, c cwCodec) ([]byte, *apiError) {
 	if r.ContentLength > cwMaxBodyBytes { // answer at once, not after waiting for the body
 		w.Header().Set("Connection", "close")
 		return nil, newAPIError(http.StatusRequestEntityTooLarge, cwRequestTooLarge,
@@ -101,9 +108,9 @@ func readCWBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	}
 	if len(body) > 0 {
 		ct := r.Header.Get("Content-Type")
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != cwContentType {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != c.contentType() {
 			return nil, newAPIError(http.StatusUnsupportedMediaType, cwUnsupportedMediaType,
-				"rpcv2Cbor request bodies must have Content-Type %s (got %q).", cwContentType, ct)
+				"%s request bodies must have Content-Type %s (got %q).", c.name(), c.contentType(), ct)
 		}
 	}
 	return body, nil
@@ -148,72 +155,3 @@ func gunzipCapped(body []byte) ([]byte, *apiError) {
 	}
 	return out, nil
 }
-
-// decodeCWInput decodes the body into the input structure. An empty body is an empty input.
-func decodeCWInput(body []byte) (in cbor.Map, apiErr *apiError) {
-	if len(body) == 0 {
-		return cbor.Map{}, nil
-	}
-	// smithy-go's decoder is built for responses from AWS, not for hostile input: should it ever
-	// panic on some byte sequence, answer that as the malformed body it is.
-	defer func() {
-		if p := recover(); p != nil {
-			in, apiErr = nil, cwErrSerialization("The request body is not valid CBOR (%v).", p)
-		}
-	}()
-	v, err := cbor.Decode(body)
-	if err != nil {
-		return nil, cwErrSerialization("The request body is not valid CBOR: %v.", err)
-	}
-	m, ok := v.(cbor.Map)
-	if !ok {
-		return nil, cwErrSerialization("The request body must be a CBOR map (the input structure), got %s.", cborKind(v))
-	}
-	return m, nil
-}
-
-func writeCWOutput(w http.ResponseWriter, out cbor.Map) {
-	h := w.Header()
-	h.Set("Smithy-Protocol", cwProtocol)
-	if out == nil { // Unit output: no body and, as the spec says, no Content-Type
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	writeCWBody(w, http.StatusOK, cbor.Encode(out))
-}
-
-// writeCWError answers err as RPCv2 CBOR does: status >= 400, a map with `__type` (the absolute
-// shape ID for modeled errors) and `message`, and the awsQuery code in X-Amzn-Query-Error.
-func writeCWError(w http.ResponseWriter, err *apiError) {
-	typ, code := err.Type, err.Type
-	if q, ok := cwQueryCodes[err.Type]; ok {
-		typ, code = cwShapeNamespace+err.Type, q
-	}
-	fault := "Sender"
-	if err.Status >= 500 {
-		fault = "Receiver"
-	}
-	body := cbor.Map{"__type": cbor.String(typ), "message": cbor.String(err.Message)}
-	if err.Type == cwInternalServiceFault {
-		body["Message"] = cbor.String(err.Message) // this one shape names its member Message
-	}
-	h := w.Header()
-	h.Set("Smithy-Protocol", cwProtocol)
-	h.Set("X-Amzn-Query-Error", code+";"+fault)
-	status := err.Status
-	if status < 300 {
-		status = http.StatusBadRequest
-	}
-	writeCWBody(w, status, cbor.Encode(body))
-}
-
-func writeCWBody(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", cwContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body) // the client hung up: nothing left to tell it
-}
-
-// cwTime encodes a timestamp as RPCv2 CBOR does: tag 1 around float64 epoch seconds.
-func cwTime(sec int64) cbor.Value { return &cbor.Tag{ID: 1, Value: cbor.Float64(float64(sec))} }

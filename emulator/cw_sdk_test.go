@@ -547,10 +547,7 @@ func TestCloudWatchErrorsAreTypedSDKErrors(t *testing.T) {
 			MetricDataQueries: []types.MetricDataQuery{statQuery("m", "App", "M", nil, 60, "Sum")}}), "InvalidNextToken", 400)
 	})
 	t.Run("unknown operation", func(t *testing.T) {
-		_, err := f.client.GetMetricStatistics(ctx, &cloudwatch.GetMetricStatisticsInput{
-			Namespace: aws.String("App"), MetricName: aws.String("M"), Period: aws.Int32(60),
-			StartTime: aws.Time(cwT0.Add(-time.Hour)), EndTime: aws.Time(cwT0), Statistics: []types.Statistic{types.StatisticSum},
-		})
+		_, err := f.client.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
 		wantCWError[*smithy.GenericAPIError](t, err, "UnknownOperationException", 404)
 	})
 	t.Run("garbage body", func(t *testing.T) {

@@ -13,7 +13,6 @@ package emulator
 import (
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 )
 
@@ -80,11 +79,13 @@ func (e *Emulator) Config() Config { return e.cfg }
 
 const cloudWatchPathPrefix = "/service/GraniteServiceVersion20100801/operation/"
 
-// ServeHTTP routes CloudWatch (RPCv2 CBOR, by path) and Kinesis (awsJson1_1, by X-Amz-Target).
+// ServeHTTP routes CloudWatch (RPCv2 CBOR by path, awsJson1_0 by X-Amz-Target, awsQuery by its
+// form body) and Kinesis (awsJson1_1, by X-Amz-Target).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	watchBody(w, r, e.cfg.BodyStallTimeout)
-	if op, ok := strings.CutPrefix(r.URL.Path, cloudWatchPathPrefix); ok {
-		e.serveCloudWatch(w, r, op)
+	setRequestID(w)
+	if c, op, ok := cloudWatchRoute(r); ok {
+		e.serveCloudWatch(w, r, c, op)
 		return
 	}
 	e.serveKinesis(w, r)
