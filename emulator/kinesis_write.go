@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 
@@ -40,6 +41,19 @@ type putRecordsOutput struct {
 	EncryptionType    string                  `json:"EncryptionType"`
 }
 
+// The API model's patterns: a value that does not match is a ValidationException, before the
+// service reads it (an ExplicitHashKey that matches but exceeds 2^128-1 is the service's
+// InvalidArgumentException).
+const (
+	explicitHashKeyPatternText = `0|([1-9]\d{0,38})`
+	sequenceNumberPatternText  = `0|([1-9]\d{0,128})`
+)
+
+var (
+	explicitHashKeyPattern = regexp.MustCompile(`^(` + explicitHashKeyPatternText + `)$`)
+	sequenceNumberPattern  = regexp.MustCompile(`^(` + sequenceNumberPatternText + `)$`)
+)
+
 // validation collects model constraint violations so one response names all of them, as AWS's
 // "N validation errors detected" does.
 type validation []string
@@ -74,6 +88,10 @@ func (v *validation) checkEntry(at string, e putEntry) {
 		v.add("Value '' at '%s.partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1", at)
 	case keyLength(*e.PartitionKey) > maxPartitionKeyLen:
 		v.add("Value '%s' at '%s.partitionKey' failed to satisfy constraint: Member must have length less than or equal to %d", *e.PartitionKey, at, maxPartitionKeyLen)
+	}
+	if e.ExplicitHashKey != nil && !explicitHashKeyPattern.MatchString(*e.ExplicitHashKey) {
+		v.add("Value '%s' at '%s.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: %s",
+			*e.ExplicitHashKey, at, explicitHashKeyPatternText)
 	}
 	switch {
 	case e.Data == nil:
@@ -246,7 +264,7 @@ func checkRecordSizes(s *stream, recs []putEntry) *apiError {
 type putRecordInput struct {
 	streamRef
 	putEntry
-	SequenceNumberForOrdering string
+	SequenceNumberForOrdering *string
 }
 
 func (e *Emulator) opPutRecord(req request) (any, *apiError) {
@@ -256,6 +274,10 @@ func (e *Emulator) opPutRecord(req request) (any, *apiError) {
 	}
 	var v validation
 	v.checkEntry("", in.putEntry)
+	if in.SequenceNumberForOrdering != nil && !sequenceNumberPattern.MatchString(*in.SequenceNumberForOrdering) {
+		v.add("Value '%s' at 'sequenceNumberForOrdering' failed to satisfy constraint: Member must satisfy regular expression pattern: %s",
+			*in.SequenceNumberForOrdering, sequenceNumberPatternText)
+	}
 	for i := range v {
 		v[i] = strings.Replace(v[i], "at '.", "at '", 1)
 	}

@@ -30,9 +30,13 @@ func TestPutValidationErrors(t *testing.T) {
 		{"501 records", "s", entries(501, 10, "k"), "ValidationException", "at 'records' failed to satisfy constraint: Member must have length less than or equal to 500"},
 		{"empty key", "s", one("", []byte("x"), nil), "ValidationException", "at 'records.1.member.partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{"257-char key", "s", one(strings.Repeat("k", 257), []byte("x"), nil), "ValidationException", "Member must have length less than or equal to 256"},
-		{"negative hash key", "s", one("k", []byte("x"), aws.String("-1")), "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was -1"},
-		{"hash key 2^128", "s", one("k", []byte("x"), aws.String("340282366920938463463374607431768211456")), "InvalidArgumentException", "Specified value was 340282366920938463463374607431768211456"},
-		{"hash key leading zero", "s", one("k", []byte("x"), aws.String("01")), "InvalidArgumentException", "Invalid ExplicitHashKey"},
+		// The model's pattern 0|([1-9]\d{0,38}) first (ValidationException, as AWS and kinesalite
+		// answer); a value that matches it but exceeds 2^128-1 is the service's InvalidArgumentException.
+		{"negative hash key", "s", one("k", []byte("x"), aws.String("-1")), "ValidationException", "Value '-1' at 'records.1.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})"},
+		{"hash key abc", "s", one("k", []byte("x"), aws.String("abc")), "ValidationException", "Value 'abc' at 'records.1.member.explicitHashKey'"},
+		{"hash key leading zero", "s", one("k", []byte("x"), aws.String("007")), "ValidationException", "Value '007' at 'records.1.member.explicitHashKey'"},
+		{"hash key of 40 digits", "s", one("k", []byte("x"), aws.String(strings.Repeat("9", 40))), "ValidationException", "regular expression pattern"},
+		{"hash key 2^128", "s", one("k", []byte("x"), aws.String("340282366920938463463374607431768211456")), "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was 340282366920938463463374607431768211456"},
 		{"record over 1 MiB with its key", "s", one("kk", make([]byte, mib-1), nil), "InvalidArgumentException", "over the maximum record size of 1024 KiB"},
 		{"missing stream", "nope", one("k", []byte("x"), nil), "ResourceNotFoundException", "Stream nope under account 123456789012 not found."},
 	} {
@@ -48,6 +52,14 @@ func TestPutValidationErrors(t *testing.T) {
 	_, err := env.kin.PutRecords(env.ctx, &kinesis.PutRecordsInput{StreamName: aws.String("s"), Records: append(one("", []byte("x"), nil), one(strings.Repeat("k", 300), []byte("x"), nil)...)})
 	if !strings.HasPrefix(apiMessage(err), "2 validation errors detected: ") {
 		t.Fatalf("want both violations, got %v", err)
+	}
+	// PutRecord checks SequenceNumberForOrdering against its pattern too.
+	for _, seq := range []string{"abc", "-1", "01"} {
+		_, err := env.kin.PutRecord(env.ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("k"), Data: []byte("x"), SequenceNumberForOrdering: aws.String(seq)})
+		wantCode(t, err, "ValidationException")
+		if want := "Value '" + seq + "' at 'sequenceNumberForOrdering' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})"; apiMessage(err) != "1 validation error detected: "+want {
+			t.Fatalf("SequenceNumberForOrdering %s: %q", seq, apiMessage(err))
+		}
 	}
 	// A record of exactly the maximum size, key included, is accepted.
 	must(env.kin.PutRecord(env.ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("kk"), Data: make([]byte, mib-2)}))(t)
