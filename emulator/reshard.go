@@ -71,6 +71,9 @@ func (e *Emulator) opSplitShard(req request) (any, *apiError) {
 	if s.status != statusActive {
 		return nil, e.errNotActive(s)
 	}
+	if s.onDemand {
+		return nil, e.errProvisionedOnly(s, "SplitShard")
+	}
 	parent := s.shardByID(in.ShardToSplit)
 	if parent == nil {
 		return nil, e.errShardNotFound(in.ShardToSplit, s.name)
@@ -129,6 +132,9 @@ func (e *Emulator) opMergeShards(req request) (any, *apiError) {
 	defer s.mu.Unlock()
 	if s.status != statusActive {
 		return nil, e.errNotActive(s)
+	}
+	if s.onDemand {
+		return nil, e.errProvisionedOnly(s, "MergeShards")
 	}
 	a, b := s.shardByID(in.ShardToMerge), s.shardByID(in.AdjacentShardToMerge)
 	for _, p := range []struct {
@@ -191,6 +197,9 @@ func (e *Emulator) opUpdateShardCount(req request) (any, *apiError) {
 	defer s.mu.Unlock()
 	if s.status != statusActive {
 		return nil, e.errNotActive(s)
+	}
+	if s.onDemand {
+		return nil, e.errProvisionedOnly(s, "UpdateShardCount")
 	}
 	current := len(s.open)
 	limitErr := func(format string, args ...any) *apiError {
@@ -262,4 +271,12 @@ func (s *stream) rescale(e *Emulator, target int, now time.Time) {
 		}
 	}
 	s.reindexOpen()
+}
+
+// errProvisionedOnly is AWS's answer to a resharding call on an ON_DEMAND stream: the service
+// manages its shards, and these APIs are for PROVISIONED streams only (the API reference's
+// ValidationException; the message's wording is ours).
+func (e *Emulator) errProvisionedOnly(s *stream, op string) *apiError {
+	return errValidation("%s is not supported for stream %s under account %s: its capacity mode is ON_DEMAND. "+
+		"This API is only supported for data streams with the PROVISIONED capacity mode.", op, s.name, e.cfg.AccountID)
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"math/big"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +166,25 @@ func TestUpdateShardCountUniformWithLineage(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// AWS manages an ON_DEMAND stream's shards: the resharding APIs refuse it with a
+// ValidationException, and its shards stay as they were.
+func TestReshardingRefusesOnDemandStreams(t *testing.T) {
+	env := newEnv(t, Config{Streams: []StreamSpec{{Name: "s", OnDemand: true}}}, true)
+	before := listShards(t, env, nil)
+	_, err := env.kin.UpdateShardCount(env.ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String("s"), TargetShardCount: aws.Int32(8), ScalingType: types.ScalingTypeUniformScaling})
+	wantCode(t, err, "ValidationException")
+	if !strings.Contains(apiMessage(err), "UpdateShardCount is not supported for stream s") || !strings.Contains(apiMessage(err), "ON_DEMAND") {
+		t.Fatalf("UpdateShardCount: %q", apiMessage(err))
+	}
+	_, err = env.kin.SplitShard(env.ctx, &kinesis.SplitShardInput{StreamName: aws.String("s"), ShardToSplit: before[0].ShardId, NewStartingHashKey: aws.String("1")})
+	wantCode(t, err, "ValidationException")
+	_, err = env.kin.MergeShards(env.ctx, &kinesis.MergeShardsInput{StreamName: aws.String("s"), ShardToMerge: before[0].ShardId, AdjacentShardToMerge: before[1].ShardId})
+	wantCode(t, err, "ValidationException")
+	env.clock.Advance(time.Minute)
+	if after := listShards(t, env, nil); len(after) != len(before) || status(t, env) != types.StreamStatusActive {
+		t.Fatalf("shards %d → %d, status %s", len(before), len(after), status(t, env))
 	}
 }
