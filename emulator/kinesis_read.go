@@ -67,6 +67,7 @@ func (e *Emulator) opGetShardIterator(req request) (any, *apiError) {
 	sh.iterCalls.take(1)
 
 	tok := iteratorToken{Stream: s.name, Shard: sh.id, Issued: req.now.UnixNano()}
+	sh.expire(req.now.Add(-s.retention))
 	live := sh.retained()
 	switch in.ShardIteratorType {
 	case "TRIM_HORIZON":
@@ -169,6 +170,7 @@ func (e *Emulator) opGetRecords(req request) (any, *apiError) {
 	}
 	sh.readCalls.take(1)
 
+	sh.expire(req.now.Add(-s.retention))
 	live := sh.retained()
 	i := sort.Search(len(live), func(i int) bool { return live[i].counter >= tok.Next })
 	out := getRecordsOutput{Records: []recordJSON{}}

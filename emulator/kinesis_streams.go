@@ -103,12 +103,21 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time) *apiError {
 		onDemand:     onDemand,
 		maxRecordKiB: maxKiB,
 		encryption:   "NONE",
+		retention:    defaultRetention,
 		enhanced:     map[string]bool{},
 		listShards:   newTokenBucket(int64(e.cfg.Limits.ControlPlane.ListShards), int64(e.cfg.Limits.ControlPlane.ListShards), now),
 		rng:          rand.New(rand.NewPCG(streamSeed(e.cfg.Seed, in.StreamName), 1)),
 	}
 	if e.cfg.CreateDelay > 0 {
 		s.status, s.readyAt = statusCreating, now.Add(e.cfg.CreateDelay)
+	}
+	if len(in.Tags) > 0 {
+		if aerr := checkTags(in.Tags, "tags"); aerr != nil {
+			return aerr
+		}
+		if aerr := e.addTags(s, in.Tags); aerr != nil {
+			return aerr
+		}
 	}
 	for _, r := range hashkey.Whole.Even(n) {
 		s.addShard(e, r.Start, r.End, "", "", now)
@@ -247,7 +256,7 @@ func (s *stream) header() streamHeaderJSON {
 }
 
 func (s *stream) settings() streamSettingsJSON {
-	return streamSettingsJSON{RetentionPeriodHours: 24, EnhancedMonitoring: s.enhancedJSON(), EncryptionType: s.encryption, KeyId: s.keyID}
+	return streamSettingsJSON{RetentionPeriodHours: int(s.retention / time.Hour), EnhancedMonitoring: s.enhancedJSON(), EncryptionType: s.encryption, KeyId: s.keyID}
 }
 
 type streamDescriptionJSON struct {

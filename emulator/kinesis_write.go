@@ -171,6 +171,7 @@ func (e *Emulator) offer(s *stream, sh *shard, ent putEntry, ehk string, req req
 	sh.writeRecords.take(1)
 	sh.writeBytes.take(size)
 	s.counter++
+	sh.expire(req.now.Add(-s.retention))
 	sh.appendRecord(storedRecord{counter: s.counter, key: *ent.PartitionKey, data: ent.Data, arrival: req.now, ehk: ehk},
 		e.cfg.RetainRecordsPerShard, e.cfg.RetainBytesPerShard)
 	sh.stats.AcceptedRecords++

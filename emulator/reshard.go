@@ -277,6 +277,6 @@ func (s *stream) rescale(e *Emulator, target int, now time.Time) {
 // manages its shards, and these APIs are for PROVISIONED streams only (the API reference's
 // ValidationException; the message's wording is ours).
 func (e *Emulator) errProvisionedOnly(s *stream, op string) *apiError {
-	return errValidation("%s is not supported for stream %s under account %s: its capacity mode is ON_DEMAND. "+
+	return newAPIError(http.StatusBadRequest, "ValidationException", "%s is not supported for stream %s under account %s: its capacity mode is ON_DEMAND. "+
 		"This API is only supported for data streams with the PROVISIONED capacity mode.", op, s.name, e.cfg.AccountID)
 }

@@ -45,6 +45,10 @@ type stream struct {
 
 	listShards   tokenBucket
 	countUpdates []time.Time // UpdateShardCount calls in the last 24 h
+	modeUpdates  []time.Time // UpdateStreamMode calls in the last 24 h
+
+	tags      map[string]string
+	retention time.Duration // records older than this are trimmed (RetentionPeriodHours)
 
 	rng *rand.Rand // internal-failure draws; seeded per stream so runs repeat
 }
