@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"golang.org/x/net/http2"
 )
 
 // Server is an Emulator serving HTTP on a TCP address.
@@ -16,8 +18,9 @@ type Server struct {
 	URL      string
 	Emulator *Emulator
 
-	http *http.Server
-	done chan error
+	http     *http.Server
+	upgrader *h2cUpgrader
+	done     chan error
 }
 
 // Start builds an emulator from cfg and serves it on a random loopback port. Close stops it.
@@ -38,19 +41,25 @@ func Listen(addr string, cfg Config) (*Server, error) {
 
 // Serve serves e on ln until Close.
 func Serve(ln net.Listener, e *Emulator) *Server {
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, on the same port
 	s := &Server{
 		URL:      "http://" + ln.Addr().String(),
 		Emulator: e,
 		http: &http.Server{
-			Handler: e,
 			// A client stalled in its headers is dropped after ReadHeaderTimeout; one stalled
 			// in its body after Config.BodyStallTimeout without a byte (progressBody). No
 			// absolute ReadTimeout: it would cut off a slow client sending a 10 MiB PutRecords.
 			ReadHeaderTimeout: 10 * time.Second,
 			IdleTimeout:       2 * time.Minute,
+			Protocols:         &protocols,
 		},
 		done: make(chan error, 1),
 	}
+	s.upgrader = &h2cUpgrader{next: e, h2: &http2.Server{IdleTimeout: 2 * time.Minute}, base: s.http,
+		maxBody: e.maxKinesisBody(), conns: map[net.Conn]struct{}{}}
+	s.http.Handler = s.upgrader
 	go func() {
 		err := s.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -63,6 +72,7 @@ func Serve(ln net.Listener, e *Emulator) *Server {
 
 // Close stops serving at once, dropping open connections, and waits for the server to end.
 func (s *Server) Close() error {
+	s.upgrader.closeAll()
 	err := s.http.Close()
 	if serveErr := <-s.done; serveErr != nil && err == nil {
 		err = serveErr
@@ -74,6 +84,7 @@ func (s *Server) Close() error {
 // Shutdown stops accepting connections and waits for in-flight requests until ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
+	s.upgrader.closeAll() // upgraded connections are not the server's any more: close them last
 	if serveErr := <-s.done; serveErr != nil && err == nil {
 		err = serveErr
 	}
