@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net"
@@ -160,5 +162,53 @@ func TestKinesisOverH2CUpgrade(t *testing.T) {
 	var out struct{ StreamNames []string }
 	if err := json.Unmarshal(data.Bytes(), &out); err != nil || len(out.StreamNames) != 1 || out.StreamNames[0] != "orders" {
 		t.Fatalf("stream 1 body %q (%v)", data.String(), err)
+	}
+}
+
+// Over TLS, with a self-signed certificate the client trusts (as AWS_CA_BUNDLE would make it),
+// HTTP/2 and HTTP/1.1 clients both get the API.
+func TestKinesisOverTLS(t *testing.T) {
+	certPEM, keyPEM, err := SelfSignedCertificate([]string{"127.0.0.1", "localhost"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Config{Streams: []StreamSpec{{Name: "s", Shards: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ServeTLS(ln, e, cert)
+	t.Cleanup(func() { srv.Close() })
+	if !strings.HasPrefix(srv.URL, "https://") {
+		t.Fatalf("URL %s", srv.URL)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(certPEM) {
+		t.Fatal("certificate PEM does not parse")
+	}
+	for _, h2 := range []bool{true, false} {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: h2}
+		rec := &protoRecorder{rt: tr, protos: map[string]int{}}
+		kin := sdktest.Kinesis(srv.URL, 1, rec)
+		if _, err := kin.PutRecord(context.Background(), &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("k"), Data: []byte("x")}); err != nil {
+			t.Fatalf("PutRecord over TLS (HTTP/2 %v): %v", h2, err)
+		}
+		want := map[bool]string{true: "HTTP/2.0", false: "HTTP/1.1"}[h2]
+		if rec.protos[want] != 1 {
+			t.Fatalf("responses by protocol %v, want one %s", rec.protos, want)
+		}
+		tr.CloseIdleConnections()
+	}
+	// A client that does not trust the certificate is refused by its own TLS check.
+	kin := sdktest.Kinesis(srv.URL, 1, &protoRecorder{rt: &http.Transport{}, protos: map[string]int{}})
+	if _, err := kin.ListStreams(context.Background(), &kinesis.ListStreamsInput{}); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("an untrusting client: %v", err)
 	}
 }

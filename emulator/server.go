@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -39,13 +40,29 @@ func Listen(addr string, cfg Config) (*Server, error) {
 	return Serve(ln, e), nil
 }
 
-// Serve serves e on ln until Close.
+// Serve serves e on ln until Close: HTTP/1.1 and cleartext HTTP/2 (h2c) on the same port.
 func Serve(ln net.Listener, e *Emulator) *Server {
-	var protocols http.Protocols
+	s := newServer(ln, e, "http://")
+	s.http.Protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, on the same port
+	go s.serve(func() error { return s.http.Serve(ln) })
+	return s
+}
+
+// ServeTLS serves e on ln over TLS with cert until Close: HTTP/2 and HTTP/1.1, chosen by ALPN,
+// for clients that insist on https (see SelfSignedCertificate).
+func ServeTLS(ln net.Listener, e *Emulator, cert tls.Certificate) *Server {
+	s := newServer(ln, e, "https://")
+	s.http.Protocols.SetHTTP2(true)
+	s.http.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	go s.serve(func() error { return s.http.ServeTLS(ln, "", "") })
+	return s
+}
+
+func newServer(ln net.Listener, e *Emulator, scheme string) *Server {
+	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, on the same port
 	s := &Server{
-		URL:      "http://" + ln.Addr().String(),
+		URL:      scheme + ln.Addr().String(),
 		Emulator: e,
 		http: &http.Server{
 			// A client stalled in its headers is dropped after ReadHeaderTimeout; one stalled
@@ -53,21 +70,22 @@ func Serve(ln net.Listener, e *Emulator) *Server {
 			// absolute ReadTimeout: it would cut off a slow client sending a 10 MiB PutRecords.
 			ReadHeaderTimeout: 10 * time.Second,
 			IdleTimeout:       2 * time.Minute,
-			Protocols:         &protocols,
+			Protocols:         protocols,
 		},
 		done: make(chan error, 1),
 	}
 	s.upgrader = &h2cUpgrader{next: e, h2: &http2.Server{IdleTimeout: 2 * time.Minute}, base: s.http,
 		maxBody: e.maxKinesisBody(), conns: map[net.Conn]struct{}{}}
 	s.http.Handler = s.upgrader
-	go func() {
-		err := s.http.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		s.done <- err
-	}()
 	return s
+}
+
+func (s *Server) serve(run func() error) {
+	err := run()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	s.done <- err
 }
 
 // Close stops serving at once, dropping open connections, and waits for the server to end.
