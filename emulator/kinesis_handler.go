@@ -68,6 +68,12 @@ func (e *Emulator) maxKinesisBody() int64 {
 }
 
 func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
+	cborBody := isKinesisCBOR(r)
+	if cborBody {
+		cw := &cborResponse{w: w}
+		defer cw.finish()
+		w = cw
+	}
 	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), kinesisTargetPrefix)
 	handler := kinesisOps[op]
 	if r.Method != http.MethodPost || !ok || handler == nil {
@@ -99,6 +105,13 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if cborBody {
+		var aerr *apiError
+		if body, aerr = kinesisCBORToJSON(body); aerr != nil {
+			writeKinesisError(w, aerr)
+			return
+		}
+	}
 	if err := checkJSONText(body); err != nil {
 		writeKinesisError(w, newAPIError(http.StatusBadRequest, "SerializationException",
 			"Request body is not valid UTF-8 JSON: %v", err))
