@@ -21,8 +21,12 @@ type Config struct {
 	// Faults injected from the start; change them at run time with Emulator.SetFaults.
 	Faults Faults
 
-	// CreateDelay is how long a new stream stays CREATING. Default 0: ACTIVE at once.
+	// CreateDelay is how long a stream made by CreateStream stays CREATING. Default 0: ACTIVE at
+	// once (streams of Config.Streams are always ACTIVE at once: they are the setup).
 	CreateDelay time.Duration
+	// DeleteDelay is how long a deleted stream stays DELETING (described, listed, still taking
+	// reads and writes, as AWS's DeleteStream documents) before it is gone. Default 0: gone at once.
+	DeleteDelay time.Duration
 	// ReshardDelay is how long a stream stays UPDATING after SplitShard, MergeShards or
 	// UpdateShardCount before the new shards open. Default 500 ms.
 	ReshardDelay time.Duration
@@ -237,6 +241,9 @@ func (c Config) configErrors() []*ConfigError {
 	}
 	if c.CreateDelay < 0 {
 		bad("CreateDelay", c.CreateDelay, "must not be negative")
+	}
+	if c.DeleteDelay < 0 {
+		bad("DeleteDelay", c.DeleteDelay, "must not be negative")
 	}
 	if c.ReshardDelay < 0 {
 		bad("ReshardDelay", c.ReshardDelay, "must not be negative")

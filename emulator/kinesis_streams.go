@@ -13,7 +13,8 @@ import (
 	"github.com/shardstorm/shardstorm/internal/hashkey"
 )
 
-// CreateStream creates a stream from the Go API. It is ACTIVE after Config.CreateDelay.
+// CreateStream creates a stream from the Go API, ACTIVE at once (the setup of a test or a run;
+// the API's CreateStream is CREATING for Config.CreateDelay).
 func (e *Emulator) CreateStream(spec StreamSpec) error {
 	var mode *streamModeJSON
 	if spec.OnDemand {
@@ -24,7 +25,7 @@ func (e *Emulator) CreateStream(spec StreamSpec) error {
 	if spec.MaxRecordSizeKiB != 0 {
 		maxKiB = &spec.MaxRecordSizeKiB
 	}
-	if aerr := e.createStream(createStreamInput{StreamName: spec.Name, ShardCount: &shards, StreamModeDetails: mode, MaxRecordSizeInKiB: maxKiB}, e.clock.Now()); aerr != nil {
+	if aerr := e.createStream(createStreamInput{StreamName: spec.Name, ShardCount: &shards, StreamModeDetails: mode, MaxRecordSizeInKiB: maxKiB}, e.clock.Now(), 0); aerr != nil {
 		return aerr
 	}
 	return nil
@@ -47,10 +48,11 @@ func (e *Emulator) opCreateStream(req request) (any, *apiError) {
 	if aerr := e.accountRate("CreateStream", now); aerr != nil {
 		return nil, aerr
 	}
-	return struct{}{}, e.createStream(in, now)
+	return struct{}{}, e.createStream(in, now, e.cfg.CreateDelay)
 }
 
-func (e *Emulator) createStream(in createStreamInput, now time.Time) *apiError {
+// createStream makes a stream that stays CREATING for delay.
+func (e *Emulator) createStream(in createStreamInput, now time.Time, delay time.Duration) *apiError {
 	if !streamNameOK(in.StreamName) {
 		return errValidation("Value '%s' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 128", in.StreamName)
 	}
@@ -78,14 +80,14 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time) *apiError {
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	open, creating, onDemandCount := e.accountCountsLocked(now) // drops streams whose deletion ended
 	if _, exists := e.streams[in.StreamName]; exists {
 		return e.errStreamInUse(in.StreamName)
 	}
-	open, creating, onDemandCount := e.accountCountsLocked(now)
 	if open+n > e.cfg.Limits.ShardLimit {
 		return e.errShardLimit(open, n)
 	}
-	if e.cfg.CreateDelay > 0 && creating >= e.cfg.Limits.ControlPlane.MaxCreatingStreams {
+	if delay > 0 && creating >= e.cfg.Limits.ControlPlane.MaxCreatingStreams {
 		return newAPIError(http.StatusBadRequest, "LimitExceededException",
 			"Too many streams in CREATING state for account %s: at most %d at once.", e.cfg.AccountID, e.cfg.Limits.ControlPlane.MaxCreatingStreams)
 	}
@@ -108,8 +110,8 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time) *apiError {
 		listShards:   newTokenBucket(int64(e.cfg.Limits.ControlPlane.ListShards), int64(e.cfg.Limits.ControlPlane.ListShards), now),
 		rng:          rand.New(rand.NewPCG(streamSeed(e.cfg.Seed, in.StreamName), 1)),
 	}
-	if e.cfg.CreateDelay > 0 {
-		s.status, s.readyAt = statusCreating, now.Add(e.cfg.CreateDelay)
+	if delay > 0 {
+		s.status, s.readyAt = statusCreating, now.Add(delay)
 	}
 	if len(in.Tags) > 0 {
 		if aerr := checkTags(in.Tags, "tags"); aerr != nil {
@@ -129,9 +131,14 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time) *apiError {
 
 // accountCountsLocked counts open shards, CREATING streams and on-demand streams. Caller holds e.mu.
 func (e *Emulator) accountCountsLocked(now time.Time) (openShards, creating, onDemand int) {
-	for _, s := range e.streams {
+	for name, s := range e.streams {
 		s.mu.Lock()
 		s.advance(now)
+		if s.deleted { // its DELETING ended: gone, its shards no longer count
+			s.mu.Unlock()
+			delete(e.streams, name)
+			continue
+		}
 		openShards += len(s.open)
 		if s.status == statusCreating {
 			creating++
@@ -191,12 +198,22 @@ func (e *Emulator) lookup(ref streamRef, now time.Time) (*stream, *apiError) {
 		return nil, e.errStreamNotFound(name)
 	}
 	s.mu.Lock()
+	s.advance(now)
 	if s.deleted {
 		s.mu.Unlock()
+		e.forget(s)
 		return nil, e.errStreamNotFound(name)
 	}
-	s.advance(now)
 	return s, nil
+}
+
+// forget drops a deleted stream from the account (its name is free again).
+func (e *Emulator) forget(s *stream) {
+	e.mu.Lock()
+	if e.streams[s.name] == s {
+		delete(e.streams, s.name)
+	}
+	e.mu.Unlock()
 }
 
 type deleteStreamInput struct {
@@ -217,13 +234,19 @@ func (e *Emulator) opDeleteStream(req request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	if s.status == statusDeleting {
+		s.mu.Unlock()
+		return nil, newAPIError(http.StatusBadRequest, "ResourceInUseException", "Stream %s under account %s is being deleted.", s.name, e.cfg.AccountID)
+	}
+	if e.cfg.DeleteDelay > 0 {
+		// DELETING: described and listed, reads and writes still served, the name still taken.
+		s.status, s.readyAt, s.pending = statusDeleting, now.Add(e.cfg.DeleteDelay), nil
+		s.mu.Unlock()
+		return struct{}{}, nil
+	}
 	s.deleted = true
 	s.mu.Unlock()
-	e.mu.Lock()
-	if e.streams[s.name] == s {
-		delete(e.streams, s.name)
-	}
-	e.mu.Unlock()
+	e.forget(s)
 	return struct{}{}, nil
 }
 
@@ -285,7 +308,10 @@ func (e *Emulator) opDescribeStream(req request) (any, *apiError) {
 	}
 	defer s.mu.Unlock()
 	out := streamDescriptionJSON{streamHeaderJSON: s.header(), streamSettingsJSON: s.settings(), Shards: []shardJSON{}}
-	for _, sh := range s.shards { // by index, as AWS lists them
+	for _, sh := range s.shards { // by index, as AWS lists them (none while DELETING)
+		if s.status == statusDeleting {
+			break
+		}
 		if in.ExclusiveStartShardId != "" && sh.id <= in.ExclusiveStartShardId {
 			continue
 		}
@@ -398,6 +424,11 @@ func (e *Emulator) opListStreams(req request) (any, *apiError) {
 		}
 		s.mu.Lock()
 		s.advance(now)
+		if s.deleted {
+			s.mu.Unlock()
+			e.forget(s)
+			continue
+		}
 		out.StreamNames = append(out.StreamNames, s.name)
 		out.StreamSummaries = append(out.StreamSummaries, s.header())
 		s.mu.Unlock()

@@ -38,7 +38,9 @@ func (e *Emulator) otherOpenShards(s *stream, now time.Time) int {
 		}
 		o.mu.Lock()
 		o.advance(now)
-		n += len(o.open)
+		if !o.deleted {
+			n += len(o.open)
+		}
 		o.mu.Unlock()
 	}
 	return n

@@ -13,6 +13,7 @@ import (
 // Stream states, as DescribeStream reports them.
 const (
 	statusCreating = "CREATING"
+	statusDeleting = "DELETING"
 	statusActive   = "ACTIVE"
 	statusUpdating = "UPDATING"
 )
@@ -56,6 +57,12 @@ type stream struct {
 // advance applies state changes whose time has come. Every call that touches the stream calls it
 // first, so the emulator needs no timers and a ManualClock drives resharding exactly.
 func (s *stream) advance(now time.Time) {
+	if s.status == statusDeleting {
+		if !now.Before(s.readyAt) {
+			s.deleted = true // lookup drops it from the account
+		}
+		return
+	}
 	if (s.status == statusCreating || s.status == statusUpdating) && !now.Before(s.readyAt) {
 		if s.pending != nil {
 			s.pending(s.readyAt)

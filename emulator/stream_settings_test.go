@@ -141,3 +141,31 @@ func TestUpdateStreamModeTwicePerDay(t *testing.T) {
 	env.clock.Advance(24 * time.Hour)
 	must(struct{}{}, mode(types.StreamModeOnDemand))(t)
 }
+
+// With a DeleteDelay, a deleted stream is DELETING first, as on AWS: described with no shards,
+// listed, still taking writes (AWS's DeleteStream says so), its name taken; then it is gone and
+// the name is free again.
+func TestDeleteStreamIsDeletingFirst(t *testing.T) {
+	env := newEnv(t, Config{Streams: []StreamSpec{{Name: "s", Shards: 2}}, DeleteDelay: 10 * time.Second}, true)
+	must(env.kin.DeleteStream(env.ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("s")}))(t)
+	d := must(env.kin.DescribeStream(env.ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("s")}))(t).StreamDescription
+	if d.StreamStatus != types.StreamStatusDeleting || len(d.Shards) != 0 {
+		t.Fatalf("after DeleteStream: %s with %d shards", d.StreamStatus, len(d.Shards))
+	}
+	if l := must(env.kin.ListStreams(env.ctx, &kinesis.ListStreamsInput{}))(t); len(l.StreamSummaries) != 1 || l.StreamSummaries[0].StreamStatus != types.StreamStatusDeleting {
+		t.Fatalf("ListStreams while deleting: %+v", l.StreamSummaries)
+	}
+	must(env.kin.PutRecord(env.ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("k"), Data: []byte("x")}))(t)
+	_, err := env.kin.CreateStream(env.ctx, &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(1)})
+	wantCode(t, err, "ResourceInUseException")
+	_, err = env.kin.DeleteStream(env.ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("s")})
+	wantCode(t, err, "ResourceInUseException")
+
+	env.clock.Advance(10 * time.Second)
+	_, err = env.kin.DescribeStreamSummary(env.ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("s")})
+	wantCode(t, err, "ResourceNotFoundException")
+	if l := must(env.kin.ListStreams(env.ctx, &kinesis.ListStreamsInput{}))(t); len(l.StreamNames) != 0 {
+		t.Fatalf("ListStreams after the deletion: %v", l.StreamNames)
+	}
+	must(env.kin.CreateStream(env.ctx, &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(1)}))(t)
+}
