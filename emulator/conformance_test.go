@@ -317,7 +317,8 @@ func TestConformanceWithKinesisMock(t *testing.T) {
 				mockDiverges: "kinesis-mock answers InvalidArgumentException for a model constraint"},
 			{name: "PutRecords/emptyKey", call: putRecords(entry("", "", []byte("d"))), aws: "ValidationException",
 				mockDiverges: "kinesis-mock answers InvalidArgumentException for a model constraint"},
-			{name: "PutRecords/ehk=-1", call: putRecords(entry("k", "-1", []byte("d"))), aws: confAWSUnknown},
+			{name: "PutRecords/ehk=-1", call: putRecords(entry("k", "-1", []byte("d"))), aws: "ValidationException",
+				mockDiverges: "kinesis-mock answers InvalidArgumentException where the API model's pattern 0|([1-9]\\d{0,38}) gives AWS's ValidationException (kinesalite agrees with AWS)"},
 			{name: "PutRecords/ehk=2^128", call: putRecords(entry("k", confTwo128.String(), []byte("d"))), aws: "InvalidArgumentException"},
 			{name: "PutRecords/missingStream", call: func(p *confPeer) error {
 				_, err := p.c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("conf-missing"), Records: []types.PutRecordsRequestEntry{entry("k", "", []byte("d"))}})
@@ -327,7 +328,8 @@ func TestConformanceWithKinesisMock(t *testing.T) {
 				mockDiverges: "kinesis-mock answers InvalidArgumentException for a model constraint"},
 			{name: "PutRecord/emptyKey", call: putRecord(name, "", "", []byte("d")), aws: "ValidationException",
 				mockDiverges: "kinesis-mock answers InvalidArgumentException for a model constraint"},
-			{name: "PutRecord/ehk=-1", call: putRecord(name, "k", "-1", []byte("d")), aws: confAWSUnknown},
+			{name: "PutRecord/ehk=-1", call: putRecord(name, "k", "-1", []byte("d")), aws: "ValidationException",
+				mockDiverges: "kinesis-mock answers InvalidArgumentException where the API model's pattern 0|([1-9]\\d{0,38}) gives AWS's ValidationException (kinesalite agrees with AWS)"},
 			{name: "PutRecord/ehk=2^128", call: putRecord(name, "k", confTwo128.String(), []byte("d")), aws: "InvalidArgumentException"},
 			{name: "PutRecord/ehk=2^128-1", call: putRecord(name, "k", confMaxHK.String(), []byte("d")), aws: ""},
 			{name: "PutRecord/missingStream", call: putRecord("conf-missing", "k", "", []byte("d")), aws: "ResourceNotFoundException"},
