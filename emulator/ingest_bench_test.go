@@ -30,11 +30,18 @@ var ingestCases = []struct {
 	{"small-100B", 500, 100},
 }
 
-func ingestEnv(b *testing.B) *testEnv {
+// ingestShards are the stream sizes measured: 64 shards, and a 10,000-shard stream (the large
+// streams people load-test: routing, accounting and metrics must not grow with the shard count).
+var ingestShards = []int{64, 10_000}
+
+func ingestEnv(b *testing.B, shards int) *testEnv {
 	cfg := Config{
-		Streams:             []StreamSpec{{Name: "s", Shards: 64}},
-		Limits:              Limits{ShardBytesPerSec: 1 << 32, ShardBytesBurst: 1 << 32, ShardRecordsPerSec: 1 << 32, ShardRecordsBurst: 1 << 32},
-		RetainBytesPerShard: 4 * mib,
+		Streams: []StreamSpec{{Name: "s", Shards: shards}},
+		Limits: Limits{ShardBytesPerSec: 1 << 32, ShardBytesBurst: 1 << 32, ShardRecordsPerSec: 1 << 32, ShardRecordsBurst: 1 << 32,
+			ShardLimit: max(shards, DefaultLimits().ShardLimit)},
+		// 256 MiB retained in all, however many shards: memory stays flat, so the figure is
+		// the write path's, not the garbage collector's.
+		RetainBytesPerShard: 256 * mib / int64(shards),
 	}
 	return newEnv(b, cfg, false)
 }
@@ -56,34 +63,36 @@ type putEntryJSON struct {
 // BenchmarkIngestRawHTTP posts a pre-encoded PutRecords body, so the figure is the emulator's
 // own cost (HTTP, JSON decoding, limits, storage, response) and not the client's.
 func BenchmarkIngestRawHTTP(b *testing.B) {
-	for _, c := range ingestCases {
-		b.Run(c.name, func(b *testing.B) {
-			env := ingestEnv(b)
-			body, _ := json.Marshal(map[string]any{"StreamName": "s", "Records": ingestEntries(c.records, c.size)})
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-			b.SetBytes(int64(c.records * c.size))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				req, _ := http.NewRequest(http.MethodPost, env.srv.URL, bytes.NewReader(body))
-				req.Header.Set("X-Amz-Target", "Kinesis_20131202.PutRecords")
-				req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-				resp, err := client.Do(req)
-				if err != nil {
-					b.Fatal(err)
+	for _, shards := range ingestShards {
+		for _, c := range ingestCases {
+			b.Run(fmt.Sprintf("shards=%d/%s", shards, c.name), func(b *testing.B) {
+				env := ingestEnv(b, shards)
+				body, _ := json.Marshal(map[string]any{"StreamName": "s", "Records": ingestEntries(c.records, c.size)})
+				client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+				b.SetBytes(int64(c.records * c.size))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					req, _ := http.NewRequest(http.MethodPost, env.srv.URL, bytes.NewReader(body))
+					req.Header.Set("X-Amz-Target", "Kinesis_20131202.PutRecords")
+					req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Fatalf("status %d", resp.StatusCode)
+					}
 				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					b.Fatalf("status %d", resp.StatusCode)
+				b.ReportMetric(float64(c.records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+				st, _ := env.emu.StreamStats("s")
+				if st.Total.ThrottledRecords != 0 || st.Total.AcceptedRecords != int64(c.records*b.N) {
+					b.Fatalf("not every record took the accept path: %+v", st.Total)
 				}
-			}
-			b.ReportMetric(float64(c.records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-			st, _ := env.emu.StreamStats("s")
-			if st.Total.ThrottledRecords != 0 || st.Total.AcceptedRecords != int64(c.records*b.N) {
-				b.Fatalf("not every record took the accept path: %+v", st.Total)
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -92,7 +101,7 @@ func BenchmarkIngestRawHTTP(b *testing.B) {
 func BenchmarkIngestSDK(b *testing.B) {
 	for _, c := range ingestCases {
 		b.Run(c.name, func(b *testing.B) {
-			env := ingestEnv(b)
+			env := ingestEnv(b, 64)
 			recs := entries(c.records, c.size, "key-000000")
 			b.SetBytes(int64(c.records * c.size))
 			b.ReportAllocs()
