@@ -80,8 +80,9 @@ type Limits struct {
 	// model the limit before October 2025.
 	MaxRequestBytes int64
 
-	// ShardLimit is the account's open shard quota (DescribeLimits, CreateStream, resharding).
-	ShardLimit int // 500
+	// ShardLimit is the account's open shard quota (DescribeLimits, CreateStream, resharding),
+	// 1..MaxShardQuota. 0 means AWS's default for Config.Region: DefaultShardQuota.
+	ShardLimit int
 	// OnDemandStreamLimit is the account's on-demand stream quota.
 	OnDemandStreamLimit int // 50
 
@@ -115,7 +116,7 @@ func DefaultLimits() Limits {
 		ShardReadBytesPerSec: 2 * mib,
 		GetRecordsPerShard:   5,
 		MaxRequestBytes:      10 * mib,
-		ShardLimit:           500,
+		ShardLimit:           DefaultShardQuota("us-east-1"), // DefaultConfig's region
 		OnDemandStreamLimit:  50,
 		ControlPlane: ControlPlaneLimits{
 			CreateStream: 5, DeleteStream: 5, ListStreams: 5, MergeShards: 5, SplitShard: 5,
@@ -171,6 +172,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BodyStallTimeout == 0 {
 		c.BodyStallTimeout = d.BodyStallTimeout
+	}
+	if c.Limits.ShardLimit == 0 {
+		c.Limits.ShardLimit = DefaultShardQuota(c.Region)
 	}
 	c.Limits = c.Limits.withDefaults(d.Limits)
 	return c
@@ -239,6 +243,9 @@ func (c Config) configErrors() []*ConfigError {
 	if l.MaxRequestBytes < 0 || l.MaxRequestBytes > maxRequestBytesLimit {
 		bad("Limits.MaxRequestBytes", l.MaxRequestBytes, "outside 0..%d", maxRequestBytesLimit)
 	}
+	if l.ShardLimit < 0 || l.ShardLimit > MaxShardQuota {
+		bad("Limits.ShardLimit", l.ShardLimit, "outside 1..%d", MaxShardQuota)
+	}
 	if c.CreateDelay < 0 {
 		bad("CreateDelay", c.CreateDelay, "must not be negative")
 	}
@@ -258,17 +265,26 @@ func (c Config) configErrors() []*ConfigError {
 		bad("RetainBytesPerShard", c.RetainBytesPerShard, "must not be negative")
 	}
 	errs = append(errs, c.Faults.configErrors()...)
+	total := 0
 	for i, s := range c.Streams {
 		field := fmt.Sprintf("Streams[%d]", i)
 		if !streamNameOK(s.Name) {
 			bad(field+".Name", fmt.Sprintf("%.40q", s.Name), "invalid stream name (1-128 of a-zA-Z0-9_.-)")
 		}
 		if !s.OnDemand && (s.Shards < 1 || s.Shards > l.ShardLimit) {
-			bad(field+".Shards", s.Shards, "shard count of %q outside 1..%d", s.Name, l.ShardLimit)
+			bad(field+".Shards", s.Shards, "shard count of %q outside 1..%d (the account's shard quota)", s.Name, l.ShardLimit)
+		}
+		if s.OnDemand {
+			total += onDemandInitialShards
+		} else if s.Shards > 0 && s.Shards <= l.ShardLimit { // one over the quota alone is reported above
+			total += s.Shards
 		}
 		if s.MaxRecordSizeKiB != 0 && (s.MaxRecordSizeKiB < 1024 || s.MaxRecordSizeKiB > 10240) {
 			bad(field+".MaxRecordSizeKiB", s.MaxRecordSizeKiB, "outside 1024..10240")
 		}
+	}
+	if total > l.ShardLimit && l.ShardLimit > 0 {
+		bad("Streams", total, "the streams' %d shards exceed the account's shard quota of %d", total, l.ShardLimit)
 	}
 	return errs
 }

@@ -71,10 +71,7 @@ func (e *Emulator) opListShards(req request) (any, *apiError) {
 		after = filter.ShardId
 	}
 	var last string
-	for _, sh := range s.shards {
-		if after != "" && sh.id <= after {
-			continue
-		}
+	for _, sh := range s.shardsAfter(after) {
 		if !shardMatches(sh, filter) {
 			continue
 		}

@@ -25,10 +25,43 @@ type writeTally struct {
 	throttled int64
 	failed    int64
 	shards    []shardTally
+	byIndex   map[int]int // shard index → position in shards, once more than linearTallies
+}
+
+// linearTallies is how many shards a tally scans before it indexes them: a request to a small
+// stream touches few shards and a scan beats a map, but a 500-record request spread over 10,000
+// shards touches ~490, and scanning for each record would cost ~120,000 comparisons a request.
+const linearTallies = 16
+
+// shardTally finds (or starts) sh's tally.
+func (t *writeTally) shardTally(sh *shard) *shardTally {
+	if t.byIndex != nil {
+		if i, ok := t.byIndex[sh.index]; ok {
+			return &t.shards[i]
+		}
+	} else {
+		for i := range t.shards {
+			if t.shards[i].id == sh.id {
+				return &t.shards[i]
+			}
+		}
+		if len(t.shards) == linearTallies {
+			t.byIndex = make(map[int]int, 4*linearTallies)
+			for i := range t.shards {
+				t.byIndex[t.shards[i].index] = i
+			}
+		}
+	}
+	if t.byIndex != nil {
+		t.byIndex[sh.index] = len(t.shards)
+	}
+	t.shards = append(t.shards, shardTally{id: sh.id, index: sh.index})
+	return &t.shards[len(t.shards)-1]
 }
 
 type shardTally struct {
 	id                        string
+	index                     int
 	records, bytes, throttled int64
 }
 
@@ -58,18 +91,7 @@ func (t *writeTally) add(sh *shard, o writeOutcome, size int64) {
 	if t.enhanced == nil {
 		return
 	}
-	// Requests touch few shards; a linear scan beats a map here.
-	var st *shardTally
-	for i := range t.shards {
-		if t.shards[i].id == sh.id {
-			st = &t.shards[i]
-			break
-		}
-	}
-	if st == nil {
-		t.shards = append(t.shards, shardTally{id: sh.id})
-		st = &t.shards[len(t.shards)-1]
-	}
+	st := t.shardTally(sh)
 	switch o {
 	case writeAccepted:
 		st.records++

@@ -60,7 +60,7 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time, delay time.
 	if in.StreamModeDetails != nil && !onDemand && in.StreamModeDetails.StreamMode != "PROVISIONED" {
 		return errValidation("Value '%s' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]", in.StreamModeDetails.StreamMode)
 	}
-	n := 4 // an on-demand stream starts with 4 shards, as on AWS
+	n := onDemandInitialShards
 	if !onDemand {
 		if in.ShardCount == nil {
 			return errInvalidArgument("ShardCount is required for a PROVISIONED stream.")
@@ -151,6 +151,13 @@ func (e *Emulator) accountCountsLocked(now time.Time) (openShards, creating, onD
 	return
 }
 
+// errShardLimit is AWS's answer to a request that would take the account over its shard quota:
+// the wording is what AWS answers CreateStream and UpdateShardCount with, as kinesalite (whose
+// messages are AWS's, captured from the service) reproduces it, e.g. "This request would exceed
+// the shard limit for the account 000000000000 in us-east-1. Current shard count for the account:
+// 4. Limit: 3. Number of additional shards that would have resulted from this request: 1."
+// (github.com/mhart/kinesalite issue 72). current counts the account's open shards before the
+// request; more is what the request would add.
 func (e *Emulator) errShardLimit(current, more int) *apiError {
 	return newAPIError(http.StatusBadRequest, "LimitExceededException",
 		"This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d.",
@@ -308,12 +315,9 @@ func (e *Emulator) opDescribeStream(req request) (any, *apiError) {
 	}
 	defer s.mu.Unlock()
 	out := streamDescriptionJSON{streamHeaderJSON: s.header(), streamSettingsJSON: s.settings(), Shards: []shardJSON{}}
-	for _, sh := range s.shards { // by index, as AWS lists them (none while DELETING)
+	for _, sh := range s.shardsAfter(in.ExclusiveStartShardId) { // by index, as AWS lists them (none while DELETING)
 		if s.status == statusDeleting {
 			break
-		}
-		if in.ExclusiveStartShardId != "" && sh.id <= in.ExclusiveStartShardId {
-			continue
 		}
 		if len(out.Shards) == limit {
 			out.HasMoreShards = true

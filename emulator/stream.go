@@ -81,13 +81,34 @@ func (s *stream) shardFor(h hashkey.Key) *shard {
 	return nil // unreachable while the open shards cover the key space
 }
 
+// shardByID finds a shard in O(1): an id is its index (shardID), so it is parsed, not searched for,
+// which keeps GetShardIterator and GetRecords cheap on a stream of 10,000 shards.
 func (s *stream) shardByID(id string) *shard {
-	for _, sh := range s.shards {
-		if sh.id == id {
-			return sh
-		}
+	const prefix = "shardId-"
+	if len(id) != len(prefix)+12 || id[:len(prefix)] != prefix {
+		return nil
 	}
-	return nil
+	idx := 0
+	for _, c := range id[len(prefix):] {
+		if c < '0' || c > '9' {
+			return nil
+		}
+		idx = idx*10 + int(c-'0')
+	}
+	if idx >= len(s.shards) || s.shards[idx].id != id {
+		return nil
+	}
+	return s.shards[idx]
+}
+
+// shardsAfter returns the shards listed after id, in index order: a binary search, because ids
+// are zero-padded indexes (shardID) and so sort as the shards do. Paging through ListShards or
+// DescribeStream costs O(log n + page) per page, not O(n). "" starts at the first shard.
+func (s *stream) shardsAfter(id string) []*shard {
+	if id == "" {
+		return s.shards
+	}
+	return s.shards[sort.Search(len(s.shards), func(i int) bool { return s.shards[i].id > id }):]
 }
 
 // reindexOpen rebuilds the sorted list of open shards after a reshard.

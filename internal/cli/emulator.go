@@ -39,9 +39,11 @@ func (s *streamFlags) Set(v string) error {
 		*s = append(*s, emulator.StreamSpec{Name: name, OnDemand: true})
 		return nil
 	}
+	// The count is checked against the shard quota once every flag is parsed (emulatorFlags.config):
+	// --shard-quota may come after --stream.
 	n, err := strconv.Atoi(shards)
-	if limit := emulator.DefaultLimits().ShardLimit; err != nil || n < 1 || n > limit {
-		return fmt.Errorf("want NAME:SHARDS with SHARDS a whole number in 1..%d, got %.60q", limit, v)
+	if err != nil || n < 1 || n > emulator.MaxShardQuota {
+		return fmt.Errorf("want NAME:SHARDS with SHARDS a whole number in 1..the shard quota (--shard-quota), got %.60q", v)
 	}
 	*s = append(*s, emulator.StreamSpec{Name: name, Shards: n})
 	return nil
@@ -84,6 +86,8 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.Float64Var(&e.cpThrottle, "control-plane-throttle-rate", 0, "fault: probability of LimitExceededException per control-plane call")
 	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
 	fs.DurationVar(&e.logEvery, "log-every", time.Minute, "how often to log the totals")
+	fs.Var(&e.shardQuota, "shard-quota", fmt.Sprintf("the account's open shard quota (CreateStream, UpdateShardCount, DescribeLimits; default: AWS's for --region, %d in us-east-1, us-west-2 and eu-west-1, %d elsewhere)",
+		emulator.DefaultShardQuota("us-east-1"), emulator.DefaultShardQuota("local")))
 	fs.Var(&e.streams, "stream", "stream to create at start, NAME:SHARDS or NAME:on-demand (repeatable)")
 }
 
@@ -91,6 +95,7 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 // run knobs (no config file or SHARDSTORM_* layer applies to them).
 type emulatorFlags struct {
 	streams                             streamFlags
+	shardQuota                          optionalInt
 	addr, region, account, latency      string
 	allowRemote, kmsDenied              bool
 	createDelay, reshard, logEvery      time.Duration

@@ -6,6 +6,7 @@ import (
 	"net"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shardstorm/shardstorm/emulator"
@@ -17,6 +18,7 @@ var emulatorFlagOf = map[string]string{
 	"Limits.ShardBytesPerSec":         "shard-bytes-per-sec",
 	"Limits.ShardRecordsPerSec":       "shard-records-per-sec",
 	"Limits.MaxRequestBytes":          "max-request-bytes",
+	"Limits.ShardLimit":               "shard-quota",
 	"CreateDelay":                     "create-delay",
 	"ReshardDelay":                    "reshard-delay",
 	"RetainRecordsPerShard":           "retain-records",
@@ -65,6 +67,9 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 			refuse(p.flag, p.v, "want a whole number ≥ 1")
 		}
 	}
+	if e.shardQuota.set && e.shardQuota.n < 1 { // unset (0) is the region's default; a typed 0 is not
+		refuse("shard-quota", e.shardQuota.n, fmt.Sprintf("want a whole number in 1..%d", emulator.MaxShardQuota))
+	}
 	if err := positiveDuration("reshard-delay", e.reshard); err != nil {
 		errs = append(errs, err)
 	}
@@ -77,7 +82,8 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	}
 	cfg := emulator.Config{
 		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
-		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
+		Limits: emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest,
+			ShardLimit: e.shardQuota.n},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
@@ -86,6 +92,8 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		for _, ce := range bad {
 			if flag, ok := emulatorFlagOf[ce.Field]; ok {
 				refuse(flag, ce.Value, ce.Reason)
+			} else if strings.Contains(ce.Reason, "shard quota") { // Streams[i].Shards or Streams
+				refuse("stream", ce.Value, ce.Reason+"; --shard-quota raises it")
 			} else {
 				refuse("stream", ce.Value, ce.Reason)
 			}
@@ -120,4 +128,29 @@ func checkLoopback(addr string, allowRemote bool) error {
 		return nil
 	}
 	return fmt.Errorf("--addr %q is not a loopback address; the emulator accepts any credentials, so pass --allow-remote to serve beyond this machine", addr)
+}
+
+// optionalInt is an int flag that knows whether it was given, for a flag whose absence means a
+// default that depends on other flags (--shard-quota: the --region's quota), shown in its help.
+type optionalInt struct {
+	n   int
+	set bool
+}
+
+func (o *optionalInt) String() string {
+	if !o.set {
+		return ""
+	}
+	return strconv.Itoa(o.n)
+}
+
+func (o *optionalInt) Type() string { return "int" }
+
+func (o *optionalInt) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("want a whole number, got %.60q", v)
+	}
+	o.n, o.set = n, true
+	return nil
 }
