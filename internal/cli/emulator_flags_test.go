@@ -62,3 +62,45 @@ func TestEmulatorFlagValues(t *testing.T) {
 		}
 	}
 }
+
+// --stream NAME:SHARDS takes any count the account's shard quota holds: AWS's for --region by
+// default, or --shard-quota (given before or after --stream); over it, exit 2 naming --stream
+// and the flag that raises the quota.
+func TestEmulatorStreamWithinShardQuota(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		quota int    // the emulator's quota when accepted
+		err   string // what the refusal says, "" when accepted
+	}{
+		{[]string{"--stream", "big:10000"}, 0, ""}, // us-east-1: 20,000 (0: the region's default)
+		{[]string{"--stream", "big:20000"}, 0, ""},
+		{[]string{"--stream", "big:20001"}, 0, `--stream 20001: shard count of "big" outside 1..20000 (the account's shard quota); --shard-quota raises it`},
+		{[]string{"--region", "local", "--stream", "big:1001"}, 0, `--stream 1001: shard count of "big" outside 1..1000`},
+		{[]string{"--region", "local", "--stream", "big:10000", "--shard-quota", "10000"}, 10000, ""},
+		{[]string{"--shard-quota", "30000", "--stream", "a:15000", "--stream", "b:15000"}, 30000, ""},
+		{[]string{"--stream", "a:15000", "--stream", "b:15000"}, 0, "--stream 30000: the streams' 30000 shards exceed the account's shard quota of 20000; --shard-quota raises it"},
+		{[]string{"--stream", "big:2000", "--shard-quota", "1000"}, 0, `--stream 2000: shard count of "big" outside 1..1000`},
+		{[]string{"--shard-quota", "0"}, 0, "--shard-quota 0: want a whole number in 1..1000000"},
+		{[]string{"--shard-quota", "1000001"}, 0, "--shard-quota 1000001: outside 1..1000000"},
+	} {
+		var e emulatorFlags
+		fs := pflag.NewFlagSet("emulator", pflag.ContinueOnError)
+		bindEmulatorFlags(fs, &e)
+		if err := fs.Parse(append(c.args, "--addr=127.0.0.1:0")); err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		cfg, err := e.config()
+		switch {
+		case c.err == "" && err != nil:
+			t.Errorf("%v refused: %v", c.args, err)
+		case c.err == "" && cfg.Limits.ShardLimit != c.quota:
+			t.Errorf("%v: quota %d, want %d", c.args, cfg.Limits.ShardLimit, c.quota)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%v: %v, want %q", c.args, err, c.err)
+		}
+	}
+	code, _, errOut := runMain(t, "emulator", "--addr=127.0.0.1:0", "--region", "local", "--stream", "big:5000")
+	if code != exitUsage || !strings.Contains(errOut, "--stream 5000") {
+		t.Fatalf("exit %d, stderr %q: want 2 naming --stream", code, errOut)
+	}
+}
