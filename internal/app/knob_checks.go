@@ -19,9 +19,11 @@ import (
 // cannot take, so the flag, the config file, the SHARDSTORM_* variable and the dashboard's
 // Settings view (which all go through it) refuse the same values with the same words.
 
-// MaxShards is the most shards --shards takes: the embedded emulator's (and a new AWS
-// account's) limit for one stream. The command line checks it with the other settings.
-const MaxShards = 500
+// MaxShards is the most shards --shards takes: AWS's default ceiling for one stream (UpdateShardCount
+// may not "scale up to more than 10000 shards in a stream", Kinesis API Reference), the large
+// streams people load-test. The embedded emulator's quota is raised to fit (see connect); against
+// AWS, the account's shard quota decides. The command line checks it with the other settings.
+const MaxShards = 10_000
 
 // positive refuses zero. It guards the knobs whose zero the producer would silently replace by
 // its default (--rate-limit 0 becoming 150): leaving the knob out gives the default. Negative

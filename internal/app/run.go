@@ -193,6 +193,9 @@ func (r *Run) connect(ctx context.Context) error {
 	case "local":
 		ecfg := o.Emulator
 		ecfg.Streams = []emulator.StreamSpec{{Name: o.Stream, Shards: o.Shards}}
+		if ecfg.Limits.ShardLimit == 0 && o.Shards > emulator.DefaultShardQuota(ecfg.Region) {
+			ecfg.Limits.ShardLimit = o.Shards // a Service Quotas increase, as the user would ask AWS for
+		}
 		var hc aws.HTTPClient // nil: the SDK's default client, over the socket
 		if o.InProcess {
 			e, err := emulator.New(ecfg)

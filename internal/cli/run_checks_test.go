@@ -28,7 +28,7 @@ func TestRunFlagErrorsNameTheFlag(t *testing.T) {
 	}{
 		{[]string{"--stream", "my stream"}, []string{"-stream", "Kinesis stream name"}},
 		{[]string{"--stream", long + " x"}, []string{"-stream"}}, // not echoed whole: see below
-		{[]string{"--shards", "600"}, []string{"--shards 600: want 1..500"}},
+		{[]string{"--shards", "10001"}, []string{"--shards 10001: want 1..10000"}},
 		{[]string{"--stream", ""}, []string{"-stream", "Kinesis stream name"}},
 		{[]string{"--endpoint", "ftp://x"}, []string{"-endpoint", "http:// or https://"}},
 		{[]string{"--endpoint", "notaurl"}, []string{"-endpoint", "http:// or https://"}},
