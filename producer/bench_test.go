@@ -123,3 +123,22 @@ func BenchmarkProducerEmulator(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProducerStats is one Stats snapshot of a producer over a 10,000-shard stream: the
+// dashboard's sampler takes four a second, so its cost grows with the shard count.
+//
+//	go test ./producer -run '^$' -bench ProducerStats -benchmem -count 6 | tee new.txt
+func BenchmarkProducerStats(b *testing.B) {
+	ctx := context.Background()
+	p, err := producer.New(ctx, newSink(10_000), producer.Config{StreamName: "s"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close(ctx)
+	b.ReportAllocs()
+	for b.Loop() {
+		if st := p.Stats(); len(st.Shards) != 10_000 {
+			b.Fatalf("%d shards", len(st.Shards))
+		}
+	}
+}

@@ -33,7 +33,10 @@ type krec struct {
 type shardState struct {
 	id         string
 	start, end hashkey.Key
-	p          *Producer
+	// startText and endText are start and end in decimal, formatted once: Stats reports them
+	// for every shard at every snapshot, and a 128-bit decimal costs a big.Int conversion.
+	startText, endText string
+	p                  *Producer
 
 	mu          sync.Mutex
 	agg         kpl.Sizer // sizes the open aggregate; encoding waits until it is sent
@@ -70,7 +73,8 @@ type shardCounters struct {
 }
 
 func newShardState(p *Producer, s mapShard, cfg *Config, now time.Time) *shardState {
-	st := &shardState{id: s.id, start: s.start, end: s.end, p: p, ratePct: cfg.RateLimit, lastRaise: now}
+	st := &shardState{id: s.id, start: s.start, end: s.end, startText: s.start.String(), endText: s.end.String(),
+		p: p, ratePct: cfg.RateLimit, lastRaise: now}
 	st.recBucket = newTokenBucket(shardRecordsPerSec*cfg.RateLimit/100, now)
 	st.byteBucket = newTokenBucket(shardBytesPerSec*cfg.RateLimit/100, now)
 	return st

@@ -227,9 +227,12 @@ func (p *Producer) Stats() Stats {
 	c.mapErr.mu.Lock()
 	st.Stream.ShardMapError = c.mapErr.err
 	c.mapErr.mu.Unlock()
+	if len(m.states) > 0 { // 10,000 shards: growing the slice would copy megabytes (none: nil, as before)
+		st.Shards = make([]ShardStats, 0, len(m.states))
+	}
 	for _, s := range m.states {
 		ss := ShardStats{
-			ShardID: s.id, StartingHashKey: s.start.String(), EndingHashKey: s.end.String(),
+			ShardID: s.id, StartingHashKey: s.startText, EndingHashKey: s.endText,
 			AggregatorRecords: s.c.aggRecords.Load(), AggregatorBytes: s.c.aggBytes.Load(),
 			LimiterRecords: s.c.limRecords.Load(), LimiterBytes: s.c.limBytes.Load(),
 			CollectorRecords: s.c.colRecords.Load(), CollectorBytes: s.c.colBytes.Load(),
