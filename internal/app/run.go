@@ -110,7 +110,8 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 		r.csv = metrics.NewCSVWriter(opts.CSV, opts.Stream)
 	}
 	if r.sampler, err = metrics.NewSampler(metrics.Config{Stream: opts.Stream, Producer: r.prod, Workload: r.gen, Offered: r.offered,
-		Interval: opts.SampleInterval, Window: opts.Window, OnSample: r.onSample}); err != nil {
+		Interval: opts.SampleInterval, Window: opts.Window, ShardWindow: shardWindow(opts.Window, len(r.prod.Stats().Shards)),
+		OnSample: r.onSample}); err != nil {
 		return nil, err
 	}
 	if !opts.NoCloudWatch {
