@@ -94,7 +94,7 @@ func TestHeadlessAgainstKinesisMock(t *testing.T) {
 	}
 	var r metrics.Summary
 	raw, _ := os.ReadFile(report)
-	if err := json.Unmarshal(raw, &r); err != nil || !r.Accounting.Holds || r.Accounting.Succeeded < 2500 {
+	if err := json.Unmarshal(raw, &r); err != nil || !r.Accounting.Holds || r.Accounting.Acknowledged < 2500 {
 		t.Fatalf("report accounting %+v (%v)", r.Accounting, err)
 	}
 	if strings.Contains(string(raw)+out+errOut, "hunter2") {

@@ -80,7 +80,7 @@ var knobs = concat(
 			func(s *RunSettings) *string { return &s.CSV }, parseOutputPath, formatString),
 		knobFor("max-throttled", KindPercent, "threshold: fail (exit 3) if more than this `PERCENT` of Kinesis records were throttled",
 			func(s *RunSettings) *Percent { return &s.MaxThrottled }, parsePercent, Percent.String),
-		knobFor("max-failed", KindInt, "threshold: fail (exit 3) if more than this many user `RECORDS` failed or expired (default 0: any)",
+		knobFor("max-failed", KindInt, "threshold: fail (exit 3) if more than this many user `RECORDS` failed, maybe stored ones (sent, no answer) included (default 0: any)",
 			func(s *RunSettings) *int { return &s.MaxFailed }, parseCount, formatCount),
 		knobFor("min-put-rate", KindFloat, "threshold: fail (exit 3) if fewer user `RECORDS/S` were put on average (0 = no threshold)",
 			func(s *RunSettings) *float64 { return &s.MinPutRate }, above(0, true, parseFloat), formatFloat),

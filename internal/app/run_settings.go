@@ -23,7 +23,7 @@ type RunSettings struct {
 	MetricsAddr   string
 	Report, CSV   string
 	MaxThrottled  Percent
-	MaxFailed     int // user records failed or expired, at most
+	MaxFailed     int // user records failed (maybe stored, not stored, never sent), at most
 	MinPutRate    float64
 	MaxP99        time.Duration
 }
