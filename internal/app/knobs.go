@@ -63,6 +63,8 @@ var knobs = concat(
 			func(s *RunSettings) *float64 { return &s.Faults.ServerErrorRate }, parseFloat, formatFloat),
 		str("fault-latency", "embedded emulator fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5 (0 = none)",
 			func(s *RunSettings) *string { return &s.Faults.Latency }),
+		str("fault-answer-latency", "embedded emulator fault: delay after the write took effect, before the answer (a client timeout shorter than it stores without knowing): 20ms, 10ms-50ms or lognormal:20ms:0.5 (0 = none)",
+			func(s *RunSettings) *string { return &s.Faults.AnswerLatency }),
 		boolean("fault-kms-denied", "embedded emulator fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException",
 			func(s *RunSettings) *bool { return &s.Faults.KMSDenied }),
 		knobFor("fault-control-plane-throttle-rate", KindFloat, "embedded emulator fault: probability of LimitExceededException per control-plane call",

@@ -28,10 +28,10 @@ type RunSettings struct {
 	MaxP99        time.Duration
 }
 
-// FaultSettings are the --fault-* knobs, as given (the latency still as text).
+// FaultSettings are the --fault-* knobs, as given (the latencies still as text).
 type FaultSettings struct {
 	InternalFailureRate, ServerErrorRate, ControlPlaneThrottleRate float64
-	Latency                                                        string
+	Latency, AnswerLatency                                         string
 	KMSDenied                                                      bool
 }
 

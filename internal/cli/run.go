@@ -131,8 +131,12 @@ func emulatorFaults(ff app.FaultSettings) (emulator.Faults, error) {
 	if err != nil {
 		return emulator.Faults{}, fmt.Errorf("--fault-latency: %w", err)
 	}
+	answerLat, err := emulator.ParseLatency(ff.AnswerLatency)
+	if err != nil {
+		return emulator.Faults{}, fmt.Errorf("--fault-answer-latency: %w", err)
+	}
 	return emulator.Faults{InternalFailureRate: ff.InternalFailureRate, ServerErrorRate: ff.ServerErrorRate,
-		Latency: lat, KMSAccessDenied: ff.KMSDenied, ControlPlaneThrottleRate: ff.ControlPlaneThrottleRate}, nil
+		Latency: lat, AnswerLatency: answerLat, KMSAccessDenied: ff.KMSDenied, ControlPlaneThrottleRate: ff.ControlPlaneThrottleRate}, nil
 }
 
 // options checks the settings together and returns the run's options.
