@@ -51,6 +51,10 @@ func TestHeadlessRunReportMatchesTheEmulator(t *testing.T) {
 		truth["throttled_records"] != r.Totals.ThrottledRecords {
 		t.Fatalf("report totals %+v disagree with the emulator's %v", r.Totals, truth)
 	}
+	// No fault: every record the stream holds was acknowledged, once.
+	if a := r.Accounting; truth["accepted_user_records"] != a.Acknowledged || a.MaybeStored != 0 || a.PossibleDuplicates != 0 {
+		t.Fatalf("the emulator stored %d user records; the report says %+v", truth["accepted_user_records"], a)
+	}
 }
 
 // Thresholds decide the exit code, naming what failed; bad flags exit 2 naming the flag.

@@ -293,6 +293,7 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
 		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
+			"accepted_user_records": truth.Total.AcceptedUserRecords,
 			"throttled_records": truth.Total.ThrottledRecords, "internal_failures": truth.Total.InternalFailures}
 	}
 	if closeCSV != nil {
