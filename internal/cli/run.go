@@ -292,9 +292,13 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	<-drainShown
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
-		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
-			"accepted_user_records": truth.Total.AcceptedUserRecords,
-			"throttled_records":     truth.Total.ThrottledRecords, "internal_failures": truth.Total.InternalFailures}
+		config["emulator"] = map[string]int64{
+			"accepted_records":      truth.Total.AcceptedRecords,
+			"accepted_bytes":        truth.Total.AcceptedBytes,
+			"accepted_user_records": truth.Total.AcceptedUserRecords, // deaggregated, duplicates included
+			"throttled_records":     truth.Total.ThrottledRecords,
+			"internal_failures":     truth.Total.InternalFailures,
+		}
 	}
 	if closeCSV != nil {
 		stopErr = errors.Join(stopErr, closeCSV())
