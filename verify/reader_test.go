@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -162,4 +163,65 @@ func keyIn(rg hashkey.Range) string {
 			return k
 		}
 	}
+}
+
+// A shard whose read limit another consumer (here: the limit itself, set to 1 call/s) leaves
+// short: the reader is throttled, waits and finishes, and counts the throttles in its cost.
+func TestReaderBacksOffWhenThrottled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		limits := emulator.DefaultLimits()
+		limits.GetRecordsPerShard = 1
+		e, err := emulator.New(emulator.Config{Limits: limits, Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kin := kinesis.New(kinesis.Options{BaseEndpoint: aws.String("http://emulator.in-process"), Region: "us-east-1",
+			Credentials: credentials.NewStaticCredentialsProvider("a", "b", ""), HTTPClient: emulator.InMemTransport{Handler: e}})
+		const run = "00c0ffee"
+		for seq := range uint64(20) {
+			d, _ := Stamp(run, seq, []byte("x"))
+			if _, err := kin.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("k"), Data: d}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := NewReader(ReaderConfig{Client: kin, Stream: "s", RunID: run, Records: 20, CallsPerShardPerSec: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tally, err := r.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var l Ledger
+		for range 20 {
+			l.Set(l.Next(), Acknowledged, false)
+		}
+		if rep := Check(&l, tally); rep.StoredOnce != 20 || rep.OrderViolations != 0 {
+			t.Fatalf("report %+v", rep)
+		}
+		if c := r.Cost(); c.Throttles == 0 {
+			t.Fatalf("cost %+v: no throttle at 20 calls/s against a limit of 1", c)
+		}
+	})
+}
+
+// A stream that is gone cannot be verified: the error says what failed, at once.
+func TestReaderFailsOnAMissingStream(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e, err := emulator.New(emulator.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kin := kinesis.New(kinesis.Options{BaseEndpoint: aws.String("http://emulator.in-process"), Region: "us-east-1",
+			Credentials: credentials.NewStaticCredentialsProvider("a", "b", ""), HTTPClient: emulator.InMemTransport{Handler: e}})
+		r, err := NewReader(ReaderConfig{Client: kin, Stream: "gone", RunID: "00c0ffee"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Read(context.Background()); err == nil || !strings.Contains(err.Error(), "list the shards of gone") ||
+			!strings.Contains(err.Error(), "ResourceNotFoundException") {
+			t.Fatalf("Read: %v", err)
+		}
+	})
 }

@@ -7,6 +7,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
 	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
@@ -160,6 +163,30 @@ func TestVerifyFindsDataLoss(t *testing.T) {
 		err := VerifyVerdict(v)
 		if err == nil || !strings.Contains(err.Error(), "data loss") {
 			t.Fatalf("verdict %v, want data loss", err)
+		}
+	})
+}
+
+// A read-back that cannot read says so: the stream was deleted before it.
+func TestVerifyCannotReadADeletedStream(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		spec := DefaultWorkload()
+		spec.Rate, spec.Duration = 500, time.Second
+		r, err := Start(ctx, Options{Workload: spec, Verify: true, InProcess: true, NoCloudWatch: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-r.Done()
+		if _, err := r.Stop(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.kin.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String(r.opts.Stream)}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Second) // past the emulator's DELETING state
+		if v, err := r.Verify(ctx); err == nil || v != nil || !strings.Contains(err.Error(), "could not verify") {
+			t.Fatalf("Verify of a deleted stream: %+v, %v", v, err)
 		}
 	})
 }
