@@ -3,8 +3,11 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,5 +43,40 @@ func TestHeadlessVerifyRun(t *testing.T) {
 	v := sum.Verify
 	if v == nil || v.Records == 0 || v.Acknowledged.Found != v.Records || v.Missing != 0 || v.Cost.Shards != 4 {
 		t.Fatalf("report's verify section: %+v", v)
+	}
+}
+
+// Data loss exits 1 and says so: a standalone emulator that keeps only 20 records a shard (a
+// retention shorter than the run) has lost acknowledged records by the read-back.
+func TestHeadlessVerifyReportsDataLoss(t *testing.T) {
+	bin := buildBinary(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	emu := exec.Command(bin, "emulator", "--addr", addr, "--stream", "orders:2", "--retain-records", "20")
+	pr, pw, _ := os.Pipe()
+	emu.Stdout = pw
+	if err := emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { emu.Process.Kill(); emu.Wait() }()
+	pw.Close()
+	if lines := bufio.NewScanner(pr); !lines.Scan() || !strings.Contains(lines.Text(), "http://"+addr) {
+		t.Fatalf("the emulator did not start: %q", lines.Text())
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "x")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "y")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	code, out, errOut := runBinary(t, bin, "run", "--headless", "--endpoint", "http://"+addr, "--region", "us-east-1", "--stream", "orders",
+		"--duration", "2s", "--rate", "200", "--aggregation=false", "--no-cloudwatch", "--verify")
+	if code != 1 || !strings.Contains(errOut, "data loss: ") || !strings.Contains(errOut, "acknowledged records are not in the stream") {
+		t.Fatalf("exit %d, want 1 with a data-loss message\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "(MISSING: data loss)") || !strings.Contains(out, "verdict") {
+		t.Fatalf("the summary does not show the loss:\n%s", out)
 	}
 }
