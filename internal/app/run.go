@@ -110,12 +110,14 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	}
 	r.sink = &ProducerSink{P: r.prod}
 	var sink workload.Sink = r.sink
+	spec := opts.Workload
 	if opts.Verify {
 		r.verify = &verifyState{runID: verify.NewRunID()}
 		sink = &verifySink{ProducerSink: r.sink, runID: r.verify.runID, ledger: &r.verify.ledger}
+		spec = roomForEnvelope(spec)
 	}
-	if r.gen, err = workload.New(workload.Config{Spec: opts.Workload, Sink: sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
-		return nil, err
+	if r.gen, err = workload.New(workload.Config{Spec: spec, Sink: sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
+		return nil, envelopeTooBig(opts, err)
 	}
 	if opts.CSV != nil {
 		r.csv = metrics.NewCSVWriter(opts.CSV, opts.Stream)

@@ -83,3 +83,24 @@ func ledgerOutcome(o producer.Outcome) verify.Outcome {
 	}
 	return verify.Unresolved
 }
+
+// roomForEnvelope bounds the workload's records so that each still fits Kinesis's record limit
+// once stamped: the largest payloads are verify.EnvelopeLen bytes smaller.
+func roomForEnvelope(spec workload.Spec) workload.Spec {
+	if spec.MaxRecordBytes == 0 {
+		spec.MaxRecordBytes = workload.DefaultMaxRecordBytes
+	}
+	spec.MaxRecordBytes -= verify.EnvelopeLen
+	return spec
+}
+
+// envelopeTooBig adds to a workload field's error, in a verified run, that the envelope took its
+// bytes from the record limit (a record size the limit allows without --verify is refused).
+func envelopeTooBig(opts Options, err error) error {
+	var fe *workload.FieldError
+	if opts.Verify && errors.As(err, &fe) && fe.Field == "record_size" && fe.File == "" {
+		return fmt.Errorf("workload: %w", &workload.FieldError{Field: fe.Field,
+			Err: fmt.Errorf("%w (--verify's %d-byte envelope counts against the record limit)", fe.Err, verify.EnvelopeLen)})
+	}
+	return err
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -13,6 +14,7 @@ import (
 	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/workload"
 )
 
 // verifiedRun runs opts with Verify on for its workload's duration, stops it and reads back.
@@ -187,6 +189,32 @@ func TestVerifyCannotReadADeletedStream(t *testing.T) {
 		time.Sleep(5 * time.Second) // past the emulator's DELETING state
 		if v, err := r.Verify(ctx); err == nil || v != nil || !strings.Contains(err.Error(), "could not verify") {
 			t.Fatalf("Verify of a deleted stream: %+v, %v", v, err)
+		}
+	})
+}
+
+// Records at Kinesis's size limit still fit once stamped: the envelope's bytes come off the
+// largest payloads, and no record is refused; a size that leaves no room is refused up front,
+// naming --verify.
+func TestVerifyRecordsAtTheSizeLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		spec := DefaultWorkload()
+		spec.Rate, spec.Duration = 4, 2*time.Second
+		var err error
+		if spec.Size, err = workload.ParseSize("1048576"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = Start(context.Background(), Options{Workload: spec, Verify: true, InProcess: true, NoCloudWatch: true})
+		if fe := new(workload.FieldError); !errors.As(err, &fe) || fe.Field != "record_size" || !strings.Contains(err.Error(), "--verify's 27-byte envelope") {
+			t.Fatalf("a 1 MiB record with --verify: %v", err)
+		}
+		if spec.Size, err = workload.ParseSize("uniform:1048000-1048548"); err != nil {
+			t.Fatal(err)
+		}
+		r, _, v := verifiedRun(t, Options{Workload: spec}, nil)
+		checkAccounted(t, v, r.sink.Outcomes())
+		if v.Refused != (metrics.VerifyBucket{}) || v.Acknowledged.Found != v.Records || v.Records < 4 {
+			t.Fatalf("records at the limit: %+v", v)
 		}
 	})
 }
