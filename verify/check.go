@@ -14,8 +14,8 @@ type Report struct {
 	// StoredOnce and StoredMoreThanOnce count records found once and more than once;
 	// ExtraCopies the copies beyond the first.
 	StoredOnce, StoredMoreThanOnce, ExtraCopies int64
-	// The causes of records stored more than once, each counted once: a copy in an aggregate
-	// on a shard whose range excludes the record (a wrong-shard re-send); else the producer said
+	// The causes of records stored more than once, each counted once: a copy a KCL consumer
+	// drops (an aggregate stored on a shard it was not built for: a wrong-shard re-send); else the producer said
 	// an earlier attempt went unanswered (MaybeDuplicated, or a maybe-stored record: a retry
 	// after a timeout); else unexplained.
 	DuplicatesWrongShard, DuplicatesAfterRetry, DuplicatesUnexplained int64
@@ -24,9 +24,9 @@ type Report struct {
 	// after the first copy of a later record of that key (in run order). Retries reorder: a
 	// record retried after a throttle is stored after records handed over later.
 	OrderViolations int64
-	// KCLDroppedSubRecords counts the sub-record copies a KCL consumer drops (hash key outside
-	// the storing shard's range); KCLDroppedOnly the records whose every copy is such a one:
-	// stored, but a KCL consumer never sees them.
+	// KCLDroppedSubRecords counts the sub-record copies a KCL consumer drops (in an aggregate
+	// holding a hash key outside the storing shard's range); KCLDroppedOnly the records whose
+	// every copy is such a one: stored, but a KCL consumer never sees them.
 	KCLDroppedSubRecords, KCLDroppedOnly int64
 	// Unknown counts records of this run whose sequence number the run never handed out.
 	Unknown int64

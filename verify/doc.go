@@ -19,8 +19,9 @@
 //   - Ledger: what the producer said about each sequence number, one byte per record.
 //   - Reader: lists every shard of the stream (closed ones included), reads each from the run's
 //     start to its end within GetRecords' limits, deaggregates KPL aggregates and applies the
-//     KCL's rule (a sub-record whose hash key lies outside the storing shard's range is one the
-//     KCL drops), and tallies the copies of each record of the run it finds.
+//     KCL's rule (an aggregate holding a sub-record whose hash key lies outside the storing
+//     shard's range is dropped whole by a KCL consumer: AggregatorUtil.deaggregate drops the
+//     sub-records before that one too), and tallies the copies of each record of the run it finds.
 //   - Check: compares the ledger with the tally and returns a Report in which every ledger entry
 //     falls in exactly one bucket.
 //

@@ -116,15 +116,13 @@ func (r *Reader) tallyPage(sc *shardScan, recs []types.Record, tally *Tally) int
 		case !aggregated:
 			subs = []kpl.Record{{PartitionKey: pk, Data: rec.Data}}
 		}
+		dropped := aggregated && !sc.allInRange(subs)
 		for _, sub := range subs {
 			seq, ok := decodeOf(sub.Data, r.cfg.RunID)
 			if !ok {
 				foreign++
 				continue
 			}
-			// The KCL's rule: a sub-record of an aggregate whose hash key lies outside the
-			// shard's range is dropped. A plain record is where Kinesis routed it.
-			dropped := aggregated && !sc.info.hashes.Contains(hashOf(sub))
 			copies = append(copies, found{seq: seq, kclDropped: dropped})
 			if !dropped && sc.firstCopy(seq) {
 				order += sc.checkOrder(sub.PartitionKey, seq)
@@ -135,6 +133,19 @@ func (r *Reader) tallyPage(sc *shardScan, recs []types.Record, tally *Tally) int
 	r.records.Add(int64(len(copies)))
 	r.bytes.Add(bytes)
 	return bytes
+}
+
+// allInRange applies the KCL's rule to an aggregate stored in this shard: a KCL consumer
+// (AggregatorUtil.deaggregate, KCL 1.x and 2.x) delivers its sub-records only if every one's hash
+// key lies in the shard's range; at the first outside it, it drops the whole aggregate (those
+// before it included). A plain record is where Kinesis routed it: never dropped.
+func (sc *shardScan) allInRange(subs []kpl.Record) bool {
+	for _, sub := range subs {
+		if !sc.info.hashes.Contains(hashOf(sub)) {
+			return false
+		}
+	}
+	return true
 }
 
 // hashOf is the hash key Kinesis (and the KCL) route a user record by.

@@ -47,14 +47,18 @@ func testReaderReadsEveryShardBack(t *testing.T) {
 	}
 	put("other", nil, []byte("not ours"))
 	// An aggregate of seq 10 (key in shard 0's range) and 11 (explicit key in shard 1's range),
-	// sent to shard 0: the KCL drops 11's copy there.
+	// sent to shard 0: the KCL drops the whole aggregate there, 10 included.
 	ranges := hashkey.Whole.Even(2)
 	var agg kpl.Aggregator
 	in0 := keyIn(ranges[0])
 	agg.Add(kpl.Record{PartitionKey: in0, Data: stamp(10)})
 	agg.Add(kpl.Record{PartitionKey: "x", ExplicitHashKey: ranges[1].Start.String(), Data: stamp(11)})
 	put(in0, nil, agg.Encode(nil))
-	put("b", nil, stamp(12))
+	// An aggregate whose sub-records all lie in its shard is delivered whole: seq 12 twice.
+	agg.Reset()
+	agg.Add(kpl.Record{PartitionKey: in0, Data: stamp(12)})
+	agg.Add(kpl.Record{PartitionKey: in0, Data: stamp(12)})
+	put(in0, nil, agg.Encode(nil))
 	put("c", nil, stamp(99)) // beyond the 13 records handed out
 
 	r, err := NewReader(ReaderConfig{Client: kin, Stream: "s", RunID: run, Records: 13, Since: start.Add(30 * time.Second)})
@@ -65,7 +69,7 @@ func testReaderReadsEveryShardBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for seq, want := range map[uint64][2]int{0: {1, 0}, 3: {2, 0}, 5: {1, 0}, 10: {1, 0}, 11: {1, 1}, 12: {1, 0}} {
+	for seq, want := range map[uint64][2]int{0: {1, 0}, 3: {2, 0}, 5: {1, 0}, 10: {1, 1}, 11: {1, 1}, 12: {2, 0}} {
 		if c, d := tally.Copies(seq); c != want[0] || d != want[1] {
 			t.Errorf("seq %d: %d copies (%d dropped by the KCL), want %v", seq, c, d, want)
 		}
@@ -75,12 +79,12 @@ func testReaderReadsEveryShardBack(t *testing.T) {
 		l.Set(l.Next(), Acknowledged, false)
 	}
 	rep := Check(&l, tally)
-	if rep.Missing() != 0 || rep.StoredOnce != 12 || rep.StoredMoreThanOnce != 1 || rep.OrderViolations != 1 ||
-		rep.KCLDroppedSubRecords != 1 || rep.KCLDroppedOnly != 1 || rep.Unknown != 1 || rep.Foreign != 1 {
+	if rep.Missing() != 0 || rep.StoredOnce != 11 || rep.StoredMoreThanOnce != 2 || rep.OrderViolations != 1 ||
+		rep.KCLDroppedSubRecords != 2 || rep.KCLDroppedOnly != 2 || rep.Unknown != 1 || rep.Foreign != 1 {
 		t.Fatalf("report %+v", rep)
 	}
 	cost, p := r.Cost(), r.Progress()
-	if p.Shards != 2 || p.ShardsDone != 2 || p.Records != 15 || cost.GetRecordsCalls < 2 || cost.Bytes == 0 || cost.Seconds <= 0 {
+	if p.Shards != 2 || p.ShardsDone != 2 || p.Records != 16 || cost.GetRecordsCalls < 2 || cost.Bytes == 0 || cost.Seconds <= 0 {
 		t.Fatalf("progress %+v, cost %+v", p, cost)
 	}
 }

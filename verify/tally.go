@@ -11,8 +11,8 @@ type Tally struct {
 
 	mu sync.Mutex
 	// copies[seq] is how many copies of the record were found (saturating at 255), dropped[seq]
-	// how many of those lie in an aggregate on a shard whose range excludes the record: copies a
-	// KCL consumer drops.
+	// how many of those a KCL consumer drops: in an aggregate holding a hash key outside the
+	// storing shard's range.
 	copies, dropped []uint8
 	// unknown: records of the run beyond Records. kclDropped: sub-record copies the KCL drops.
 	// orderViolations: see Report.OrderViolations. foreign: Kinesis records of other producers

@@ -43,7 +43,7 @@ func writeVerify(w io.Writer, v *metrics.VerifySummary) error {
 		fmt.Fprintf(&b, "  order          %d records stored in a shard after a later record of their partition key (retries reorder)\n", v.OrderViolations)
 	}
 	if v.KCLDroppedSubRecords > 0 {
-		fmt.Fprintf(&b, "  KCL            %d sub-record copies a KCL consumer drops (hash key outside the storing shard's range); %d records only there\n",
+		fmt.Fprintf(&b, "  KCL            %d sub-record copies a KCL consumer drops (in aggregates holding a hash key outside the storing shard's range); %d records only there: stored, but a KCL consumer never sees them\n",
 			v.KCLDroppedSubRecords, v.KCLDroppedOnly)
 	}
 	if v.Unknown > 0 {
