@@ -50,8 +50,11 @@ func writeVerify(w io.Writer, v *metrics.VerifySummary) error {
 		fmt.Fprintf(&b, "  unknown        %d records of this run with sequence numbers it never handed out\n", v.Unknown)
 	}
 	verdict := "the stream holds what the producer said"
-	if v.Missing > 0 || v.Anomalies > 0 {
+	switch {
+	case v.Missing > 0 || v.Anomalies > 0:
 		verdict = "FAILED"
+	case v.KCLDroppedOnly > 0:
+		verdict += fmt.Sprintf(", but a KCL consumer would never see %d of those records", v.KCLDroppedOnly)
 	}
 	fmt.Fprintf(&b, "  verdict        %d missing, %d anomalies, %d unaccounted: %s\n", v.Missing, v.Anomalies, v.Unaccounted, verdict)
 	c := v.Cost

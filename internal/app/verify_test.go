@@ -146,6 +146,15 @@ func TestVerifyReshardWithAggregation(t *testing.T) {
 			t.Fatalf("KCL-dropped records %d not among those found: %+v", v.KCLDroppedOnly, v)
 		}
 		t.Logf("KCL-dropped sub-record copies %d (records only there %d), wrong-shard duplicates %d", v.KCLDroppedSubRecords, v.KCLDroppedOnly, v.DuplicatesWrongShard)
+		if v.KCLDroppedOnly > 0 {
+			var out strings.Builder
+			if err := writeVerify(&out, v); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), "a KCL consumer would never see") {
+				t.Fatalf("the verdict hides the records a KCL consumer drops:\n%s", out.String())
+			}
+		}
 	})
 }
 
