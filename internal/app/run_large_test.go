@@ -53,15 +53,15 @@ func testRunOverTenThousandShards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sum.Accounting.Holds || sum.Accounting.Succeeded < 30_000 || sum.Accounting.Failed != 0 {
+	if !sum.Accounting.Holds || sum.Accounting.Acknowledged < 30_000 || sum.Accounting.Failed != 0 {
 		t.Fatalf("accounting: %+v", sum.Accounting)
 	}
 	st, ok := r.emu.StreamStats("shardstorm-demo")
 	if !ok || len(st.Shards) != shards {
 		t.Fatalf("emulator: %d shards (%v)", len(st.Shards), ok)
 	}
-	if st.Total.AcceptedUserRecords != sum.Accounting.Succeeded {
-		t.Fatalf("the stream holds %d user records, the producer says %d succeeded", st.Total.AcceptedUserRecords, sum.Accounting.Succeeded)
+	if st.Total.AcceptedUserRecords != sum.Accounting.Acknowledged {
+		t.Fatalf("the stream holds %d user records, the producer says %d were acknowledged", st.Total.AcceptedUserRecords, sum.Accounting.Acknowledged)
 	}
 	touched := 0
 	for _, sh := range st.Shards {

@@ -27,6 +27,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ServerErrorRate":          "server-error-rate",
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
+	"Faults.AnswerLatency":            "answer-latency",
 }
 
 var (
@@ -77,6 +78,10 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("--latency: %w", err))
 	}
+	answerLat, err := emulator.ParseLatency(e.answerLatency)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--answer-latency: %w", err))
+	}
 	if len(errs) > 0 {
 		return emulator.Config{}, usageError{errors.Join(errs...)}
 	}
@@ -85,7 +90,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Limits: emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest,
 			ShardLimit: e.shardQuota.n},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
-		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
+		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
 	}
 	if bad := emulator.CheckConfig(cfg); len(bad) > 0 {
