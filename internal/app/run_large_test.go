@@ -14,7 +14,7 @@ import (
 // A run spread over a 10,000-shard stream (`--shards 10000 --keys random`): the embedded
 // emulator takes the stream (its quota raised to fit), the producer routes over all of it, and
 // every record is accounted for — and stored: the emulator holds exactly the user records the
-// producer says succeeded, on thousands of shards.
+// producer says were acknowledged, on thousands of shards.
 func TestRunOverTenThousandShards(t *testing.T) { synctest.Test(t, testRunOverTenThousandShards) }
 
 func testRunOverTenThousandShards(t *testing.T) {
