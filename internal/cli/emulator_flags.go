@@ -25,6 +25,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ServerErrorRate":          "server-error-rate",
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
+	"Faults.AnswerLatency":            "answer-latency",
 }
 
 var (
@@ -72,6 +73,10 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("--latency: %w", err))
 	}
+	answerLat, err := emulator.ParseLatency(e.answerLatency)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--answer-latency: %w", err))
+	}
 	if len(errs) > 0 {
 		return emulator.Config{}, usageError{errors.Join(errs...)}
 	}
@@ -79,7 +84,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
 		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
-		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
+		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
 	}
 	if bad := emulator.CheckConfig(cfg); len(bad) > 0 {
