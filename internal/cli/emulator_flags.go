@@ -18,6 +18,7 @@ var emulatorFlagOf = map[string]string{
 	"Limits.ShardRecordsPerSec":       "shard-records-per-sec",
 	"Limits.MaxRequestBytes":          "max-request-bytes",
 	"CreateDelay":                     "create-delay",
+	"DeleteDelay":                     "delete-delay",
 	"ReshardDelay":                    "reshard-delay",
 	"RetainRecordsPerShard":           "retain-records",
 	"RetainBytesPerShard":             "retain-bytes",
@@ -66,6 +67,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 			refuse(p.flag, p.v, "want a whole number ≥ 1")
 		}
 	}
+	errs = append(errs, e.tls.check()...)
 	if err := positiveDuration("reshard-delay", e.reshard); err != nil {
 		errs = append(errs, err)
 	}
@@ -81,7 +83,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		return emulator.Config{}, usageError{errors.Join(errs...)}
 	}
 	cfg := emulator.Config{
-		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
+		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, DeleteDelay: e.deleteDelay, ReshardDelay: e.reshard,
 		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,

@@ -26,6 +26,12 @@ func TestEmulatorFlagValues(t *testing.T) {
 		"retain-records=99999999999999": true, "retain-bytes=99999999999999": true, // bounds, not allocations
 		"retain-records=8589934593": true, "retain-bytes=8589934593": true, "retain-records=8589934592": true, "retain-bytes=8589934592": true,
 		"shard-records-per-sec=8589934592": true, "shard-bytes-per-sec=8589934592": true,
+		"delete-delay=0": true, "delete-delay=0s": true, "delete-delay=2562047h": true, // gone at once; long, not wrong
+		"tls=0": true, "tls-cert=": true, "tls-key=": true, // no TLS (the default)
+	}
+	// --tls-cert-out is a file name, written only with --tls: any non-empty name is one.
+	for _, v := range []string{"0", "-1", "-1s", "99999999999999", "8589934593", "8589934592", "2562047h", "NaN", "x@!"} {
+		accepted["tls-cert-out="+v] = true
 	}
 	values := []string{"", "0", "-1", "-1s", "99999999999999", "8589934593", "8589934592", "2562047h", "NaN", "x@!"}
 	var names []string
