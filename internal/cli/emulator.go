@@ -82,6 +82,7 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.StringVar(&e.latency, "latency", "", "fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5")
 	fs.BoolVar(&e.kmsDenied, "kms-denied", false, "fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
 	fs.Float64Var(&e.cpThrottle, "control-plane-throttle-rate", 0, "fault: probability of LimitExceededException per control-plane call")
+	fs.Float64Var(&e.odTimeScale, "on-demand-time-scale", d.OnDemandTimeScale, "divide on-demand capacity's windows (30-day peak, 15-minute scaling) by this, e.g. 3600 for demos")
 	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
 	fs.DurationVar(&e.logEvery, "log-every", time.Minute, "how often to log the totals")
 	fs.Var(&e.streams, "stream", "stream to create at start, NAME:SHARDS or NAME:on-demand (repeatable)")
@@ -98,6 +99,7 @@ type emulatorFlags struct {
 	retainBytes, seed                   int64
 	retainRecs                          int
 	failRate, serverRate, cpThrottle    float64
+	odTimeScale                         float64
 }
 
 func runEmulator(e emulatorFlags, stdout io.Writer) error {

@@ -25,6 +25,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ServerErrorRate":          "server-error-rate",
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
+	"OnDemandTimeScale":               "on-demand-time-scale",
 }
 
 var (
@@ -65,6 +66,9 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 			refuse(p.flag, p.v, "want a whole number ≥ 1")
 		}
 	}
+	if e.odTimeScale == 0 { // the emulator's "default"; its range check covers every other value
+		refuse("on-demand-time-scale", e.odTimeScale, "want a number in 1..1e9 (1: AWS's 30 days and 15 minutes)")
+	}
 	if err := positiveDuration("reshard-delay", e.reshard); err != nil {
 		errs = append(errs, err)
 	}
@@ -79,6 +83,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
 		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
+		OnDemandTimeScale: e.odTimeScale,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
 	}
