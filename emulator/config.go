@@ -236,7 +236,7 @@ const maxRequestBytesLimit = 1 << 30
 
 // maxOnDemandTimeScale keeps the compressed windows at microseconds or more: 15 minutes ÷ 1e9
 // is 900 ns, 30 days ÷ 1e9 is 2.6 ms.
-const maxOnDemandTimeScale = 1e9
+const maxOnDemandTimeScale = 1e9 // the message of its check spells it: keep both
 
 // validate reports every bad field at once.
 func (c Config) validate() error { return joinConfigErrors(c.configErrors()) }
@@ -265,7 +265,7 @@ func (c Config) configErrors() []*ConfigError {
 		bad("Limits.MaxRequestBytes", l.MaxRequestBytes, "outside 0..%d", maxRequestBytesLimit)
 	}
 	if ts := c.OnDemandTimeScale; ts != 0 && !(ts >= 1 && ts <= maxOnDemandTimeScale) { // NaN fails both
-		bad("OnDemandTimeScale", ts, "outside 1..%g", float64(maxOnDemandTimeScale))
+		bad("OnDemandTimeScale", ts, "outside 1..1e9 (1: AWS's 30 days and 15 minutes)")
 	}
 	if c.CreateDelay < 0 {
 		bad("CreateDelay", c.CreateDelay, "must not be negative")
