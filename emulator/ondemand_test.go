@@ -30,9 +30,14 @@ type odPhase struct {
 // hot, and checks every failure is AWS's throttle.
 func drive(t *testing.T, env *testEnv, bytesPerSec int64, d time.Duration, hot string) odPhase {
 	t.Helper()
-	const perStep = 64
+	return driveN(t, env, 64, bytesPerSec, d, hot)
+}
+
+// driveN is drive with perStep records (≤ 500) in each 100 ms step.
+func driveN(t *testing.T, env *testEnv, perStep int, bytesPerSec int64, d time.Duration, hot string) odPhase {
+	t.Helper()
 	spread := hashkey.Whole.Points(perStep)
-	recBytes := bytesPerSec / int64(time.Second/odStep) / perStep
+	recBytes := bytesPerSec / int64(time.Second/odStep) / int64(perStep)
 	var out odPhase
 	for at := time.Duration(0); at < d; at += odStep {
 		recs := make([]types.PutRecordsRequestEntry, perStep)
@@ -82,11 +87,11 @@ func TestOnDemandNewStreamTakes4MiBPerSecond(t *testing.T) {
 	if n := openShards(t, env); n != 4 {
 		t.Fatalf("a new on-demand stream has %d open shards, want 4", n)
 	}
-	if p := drive(t, env, 4*mib, 20*time.Second, ""); p.throttled != 0 {
+	if p := drive(t, env, 4*mib, 10*time.Second, ""); p.throttled != 0 {
 		t.Fatalf("4 MiB/s spread over keys: %d records throttled, want none", p.throttled)
 	}
 	// 6 MiB/s: what is over 4 MiB/s (after the shards' one-second burst) is throttled.
-	const secs = 20
+	const secs = 10
 	p := drive(t, env, 6*mib, secs*time.Second, "")
 	if p.throttled == 0 {
 		t.Fatal("6 MiB/s on a new on-demand stream: nothing throttled")
@@ -105,6 +110,36 @@ func TestOnDemandNewStreamTakes4MiBPerSecond(t *testing.T) {
 	env.clock.Advance(15 * time.Minute)
 	if n := openShards(t, env); n != 8 {
 		t.Fatalf("%d open shards after the scaling delay, want 8", n)
+	}
+}
+
+func TestOnDemandNewStreamTakes4000RecordsPerSecond(t *testing.T) {
+	env := onDemandEnv(t, 1)
+	// 100-byte records: records, not bytes, are the limit.
+	if p := driveN(t, env, 400, 400*100*10, 20*time.Second, ""); p.throttled != 0 {
+		t.Fatalf("4,000 records/s spread over keys: %d throttled, want none", p.throttled)
+	}
+	const secs = 20
+	p := driveN(t, env, 480, 480*100*10, secs*time.Second, "")
+	if lo, hi := int64(secs-1)*4000, int64(secs+1)*4000+4000; p.throttled == 0 || p.accepted < lo || p.accepted > hi {
+		t.Fatalf("4,800 records/s for %d s: %d accepted, %d throttled; want 4,000 records/s worth (%d..%d) accepted", secs, p.accepted, p.throttled, lo, hi)
+	}
+}
+
+func TestOnDemandPeakLeavesTheWindowAfter30Days(t *testing.T) {
+	env := onDemandEnv(t, 3600) // 30 days → 12 minutes
+	drive(t, env, 3*mib, 3*time.Second, "")
+	stats := func() *OnDemandStats { st, _ := env.emu.StreamStats("s"); return st.OnDemand }
+	if od := stats(); od.PeakBytesPerSec < 3*mib*99/100 || od.TargetShards != 6 {
+		t.Fatalf("after 3 MiB/s: %+v, want a 3 MiB/s peak and 6 shards' target", od)
+	}
+	env.clock.Advance(11 * time.Minute) // 27.5 days
+	if od := stats(); od.PeakBytesPerSec < 3*mib*99/100 {
+		t.Fatalf("the peak left before 30 days: %+v", od)
+	}
+	env.clock.Advance(2 * time.Minute) // 32.5 days
+	if od := stats(); od.PeakBytesPerSec != 0 || od.TargetShards != 4 || od.WriteBytesPerSec != 8*mib {
+		t.Fatalf("after 30 days: %+v, want no peak, the 4-shard target, and the 8 shards kept (no scale-down)", od)
 	}
 }
 
@@ -173,15 +208,21 @@ func TestOnDemandAbsorbsStepsWithinTwiceThePeakAndSplitsWithLineage(t *testing.T
 }
 
 func TestOnDemandThrottlesAJumpBeyondTwiceThePeakForTheScalingDelay(t *testing.T) {
-	env := onDemandEnv(t, 60) // 15 minutes → 15 s; 30 days → 12 h
-	if p := drive(t, env, 2*mib, 20*time.Second, ""); p.throttled != 0 {
-		t.Fatalf("2 MiB/s: %d throttled", p.throttled)
+	// Shards of 64 KiB/s keep the bytes this test moves small; the rule is the same at 1 MiB/s.
+	const u = 64 * kib
+	env := newEnv(t, Config{Streams: []StreamSpec{{Name: "s", OnDemand: true}}, OnDemandTimeScale: 60, // 15 minutes → 15 s; 30 days → 12 h
+		Limits: Limits{ShardBytesPerSec: u, ShardBytesBurst: u, OnDemandMaxWriteBytesPerSec: 200 * u}}, true)
+	if p := drive(t, env, 2*u, 5*time.Second, ""); p.throttled != 0 {
+		t.Fatalf("2 shards' worth: %d throttled", p.throttled)
 	}
 	if n := openShards(t, env); n != 4 {
-		t.Fatalf("twice a 2 MiB/s peak fits 4 shards, but %d are open", n)
+		t.Fatalf("twice a peak of 2 shards' worth fits 4 shards, but %d are open", n)
 	}
-	// 7 MiB/s: 3.5 times the peak. Throttled until the split, 15 s after the first second of it.
-	p := drive(t, env, 7*mib, 20*time.Second, "")
+	// 3.5 times the peak. Throttled until the split, 15 s after the first second of it.
+	p := drive(t, env, 7*u, 20*time.Second, "")
+	if len(p.throttledAt) == 0 {
+		t.Fatal("a jump to 3.5 times the peak: nothing throttled")
+	}
 	last := p.throttledAt[len(p.throttledAt)-1]
 	if len(p.throttledAt) < 100 || last < 15*time.Second || last >= 17*time.Second {
 		t.Fatalf("throttled in %d steps of 200, the last at %v: want nearly every step until the split at about 16 s", len(p.throttledAt), last)
