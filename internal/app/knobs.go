@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/verify"
 	"github.com/shardstorm/shardstorm/workload"
 )
 
@@ -56,6 +57,8 @@ var knobs = concat(
 			func(s *RunSettings) *float64 { return &s.Options.DescribeStreamPerSec }, within(0, 1000, " calls/s"), formatFloat),
 		knobFor("reshard-after", KindDuration, "UpdateShardCount to twice the shards once the load has run this long (explicit: it reshards the stream; 0 = never)",
 			func(s *RunSettings) *time.Duration { return &s.Options.ReshardAfter }, above(0, true, parseDuration), formatDuration),
+		boolean("verify", fmt.Sprintf("after the load, read the stream back and check every record against what the producer said (each payload gets a %d-byte envelope; exit 1 on data loss)", verify.EnvelopeLen),
+			func(s *RunSettings) *bool { return &s.Options.Verify }),
 
 		knobFor("fault-internal-failure-rate", KindFloat, "embedded emulator fault: probability of InternalFailure per record",
 			func(s *RunSettings) *float64 { return &s.Faults.InternalFailureRate }, parseFloat, formatFloat),
@@ -63,6 +66,8 @@ var knobs = concat(
 			func(s *RunSettings) *float64 { return &s.Faults.ServerErrorRate }, parseFloat, formatFloat),
 		str("fault-latency", "embedded emulator fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5 (0 = none)",
 			func(s *RunSettings) *string { return &s.Faults.Latency }),
+		str("fault-answer-latency", "embedded emulator fault: delay after the write took effect, before the answer (a client timeout shorter than it stores without knowing): 20ms, 10ms-50ms or lognormal:20ms:0.5 (0 = none)",
+			func(s *RunSettings) *string { return &s.Faults.AnswerLatency }),
 		boolean("fault-kms-denied", "embedded emulator fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException",
 			func(s *RunSettings) *bool { return &s.Faults.KMSDenied }),
 		knobFor("fault-control-plane-throttle-rate", KindFloat, "embedded emulator fault: probability of LimitExceededException per control-plane call",
@@ -80,7 +85,7 @@ var knobs = concat(
 			func(s *RunSettings) *string { return &s.CSV }, parseOutputPath, formatString),
 		knobFor("max-throttled", KindPercent, "threshold: fail (exit 3) if more than this `PERCENT` of Kinesis records were throttled",
 			func(s *RunSettings) *Percent { return &s.MaxThrottled }, parsePercent, Percent.String),
-		knobFor("max-failed", KindInt, "threshold: fail (exit 3) if more than this many user `RECORDS` failed or expired (default 0: any)",
+		knobFor("max-failed", KindInt, "threshold: fail (exit 3) if more than this many user `RECORDS` failed, maybe stored ones (sent, no answer) included (default 0: any)",
 			func(s *RunSettings) *int { return &s.MaxFailed }, parseCount, formatCount),
 		knobFor("min-put-rate", KindFloat, "threshold: fail (exit 3) if fewer user `RECORDS/S` were put on average (0 = no threshold)",
 			func(s *RunSettings) *float64 { return &s.MinPutRate }, above(0, true, parseFloat), formatFloat),

@@ -52,6 +52,10 @@ type Options struct {
 	// CSV, if set, receives every sample of the whole run as long-format CSV
 	// (time,stream,shard,series,value); Stop flushes it.
 	CSV io.Writer
+	// Verify stamps every record's payload with an envelope (verify.EnvelopeLen bytes: the run's
+	// id and the record's sequence number) and keeps what the producer said about each, so that
+	// Run.Verify, after Stop, can read the stream back and check the run against it.
+	Verify bool
 	// Status, if set, receives a line when a start-up call keeps the run waiting ("waiting for
 	// ListShards at URL…"): the headless run's stderr, before the dashboard takes the screen.
 	Status io.Writer

@@ -26,6 +26,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
 	"OnDemandTimeScale":               "on-demand-time-scale",
+	"Faults.AnswerLatency":            "answer-latency",
 }
 
 var (
@@ -76,6 +77,10 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("--latency: %w", err))
 	}
+	answerLat, err := emulator.ParseLatency(e.answerLatency)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--answer-latency: %w", err))
+	}
 	if len(errs) > 0 {
 		return emulator.Config{}, usageError{errors.Join(errs...)}
 	}
@@ -84,7 +89,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
 		OnDemandTimeScale: e.odTimeScale,
-		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
+		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
 	}
 	if bad := emulator.CheckConfig(cfg); len(bad) > 0 {

@@ -131,8 +131,12 @@ func emulatorFaults(ff app.FaultSettings) (emulator.Faults, error) {
 	if err != nil {
 		return emulator.Faults{}, fmt.Errorf("--fault-latency: %w", err)
 	}
+	answerLat, err := emulator.ParseLatency(ff.AnswerLatency)
+	if err != nil {
+		return emulator.Faults{}, fmt.Errorf("--fault-answer-latency: %w", err)
+	}
 	return emulator.Faults{InternalFailureRate: ff.InternalFailureRate, ServerErrorRate: ff.ServerErrorRate,
-		Latency: lat, KMSAccessDenied: ff.KMSDenied, ControlPlaneThrottleRate: ff.ControlPlaneThrottleRate}, nil
+		Latency: lat, AnswerLatency: answerLat, KMSAccessDenied: ff.KMSDenied, ControlPlaneThrottleRate: ff.ControlPlaneThrottleRate}, nil
 }
 
 // options checks the settings together and returns the run's options.
@@ -288,11 +292,23 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	<-drainShown
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
-		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
-			"throttled_records": truth.Total.ThrottledRecords, "internal_failures": truth.Total.InternalFailures}
+		config["emulator"] = map[string]int64{
+			"accepted_records":      truth.Total.AcceptedRecords,
+			"accepted_bytes":        truth.Total.AcceptedBytes,
+			"accepted_user_records": truth.Total.AcceptedUserRecords, // deaggregated, duplicates included
+			"throttled_records":     truth.Total.ThrottledRecords,
+			"internal_failures":     truth.Total.InternalFailures,
+		}
 	}
 	if closeCSV != nil {
 		stopErr = errors.Join(stopErr, closeCSV())
+	}
+	var verifyErr error
+	if opts.Verify {
+		// The read-back, after the drain, also after a Ctrl-C stopped the load (whose ctx is
+		// done): a signal now exits at once, as during the drain.
+		sum.Verify, verifyErr = run.Verify(context.Background())
+		verifyErr = errors.Join(verifyErr, app.VerifyVerdict(sum.Verify))
 	}
 	if err := app.WriteSummary(stdout, sum); err != nil {
 		return err
@@ -305,7 +321,7 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	if errors.Is(stopErr, context.DeadlineExceeded) {
 		stopErr = fmt.Errorf("the producer did not drain within %s (records still unresolved were counted as they stood): %w", drainTimeout, stopErr)
 	}
-	if err := errors.Join(nothingDelivered(sum), uiErr, stopErr); err != nil {
+	if err := errors.Join(nothingDelivered(sum), uiErr, stopErr, verifyErr); err != nil {
 		return err
 	}
 	if failed := checkThresholds(f, sum); len(failed) > 0 {
