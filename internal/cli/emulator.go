@@ -147,12 +147,27 @@ func logTotals(ctx context.Context, e *emulator.Emulator, w io.Writer, every tim
 			}
 			prev, tot := last[name], st.Total
 			last[name] = tot
-			fmt.Fprintf(w, "%s %s [%s, %d shards]: +%d records +%s accepted, +%d throttled, +%d internal failures (total %d records, %s)\n",
-				time.Now().Format(time.TimeOnly), name, st.Status, openShards(st), tot.AcceptedRecords-prev.AcceptedRecords,
+			fmt.Fprintf(w, "%s %s [%s]: +%d records +%s accepted, +%d throttled, +%d internal failures (total %d records, %s)\n",
+				time.Now().Format(time.TimeOnly), name, streamState(st), tot.AcceptedRecords-prev.AcceptedRecords,
 				humanBytes(tot.AcceptedBytes-prev.AcceptedBytes), tot.ThrottledRecords-prev.ThrottledRecords,
 				tot.InternalFailures-prev.InternalFailures, tot.AcceptedRecords, humanBytes(tot.AcceptedBytes))
 		}
 	}
+}
+
+// streamState is a totals line's bracket: status and open shards, and for an on-demand stream
+// its capacity: "ACTIVE, 8 shards, on-demand: 8.0 MiB/s, peak 3.0 MiB/s, scaling to 16 shards".
+func streamState(st emulator.StreamStats) string {
+	out := fmt.Sprintf("%s, %d shards", st.Status, openShards(st))
+	od := st.OnDemand
+	if od == nil {
+		return out
+	}
+	out += fmt.Sprintf(", on-demand: %s/s, peak %s/s", humanBytes(od.WriteBytesPerSec), humanBytes(od.PeakBytesPerSec))
+	if od.PendingSplits > 0 {
+		out += fmt.Sprintf(", scaling to %d shards", openShards(st)+od.PendingSplits)
+	}
+	return out
 }
 
 func openShards(st emulator.StreamStats) int {
