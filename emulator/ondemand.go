@@ -37,7 +37,8 @@ import (
 //     started with, at most Limits.OnDemandMaxWriteBytesPerSec/RecordsPerSec (200 MiB/s and
 //     200,000 records/s: the records figure is inferred as 200 × 1,000).
 //   - When that target exceeds the open shards, every shard that carried more than half its limit
-//     in the second just measured (AWS's 500 KB/s) is split in half once the scaling delay has
+//     in the second just measured (AWS's 500 KB/s, read as half the bytes or records limit:
+//     inferred) is split in half once the scaling delay has
 //     passed (15 minutes: AWS's "within 15 minutes" taken as the delay, inferred), through the
 //     same split as SplitShard, so children have exact lineage and parents close with their
 //     records. Until then the shards' own buckets throttle what is over their limits with
