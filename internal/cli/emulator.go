@@ -86,6 +86,7 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.StringVar(&e.answerLatency, "answer-latency", "", "fault: delay after the write took effect, before the answer (a client timeout shorter than it stores without knowing): 20ms, 10ms-50ms or lognormal:20ms:0.5")
 	fs.BoolVar(&e.kmsDenied, "kms-denied", false, "fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
 	fs.Float64Var(&e.cpThrottle, "control-plane-throttle-rate", 0, "fault: probability of LimitExceededException per control-plane call")
+	fs.Float64Var(&e.odTimeScale, "on-demand-time-scale", d.OnDemandTimeScale, "divide on-demand capacity's windows (30-day peak, 15-minute scaling) by this, e.g. 3600 for demos")
 	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
 	fs.DurationVar(&e.logEvery, "log-every", time.Minute, "how often to log the totals")
 	fs.Var(&e.streams, "stream", "stream to create at start, NAME:SHARDS or NAME:on-demand (repeatable)")
@@ -106,6 +107,7 @@ type emulatorFlags struct {
 	retainBytes, seed                   int64
 	retainRecs                          int
 	failRate, serverRate, cpThrottle    float64
+	odTimeScale                         float64
 }
 
 func runEmulator(e emulatorFlags, stdout io.Writer) error {
@@ -155,12 +157,27 @@ func logTotals(ctx context.Context, e *emulator.Emulator, w io.Writer, every tim
 			}
 			prev, tot := last[name], st.Total
 			last[name] = tot
-			fmt.Fprintf(w, "%s %s [%s, %d shards]: +%d records +%s accepted, +%d throttled, +%d internal failures (total %d records, %s)\n",
-				time.Now().Format(time.TimeOnly), name, st.Status, openShards(st), tot.AcceptedRecords-prev.AcceptedRecords,
+			fmt.Fprintf(w, "%s %s [%s]: +%d records +%s accepted, +%d throttled, +%d internal failures (total %d records, %s)\n",
+				time.Now().Format(time.TimeOnly), name, streamState(st), tot.AcceptedRecords-prev.AcceptedRecords,
 				humanBytes(tot.AcceptedBytes-prev.AcceptedBytes), tot.ThrottledRecords-prev.ThrottledRecords,
 				tot.InternalFailures-prev.InternalFailures, tot.AcceptedRecords, humanBytes(tot.AcceptedBytes))
 		}
 	}
+}
+
+// streamState is a totals line's bracket: status and open shards, and for an on-demand stream
+// its capacity: "ACTIVE, 8 shards, on-demand: 8.0 MiB/s, peak 3.0 MiB/s, scaling to 16 shards".
+func streamState(st emulator.StreamStats) string {
+	out := fmt.Sprintf("%s, %d shards", st.Status, openShards(st))
+	od := st.OnDemand
+	if od == nil {
+		return out
+	}
+	out += fmt.Sprintf(", on-demand: %s/s, peak %s/s", humanBytes(od.WriteBytesPerSec), humanBytes(od.PeakBytesPerSec))
+	if od.PendingSplits > 0 {
+		out += fmt.Sprintf(", scaling to %d shards", openShards(st)+od.PendingSplits)
+	}
+	return out
 }
 
 func openShards(st emulator.StreamStats) int {

@@ -26,6 +26,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ServerErrorRate":          "server-error-rate",
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
+	"OnDemandTimeScale":               "on-demand-time-scale",
 	"Faults.AnswerLatency":            "answer-latency",
 }
 
@@ -68,6 +69,9 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		}
 	}
 	errs = append(errs, e.tls.check()...)
+	if e.odTimeScale == 0 { // the emulator's "default"; its range check covers every other value
+		refuse("on-demand-time-scale", e.odTimeScale, "want a number in 1..1e9 (1: AWS's 30 days and 15 minutes)")
+	}
 	if err := positiveDuration("reshard-delay", e.reshard); err != nil {
 		errs = append(errs, err)
 	}
@@ -86,6 +90,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, DeleteDelay: e.deleteDelay, ReshardDelay: e.reshard,
 		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
+		OnDemandTimeScale: e.odTimeScale,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
 	}

@@ -73,6 +73,27 @@ func TestEmulatorFlagValues(t *testing.T) {
 	}
 }
 
+// --on-demand-time-scale reaches the emulator's configuration; the table above shows 0,
+// negative, NaN and over 1e9 refused naming the flag.
+func TestEmulatorOnDemandTimeScaleFlag(t *testing.T) {
+	for arg, want := range map[string]float64{"": 1, "--on-demand-time-scale=3600": 3600, "--on-demand-time-scale=1e9": 1e9} {
+		var e emulatorFlags
+		fs := pflag.NewFlagSet("emulator", pflag.ContinueOnError)
+		bindEmulatorFlags(fs, &e)
+		args := []string{"--addr=127.0.0.1:0"}
+		if arg != "" {
+			args = append(args, arg)
+		}
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := e.config()
+		if err != nil || cfg.OnDemandTimeScale != want {
+			t.Fatalf("%q: OnDemandTimeScale %v, %v; want %v", arg, cfg.OnDemandTimeScale, err, want)
+		}
+	}
+}
+
 // --answer-latency delays the answer after the write took effect, with --latency's syntax: a
 // client whose timeout is shorter stores without knowing. A bad value names the flag.
 func TestEmulatorAnswerLatencyFlag(t *testing.T) {
