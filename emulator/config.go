@@ -45,6 +45,13 @@ type Config struct {
 	// minutes per body). Default 30 s.
 	BodyStallTimeout time.Duration
 
+	// OnDemandTimeScale compresses the on-demand capacity model's windows (ondemand.go): the
+	// 30 days whose peak sets the capacity and the 15-minute scaling delay are divided by it, so
+	// tests and demos see a day of on-demand scaling in seconds (3600: the 30 days take 12
+	// minutes, a scaling round 0.25 s). Rates stay per second. Default 1 (AWS's windows);
+	// 1..1e9.
+	OnDemandTimeScale float64
+
 	// Seed makes fault injection repeatable. Default 1.
 	Seed int64
 
@@ -85,6 +92,11 @@ type Limits struct {
 	ShardLimit int
 	// OnDemandStreamLimit is the account's on-demand stream quota.
 	OnDemandStreamLimit int // 50
+	// OnDemandMaxWriteBytesPerSec and OnDemandMaxWriteRecordsPerSec bound what an on-demand
+	// stream scales to (AWS's default 200 MB/s; 200,000 records/s is inferred as 200 shards'
+	// worth). Capacity comes as shards, so the bound is that many shards' limits.
+	OnDemandMaxWriteBytesPerSec   int64 // 200 MiB/s
+	OnDemandMaxWriteRecordsPerSec int64 // 200,000/s
 
 	// ControlPlane are the per-second API rate limits; a call over them fails with
 	// LimitExceededException.
@@ -110,14 +122,16 @@ const (
 // DefaultLimits returns AWS's limits.
 func DefaultLimits() Limits {
 	return Limits{
-		ShardBytesPerSec:     mib,
-		ShardRecordsPerSec:   1000,
-		ShardRecordsBurst:    1000,
-		ShardReadBytesPerSec: 2 * mib,
-		GetRecordsPerShard:   5,
-		MaxRequestBytes:      10 * mib,
-		ShardLimit:           DefaultShardQuota("us-east-1"), // DefaultConfig's region
-		OnDemandStreamLimit:  50,
+		ShardBytesPerSec:              mib,
+		ShardRecordsPerSec:            1000,
+		ShardRecordsBurst:             1000,
+		ShardReadBytesPerSec:          2 * mib,
+		GetRecordsPerShard:            5,
+		MaxRequestBytes:               10 * mib,
+		ShardLimit:                    DefaultShardQuota("us-east-1"), // DefaultConfig's region
+		OnDemandStreamLimit:           50,
+		OnDemandMaxWriteBytesPerSec:   200 * mib,
+		OnDemandMaxWriteRecordsPerSec: 200_000,
 		ControlPlane: ControlPlaneLimits{
 			CreateStream: 5, DeleteStream: 5, ListStreams: 5, MergeShards: 5, SplitShard: 5,
 			DescribeStream: 10, DescribeStreamSummary: 20, ListShards: 1000,
@@ -138,6 +152,7 @@ func DefaultConfig() Config {
 		RetainBytesPerShard:   64 * mib,
 		MetricRetention:       3 * time.Hour,
 		BodyStallTimeout:      30 * time.Second,
+		OnDemandTimeScale:     1,
 		Seed:                  1,
 	}
 }
@@ -176,6 +191,9 @@ func (c Config) withDefaults() Config {
 	if c.Limits.ShardLimit == 0 {
 		c.Limits.ShardLimit = DefaultShardQuota(c.Region)
 	}
+	if c.OnDemandTimeScale == 0 {
+		c.OnDemandTimeScale = d.OnDemandTimeScale
+	}
 	c.Limits = c.Limits.withDefaults(d.Limits)
 	return c
 }
@@ -199,6 +217,8 @@ func (l Limits) withDefaults(d Limits) Limits {
 	set(&l.MaxRequestBytes, d.MaxRequestBytes)
 	seti(&l.ShardLimit, d.ShardLimit)
 	seti(&l.OnDemandStreamLimit, d.OnDemandStreamLimit)
+	set(&l.OnDemandMaxWriteBytesPerSec, d.OnDemandMaxWriteBytesPerSec)
+	set(&l.OnDemandMaxWriteRecordsPerSec, d.OnDemandMaxWriteRecordsPerSec)
 	cp, dc := &l.ControlPlane, d.ControlPlane
 	seti(&cp.CreateStream, dc.CreateStream)
 	seti(&cp.DeleteStream, dc.DeleteStream)
@@ -218,6 +238,10 @@ func (l Limits) withDefaults(d Limits) Limits {
 // from it (maxKinesisBody) cannot overflow.
 const maxRequestBytesLimit = 1 << 30
 
+// maxOnDemandTimeScale keeps the compressed windows at microseconds or more: 15 minutes ÷ 1e9
+// is 900 ns, 30 days ÷ 1e9 is 2.6 ms.
+const maxOnDemandTimeScale = 1e9 // the message of its check spells it: keep both
+
 // validate reports every bad field at once.
 func (c Config) validate() error { return joinConfigErrors(c.configErrors()) }
 
@@ -235,6 +259,7 @@ func (c Config) configErrors() []*ConfigError {
 		{"ShardBytesPerSec", l.ShardBytesPerSec}, {"ShardRecordsPerSec", l.ShardRecordsPerSec},
 		{"ShardBytesBurst", l.ShardBytesBurst}, {"ShardRecordsBurst", l.ShardRecordsBurst},
 		{"ShardReadBytesPerSec", l.ShardReadBytesPerSec},
+		{"OnDemandMaxWriteBytesPerSec", l.OnDemandMaxWriteBytesPerSec}, {"OnDemandMaxWriteRecordsPerSec", l.OnDemandMaxWriteRecordsPerSec},
 	} {
 		if v.v < 0 || v.v > maxBucketTokens {
 			bad("Limits."+v.name, v.v, "outside 0..%d", int64(maxBucketTokens))
@@ -245,6 +270,9 @@ func (c Config) configErrors() []*ConfigError {
 	}
 	if l.ShardLimit < 0 || l.ShardLimit > MaxShardQuota {
 		bad("Limits.ShardLimit", l.ShardLimit, "outside 1..%d", MaxShardQuota)
+	}
+	if ts := c.OnDemandTimeScale; ts != 0 && !(ts >= 1 && ts <= maxOnDemandTimeScale) { // NaN fails both
+		bad("OnDemandTimeScale", ts, "outside 1..1e9 (1: AWS's 30 days and 15 minutes)")
 	}
 	if c.CreateDelay < 0 {
 		bad("CreateDelay", c.CreateDelay, "must not be negative")

@@ -70,6 +70,12 @@ func (e *Emulator) opUpdateStreamMode(req request) (any, *apiError) {
 	}
 	s.modeUpdates = append(s.modeUpdates, req.now)
 	s.onDemand = onDemand
+	s.od = nil // PROVISIONED: the shards stay as they are, pending on-demand splits are dropped
+	if onDemand {
+		// AWS: the stream "initially retains whatever shard count it had before the transition,
+		// and from this point on, Kinesis Data Streams monitors your data traffic and scales".
+		s.od = e.newOnDemandState()
+	}
 	s.status, s.readyAt = statusUpdating, req.now.Add(e.cfg.ReshardDelay)
 	return struct{}{}, nil
 }

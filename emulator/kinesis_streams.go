@@ -60,7 +60,7 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time, delay time.
 	if in.StreamModeDetails != nil && !onDemand && in.StreamModeDetails.StreamMode != "PROVISIONED" {
 		return errValidation("Value '%s' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]", in.StreamModeDetails.StreamMode)
 	}
-	n := onDemandInitialShards
+	n := onDemandInitialShards // an on-demand stream starts with 4 shards, as on AWS (ondemand.go)
 	if !onDemand {
 		if in.ShardCount == nil {
 			return errInvalidArgument("ShardCount is required for a PROVISIONED stream.")
@@ -112,6 +112,9 @@ func (e *Emulator) createStream(in createStreamInput, now time.Time, delay time.
 	}
 	if delay > 0 {
 		s.status, s.readyAt = statusCreating, now.Add(delay)
+	}
+	if onDemand {
+		s.od = e.newOnDemandState()
 	}
 	if len(in.Tags) > 0 {
 		if aerr := checkTags(in.Tags, "tags"); aerr != nil {

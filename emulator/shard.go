@@ -33,6 +33,9 @@ type shard struct {
 	logBytes int64
 
 	stats ShardStats
+	// odMark is stats' AcceptedBytes and AcceptedRecords when the on-demand second being
+	// measured began (ondemand.go).
+	odMark [2]int64
 }
 
 type storedRecord struct {

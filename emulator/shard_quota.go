@@ -15,10 +15,6 @@ package emulator
 // of 0. Maximum value of 1000000" (Kinesis API Reference, DescribeLimits).
 const MaxShardQuota = 1_000_000
 
-// onDemandInitialShards is the shard count of a new on-demand stream, as on AWS; it counts
-// against the shard quota like any other open shard.
-const onDemandInitialShards = 4
-
 // DefaultShardQuota is AWS's default shard quota for an account in region.
 func DefaultShardQuota(region string) int {
 	switch region {

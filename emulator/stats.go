@@ -32,6 +32,9 @@ type StreamStats struct {
 	// stream (valid requests to an existing, writable stream), whatever their records' fate.
 	PutRecordsRequests int64
 	PutRecordRequests  int64
+	// OnDemand is an ON_DEMAND stream's capacity (nil for a PROVISIONED stream): its peak, what
+	// its open shards take now, and the scaling under way.
+	OnDemand *OnDemandStats
 }
 
 // FaultStats count requests answered by injected faults or account-level limits.
@@ -51,9 +54,10 @@ func (e *Emulator) StreamStats(name string) (StreamStats, bool) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.advance(e.clock.Now())
+	now := e.clock.Now()
+	s.advance(now)
 	out := StreamStats{Name: s.name, Status: s.status,
-		PutRecordsRequests: s.writeCalls.putRecords, PutRecordRequests: s.writeCalls.putRecord}
+		PutRecordsRequests: s.writeCalls.putRecords, PutRecordRequests: s.writeCalls.putRecord, OnDemand: s.onDemandStats(now)}
 	for _, sh := range s.shards {
 		st := sh.stats
 		st.ShardID, st.Open = sh.id, !sh.closed

@@ -31,6 +31,7 @@ type stream struct {
 	readyAt      time.Time       // when CREATING or UPDATING ends
 	pending      func(time.Time) // the reshard UPDATING is waiting to apply
 	onDemand     bool
+	od           *onDemandState // ON_DEMAND capacity (ondemand.go); nil while PROVISIONED
 	maxRecordKiB int
 	deleted      bool
 
@@ -70,6 +71,7 @@ func (s *stream) advance(now time.Time) {
 		}
 		s.status = statusActive
 	}
+	s.advanceOnDemand(now)
 }
 
 // shardFor returns the open shard whose range holds h.

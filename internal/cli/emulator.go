@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os/signal"
 	"strconv"
 	"strings"
@@ -56,7 +57,8 @@ func newEmulatorCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "emulator",
 		Short: "serve the Kinesis + CloudWatch emulator for other tools (AWS_ENDPOINT_URL_KINESIS)",
-		Long: "Serves Kinesis (awsJson1_1) and CloudWatch (RPCv2 CBOR) on one port until Ctrl-C.\n" +
+		Long: "Serves Kinesis (awsJson1_1, in JSON or CBOR) and CloudWatch (RPCv2 CBOR, awsJson1_0, awsQuery) on one port,\n" +
+			"HTTP/1.1 and HTTP/2 (h2c, or https with --tls), until Ctrl-C.\n" +
 			"Point any AWS SDK or tool at it with AWS_ENDPOINT_URL_KINESIS and AWS_ENDPOINT_URL_CLOUDWATCH.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runEmulator(e, cmd.OutOrStdout()) },
@@ -72,7 +74,8 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.BoolVar(&e.allowRemote, "allow-remote", false, "allow an address other than loopback (the emulator has no authentication)")
 	fs.StringVar(&e.region, "region", d.Region, "region in ARNs and messages")
 	fs.StringVar(&e.account, "account", d.AccountID, "account id in ARNs and messages")
-	fs.DurationVar(&e.createDelay, "create-delay", 0, "how long new streams stay CREATING")
+	fs.DurationVar(&e.createDelay, "create-delay", 5*time.Second, "how long CreateStream keeps a stream CREATING, as AWS does (0: ACTIVE at once; --stream's streams are ACTIVE at once)")
+	fs.DurationVar(&e.deleteDelay, "delete-delay", 5*time.Second, "how long DeleteStream keeps a stream DELETING, as AWS does (0: gone at once)")
 	fs.DurationVar(&e.reshard, "reshard-delay", d.ReshardDelay, "how long resharding keeps a stream UPDATING")
 	fs.Int64Var(&e.bytesPerSec, "shard-bytes-per-sec", d.Limits.ShardBytesPerSec, "per-shard write limit, bytes/s (partition keys included)")
 	fs.Int64Var(&e.recsPerSec, "shard-records-per-sec", d.Limits.ShardRecordsPerSec, "per-shard write limit, records/s")
@@ -85,11 +88,13 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.StringVar(&e.answerLatency, "answer-latency", "", "fault: delay after the write took effect, before the answer (a client timeout shorter than it stores without knowing): 20ms, 10ms-50ms or lognormal:20ms:0.5")
 	fs.BoolVar(&e.kmsDenied, "kms-denied", false, "fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
 	fs.Float64Var(&e.cpThrottle, "control-plane-throttle-rate", 0, "fault: probability of LimitExceededException per control-plane call")
+	fs.Float64Var(&e.odTimeScale, "on-demand-time-scale", d.OnDemandTimeScale, "divide on-demand capacity's windows (30-day peak, 15-minute scaling) by this, e.g. 3600 for demos")
 	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
 	fs.DurationVar(&e.logEvery, "log-every", time.Minute, "how often to log the totals")
 	fs.Var(&e.shardQuota, "shard-quota", fmt.Sprintf("the account's open shard quota (CreateStream, UpdateShardCount, DescribeLimits; default: AWS's for --region, %d in us-east-1, us-west-2 and eu-west-1, %d elsewhere)",
 		emulator.DefaultShardQuota("us-east-1"), emulator.DefaultShardQuota("local")))
 	fs.Var(&e.streams, "stream", "stream to create at start, NAME:SHARDS or NAME:on-demand (repeatable)")
+	bindEmulatorTLSFlags(fs, &e.tls)
 }
 
 // emulatorFlags are the flags of `shardstorm emulator`: the emulator's own configuration, not
@@ -100,11 +105,14 @@ type emulatorFlags struct {
 	addr, region, account, latency      string
 	answerLatency                       string
 	allowRemote, kmsDenied              bool
-	createDelay, reshard, logEvery      time.Duration
+	createDelay, deleteDelay            time.Duration
+	reshard, logEvery                   time.Duration
+	tls                                 emulatorTLS
 	bytesPerSec, recsPerSec, maxRequest int64
 	retainBytes, seed                   int64
 	retainRecs                          int
 	failRate, serverRate, cpThrottle    float64
+	odTimeScale                         float64
 }
 
 func runEmulator(e emulatorFlags, stdout io.Writer) error {
@@ -112,7 +120,7 @@ func runEmulator(e emulatorFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := emulator.Listen(e.addr, cfg)
+	srv, certPath, err := listenEmulator(e, cfg)
 	if err != nil {
 		return err
 	}
@@ -120,6 +128,10 @@ func runEmulator(e emulatorFlags, stdout io.Writer) error {
 	defer stop()
 	fmt.Fprintf(stdout, "shardstorm emulator serving Kinesis and CloudWatch on %s\n", srv.URL)
 	fmt.Fprintf(stdout, "  export AWS_ENDPOINT_URL_KINESIS=%s AWS_ENDPOINT_URL_CLOUDWATCH=%s\n", srv.URL, srv.URL)
+	if certPath != "" {
+		fmt.Fprintf(stdout, "  TLS with a self-signed certificate in %s: trust it with\n", certPath)
+		fmt.Fprintf(stdout, "  export AWS_CA_BUNDLE=%s NODE_EXTRA_CA_CERTS=%s REQUESTS_CA_BUNDLE=%s\n", certPath, certPath, certPath)
+	}
 	fmt.Fprintln(stdout, "  (any credentials and region work; Ctrl-C stops)")
 	logTotals(ctx, srv.Emulator, stdout, e.logEvery)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -150,12 +162,27 @@ func logTotals(ctx context.Context, e *emulator.Emulator, w io.Writer, every tim
 			}
 			prev, tot := last[name], st.Total
 			last[name] = tot
-			fmt.Fprintf(w, "%s %s [%s, %d shards]: +%d records +%s accepted, +%d throttled, +%d internal failures (total %d records, %s)\n",
-				time.Now().Format(time.TimeOnly), name, st.Status, openShards(st), tot.AcceptedRecords-prev.AcceptedRecords,
+			fmt.Fprintf(w, "%s %s [%s]: +%d records +%s accepted, +%d throttled, +%d internal failures (total %d records, %s)\n",
+				time.Now().Format(time.TimeOnly), name, streamState(st), tot.AcceptedRecords-prev.AcceptedRecords,
 				humanBytes(tot.AcceptedBytes-prev.AcceptedBytes), tot.ThrottledRecords-prev.ThrottledRecords,
 				tot.InternalFailures-prev.InternalFailures, tot.AcceptedRecords, humanBytes(tot.AcceptedBytes))
 		}
 	}
+}
+
+// streamState is a totals line's bracket: status and open shards, and for an on-demand stream
+// its capacity: "ACTIVE, 8 shards, on-demand: 8.0 MiB/s, peak 3.0 MiB/s, scaling to 16 shards".
+func streamState(st emulator.StreamStats) string {
+	out := fmt.Sprintf("%s, %d shards", st.Status, openShards(st))
+	od := st.OnDemand
+	if od == nil {
+		return out
+	}
+	out += fmt.Sprintf(", on-demand: %s/s, peak %s/s", humanBytes(od.WriteBytesPerSec), humanBytes(od.PeakBytesPerSec))
+	if od.PendingSplits > 0 {
+		out += fmt.Sprintf(", scaling to %d shards", openShards(st)+od.PendingSplits)
+	}
+	return out
 }
 
 func openShards(st emulator.StreamStats) int {
@@ -178,4 +205,26 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// listenEmulator serves the emulator on e.addr, over TLS when asked; certPath is where a
+// generated certificate was written ("" otherwise).
+func listenEmulator(e emulatorFlags, cfg emulator.Config) (srv *emulator.Server, certPath string, err error) {
+	if !e.tls.enabled() {
+		srv, err = emulator.Listen(e.addr, cfg)
+		return srv, "", err
+	}
+	cert, certPath, err := e.tls.certificate(e.addr)
+	if err != nil {
+		return nil, "", err
+	}
+	emu, err := emulator.New(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", e.addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("emulator: listen on %s: %w", e.addr, err)
+	}
+	return emulator.ServeTLS(ln, emu, cert), certPath, nil
 }

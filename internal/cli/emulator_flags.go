@@ -20,6 +20,7 @@ var emulatorFlagOf = map[string]string{
 	"Limits.MaxRequestBytes":          "max-request-bytes",
 	"Limits.ShardLimit":               "shard-quota",
 	"CreateDelay":                     "create-delay",
+	"DeleteDelay":                     "delete-delay",
 	"ReshardDelay":                    "reshard-delay",
 	"RetainRecordsPerShard":           "retain-records",
 	"RetainBytesPerShard":             "retain-bytes",
@@ -27,6 +28,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ServerErrorRate":          "server-error-rate",
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
+	"OnDemandTimeScale":               "on-demand-time-scale",
 	"Faults.AnswerLatency":            "answer-latency",
 }
 
@@ -71,6 +73,10 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	if e.shardQuota.set && e.shardQuota.n < 1 { // unset (0) is the region's default; a typed 0 is not
 		refuse("shard-quota", e.shardQuota.n, fmt.Sprintf("want a whole number in 1..%d", emulator.MaxShardQuota))
 	}
+	errs = append(errs, e.tls.check()...)
+	if e.odTimeScale == 0 { // the emulator's "default"; its range check covers every other value
+		refuse("on-demand-time-scale", e.odTimeScale, "want a number in 1..1e9 (1: AWS's 30 days and 15 minutes)")
+	}
 	if err := positiveDuration("reshard-delay", e.reshard); err != nil {
 		errs = append(errs, err)
 	}
@@ -86,10 +92,11 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		return emulator.Config{}, usageError{errors.Join(errs...)}
 	}
 	cfg := emulator.Config{
-		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
+		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, DeleteDelay: e.deleteDelay, ReshardDelay: e.reshard,
 		Limits: emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest,
 			ShardLimit: e.shardQuota.n},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
+		OnDemandTimeScale: e.odTimeScale,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
 	}

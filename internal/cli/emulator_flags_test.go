@@ -26,6 +26,12 @@ func TestEmulatorFlagValues(t *testing.T) {
 		"retain-records=99999999999999": true, "retain-bytes=99999999999999": true, // bounds, not allocations
 		"retain-records=8589934593": true, "retain-bytes=8589934593": true, "retain-records=8589934592": true, "retain-bytes=8589934592": true,
 		"shard-records-per-sec=8589934592": true, "shard-bytes-per-sec=8589934592": true,
+		"delete-delay=0": true, "delete-delay=0s": true, "delete-delay=2562047h": true, // gone at once; long, not wrong
+		"tls=0": true, "tls-cert=": true, "tls-key=": true, // no TLS (the default)
+	}
+	// --tls-cert-out is a file name, written only with --tls: any non-empty name is one.
+	for _, v := range []string{"0", "-1", "-1s", "99999999999999", "8589934593", "8589934592", "2562047h", "NaN", "x@!"} {
+		accepted["tls-cert-out="+v] = true
 	}
 	values := []string{"", "0", "-1", "-1s", "99999999999999", "8589934593", "8589934592", "2562047h", "NaN", "x@!"}
 	var names []string
@@ -106,6 +112,27 @@ func TestEmulatorStreamWithinShardQuota(t *testing.T) {
 	code, _, errOut := runMain(t, "emulator", "--addr=127.0.0.1:0", "--region", "local", "--stream", "big:5000")
 	if code != exitUsage || !strings.Contains(errOut, "--stream 5000") {
 		t.Fatalf("exit %d, stderr %q: want 2 naming --stream", code, errOut)
+	}
+}
+
+// --on-demand-time-scale reaches the emulator's configuration; the table above shows 0,
+// negative, NaN and over 1e9 refused naming the flag.
+func TestEmulatorOnDemandTimeScaleFlag(t *testing.T) {
+	for arg, want := range map[string]float64{"": 1, "--on-demand-time-scale=3600": 3600, "--on-demand-time-scale=1e9": 1e9} {
+		var e emulatorFlags
+		fs := pflag.NewFlagSet("emulator", pflag.ContinueOnError)
+		bindEmulatorFlags(fs, &e)
+		args := []string{"--addr=127.0.0.1:0"}
+		if arg != "" {
+			args = append(args, arg)
+		}
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := e.config()
+		if err != nil || cfg.OnDemandTimeScale != want {
+			t.Fatalf("%q: OnDemandTimeScale %v, %v; want %v", arg, cfg.OnDemandTimeScale, err, want)
+		}
 	}
 }
 

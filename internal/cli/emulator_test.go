@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/shardstorm/shardstorm/emulator"
 )
 
 // The emulator takes any credentials: it serves beyond loopback only with --allow-remote.
@@ -25,5 +27,18 @@ func TestEmulatorLogEveryNotPositive(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, "--log-every") || strings.Contains(out, "serving") {
 			t.Errorf("--log-every %s: exit %d\nstdout: %s\nstderr: %s", v, code, out, errOut)
 		}
+	}
+}
+
+// The emulator's totals line shows an on-demand stream's capacity, and a provisioned stream's
+// bracket as before.
+func TestEmulatorTotalsShowOnDemandCapacity(t *testing.T) {
+	shards := []emulator.ShardStats{{Open: true}, {Open: true}, {Open: false}}
+	if got := streamState(emulator.StreamStats{Status: "ACTIVE", Shards: shards}); got != "ACTIVE, 2 shards" {
+		t.Errorf("provisioned: %q", got)
+	}
+	od := &emulator.OnDemandStats{WriteBytesPerSec: 2 << 20, PeakBytesPerSec: 3 << 19, PendingSplits: 2}
+	if got, want := streamState(emulator.StreamStats{Status: "ACTIVE", Shards: shards, OnDemand: od}), "ACTIVE, 2 shards, on-demand: 2.0 MiB/s, peak 1.5 MiB/s, scaling to 4 shards"; got != want {
+		t.Errorf("on-demand: %q, want %q", got, want)
 	}
 }
