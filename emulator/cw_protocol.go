@@ -36,7 +36,10 @@ var cloudWatchOps = map[string]cwHandler{
 
 // serveCloudWatch serves one CloudWatch request; op is the path's last segment.
 func (e *Emulator) serveCloudWatch(w http.ResponseWriter, r *http.Request, op string) {
-	out, err := e.cwDispatch(w, r, op)
+	out, err, ok := e.cwDispatch(w, r, op)
+	if !ok || !e.hold.waitWhilePaused(r) {
+		breakConnection() // held until the client gave up or the server stopped: never answered
+	}
 	if err != nil {
 		writeCWError(w, err)
 		return
@@ -44,28 +47,31 @@ func (e *Emulator) serveCloudWatch(w http.ResponseWriter, r *http.Request, op st
 	writeCWOutput(w, out)
 }
 
-func (e *Emulator) cwDispatch(w http.ResponseWriter, r *http.Request, op string) (cbor.Map, *apiError) {
+// cwDispatch decodes and serves one request. answer is false when the request was held by
+// Pause until its client gave up: nothing was done and there is no one to answer.
+func (e *Emulator) cwDispatch(w http.ResponseWriter, r *http.Request, op string) (out cbor.Map, aerr *apiError, answer bool) {
 	handler, ok := cloudWatchOps[op]
 	if !ok {
 		return nil, newAPIError(http.StatusNotFound, cwUnknownOperation,
-			"The emulator does not serve CloudWatch operation %q; it serves GetMetricData, ListMetrics and PutMetricData.", op)
+			"The emulator does not serve CloudWatch operation %q; it serves GetMetricData, ListMetrics and PutMetricData.", op), true
 	}
 	if r.Method != http.MethodPost {
 		return nil, newAPIError(http.StatusMethodNotAllowed, cwMethodNotAllowed,
-			"rpcv2Cbor requests must use POST, not %s.", r.Method)
+			"rpcv2Cbor requests must use POST, not %s.", r.Method), true
 	}
-	if err := checkCWHeaders(r.Header); err != nil {
-		return nil, err
+	if aerr := checkCWHeaders(r.Header); aerr != nil {
+		return nil, aerr, true
 	}
-	body, err := readCWBody(w, r)
-	if err != nil {
-		return nil, err
+	body, aerr := readCWBody(w, r)
+	if aerr != nil {
+		return nil, aerr, true
 	}
-	in, err := decodeCWInput(body)
-	if err != nil {
-		return nil, err
+	in, aerr := decodeCWInput(body)
+	if aerr != nil {
+		return nil, aerr, true
 	}
-	return handler(e, in)
+	answer = e.hold.runEffect(r, func() { out, aerr = handler(e, in) })
+	return out, aerr, answer
 }
 
 func checkCWHeaders(h http.Header) *apiError {

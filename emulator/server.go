@@ -63,6 +63,7 @@ func Serve(ln net.Listener, e *Emulator) *Server {
 
 // Close stops serving at once, dropping open connections, and waits for the server to end.
 func (s *Server) Close() error {
+	s.Emulator.hold.stop()
 	err := s.http.Close()
 	if serveErr := <-s.done; serveErr != nil && err == nil {
 		err = serveErr
@@ -72,7 +73,10 @@ func (s *Server) Close() error {
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests until ctx is done.
+// Requests held unanswered (Pause, the black hole) are let go at once, their connections
+// broken: they would otherwise hold the shutdown until their clients give up.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.Emulator.hold.stop()
 	err := s.http.Shutdown(ctx)
 	if serveErr := <-s.done; serveErr != nil && err == nil {
 		err = serveErr

@@ -81,6 +81,8 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.Float64Var(&e.serverRate, "server-error-rate", 0, "fault: probability of a 500/503 per request")
 	fs.StringVar(&e.latency, "latency", "", "fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5")
 	fs.BoolVar(&e.kmsDenied, "kms-denied", false, "fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
+	fs.BoolVar(&e.blackHole, "black-hole", false, "fault: read every Kinesis request and answer none (clients wait until they give up)")
+	fs.Float64Var(&e.resetRate, "reset-rate", 0, "fault: probability per Kinesis request of breaking the connection unanswered (half after it took effect)")
 	fs.Float64Var(&e.cpThrottle, "control-plane-throttle-rate", 0, "fault: probability of LimitExceededException per control-plane call")
 	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
 	fs.DurationVar(&e.logEvery, "log-every", time.Minute, "how often to log the totals")
@@ -92,12 +94,13 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 type emulatorFlags struct {
 	streams                             streamFlags
 	addr, region, account, latency      string
-	allowRemote, kmsDenied              bool
+	allowRemote, kmsDenied, blackHole   bool
 	createDelay, reshard, logEvery      time.Duration
 	bytesPerSec, recsPerSec, maxRequest int64
 	retainBytes, seed                   int64
 	retainRecs                          int
 	failRate, serverRate, cpThrottle    float64
+	resetRate                           float64
 }
 
 func runEmulator(e emulatorFlags, stdout io.Writer) error {

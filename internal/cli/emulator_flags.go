@@ -25,6 +25,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ServerErrorRate":          "server-error-rate",
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
+	"Faults.ResetRate":                "reset-rate",
 }
 
 var (
@@ -80,7 +81,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
-			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
+			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle, BlackHole: e.blackHole, ResetRate: e.resetRate},
 	}
 	if bad := emulator.CheckConfig(cfg); len(bad) > 0 {
 		for _, ce := range bad {
