@@ -202,6 +202,9 @@ func (r *Run) connect(ctx context.Context) error {
 			// Any endpoint will do (nothing dials it); a non-empty one gives the CloudWatch
 			// poller the emulator's 1 s period, as over the socket.
 			r.emu, r.endpoint, hc = e, "http://emulator.in-process", emulator.InMemTransport{Handler: e}
+			if o.inProcessClient != nil {
+				hc = o.inProcessClient(e)
+			}
 		} else {
 			srv, err := emulator.Start(ecfg)
 			if err != nil {
