@@ -89,7 +89,7 @@ func TestDashboardInTmux(t *testing.T) {
 	}
 	validateReport(t, raw)
 	var sum metrics.Summary
-	if err := json.Unmarshal(raw, &sum); err != nil || !sum.Accounting.Holds || sum.Accounting.Succeeded == 0 {
+	if err := json.Unmarshal(raw, &sum); err != nil || !sum.Accounting.Holds || sum.Accounting.Acknowledged == 0 {
 		t.Fatalf("report accounting %+v (%v)", sum.Accounting, err)
 	}
 	// The CSV holds the run's series, long format.

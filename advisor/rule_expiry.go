@@ -31,6 +31,11 @@ func recordsExpiring(w *window, loads []shardLoad) []metrics.Finding {
 			"errors_per_sec": errorRates(w),
 		},
 	}
+	// A record whose last request timed out is not lost for sure: the stream may hold it.
+	if maybe := nanTo(w.mean(metrics.MaybeStored), 0); maybe > 0 {
+		f.Summary += fmt.Sprintf("; %s records/s of the failed were sent and got no answer (%s): the stream may hold them (maybe stored)", count(maybe), topErrors(w))
+		f.Evidence["maybe_stored_per_sec"] = round3(maybe)
+	}
 	longer := max(metrics.DefaultRecordTtl, 4*ttl)
 	if thr >= 0.01 || queued >= 1 {
 		f.Advice = fmt.Sprintf("Records wait behind shards at their limits (throttled, or queued by the limiter) longer than they may live. Raise RecordTtl to %s (the KPL default is 30s) so they ride out the wait, and fix the capacity (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", dur(longer))

@@ -110,6 +110,12 @@ func (p *promWriter) snapshot(snap *Snapshot) {
 	p.one("shardstorm_retries_total", "counter", "User records re-buffered after a failed attempt.", float64(t.Retries))
 	p.one("shardstorm_failed_records_total", "counter", "User records resolved with an error, expired ones included.", float64(t.Failed))
 	p.one("shardstorm_expired_records_total", "counter", "User records resolved with ErrExpired.", float64(t.Expired))
+	o := snap.Totals.Outcomes
+	p.family("shardstorm_failed_records_by_outcome_total", "counter", "Failed user records by what they mean for the stream: maybe_stored (sent, no answer), not_stored, never_sent.")
+	p.sample("shardstorm_failed_records_by_outcome_total", "", "outcome", "maybe_stored", float64(o.MaybeStored))
+	p.sample("shardstorm_failed_records_by_outcome_total", "", "outcome", "not_stored", float64(o.NotStored))
+	p.sample("shardstorm_failed_records_by_outcome_total", "", "outcome", "never_sent", float64(o.NeverSent))
+	p.one("shardstorm_possible_duplicates_total", "counter", "Acknowledged user records an earlier, unanswered attempt may have stored too.", float64(o.PossibleDuplicates))
 	p.family("shardstorm_errors_total", "counter", "Failed attempts by error code.")
 	for _, code := range sortedKeys(snap.Totals.ErrorsByCode) {
 		p.sample("shardstorm_errors_total", "", "code", code, float64(snap.Totals.ErrorsByCode[code]))

@@ -90,6 +90,7 @@ func TestPrometheusExpositionParses(t *testing.T) {
 	fw.edit(func(w *workload.Stats) { w.Scheduled, w.Emitted, w.Dropped = 1000, 990, 10 })
 	fp.edit(func(st *producer.Stats) {
 		st.Stream.UserRecordsReceived, st.Stream.KinesisRecordsPut, st.Stream.KinesisBytesPut = 990, 120, 98765
+		st.Stream.FailedMaybeStored, st.Stream.FailedNotStored, st.Stream.AckedMaybeDuplicated = 6, 2, 4
 		sa := shardOf(st, a)
 		sa.KinesisBytesPut, sa.Throttles, sa.RecordTokens = 54321, 17, 123.5
 		sa.ErrorsByCode["ProvisionedThroughputExceededException"] = 17
@@ -114,6 +115,10 @@ func TestPrometheusExpositionParses(t *testing.T) {
 		{"shardstorm_workload_dropped_records_total", sl, 10},
 		{"shardstorm_offered_records_total", sl, 990},
 		{"shardstorm_open_shards", sl, 2},
+		{"shardstorm_failed_records_by_outcome_total", map[string]string{"stream": stream, "outcome": "maybe_stored"}, 6},
+		{"shardstorm_failed_records_by_outcome_total", map[string]string{"stream": stream, "outcome": "not_stored"}, 2},
+		{"shardstorm_failed_records_by_outcome_total", map[string]string{"stream": stream, "outcome": "never_sent"}, 0},
+		{"shardstorm_possible_duplicates_total", sl, 4},
 		{"shardstorm_request_seconds", sl, 10}, // summary: its count
 		{"shardstorm_shard_kinesis_bytes_put_total", al, 54321},
 		{"shardstorm_shard_throttled_records_total", al, 17},

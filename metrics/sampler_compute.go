@@ -128,6 +128,11 @@ func (s *Sampler) compute(cur reading) *Snapshot {
 	v[Retries] = rate(delta(p.Retries, q.Retries))
 	v[Failed] = rate(delta(p.Failed, q.Failed))
 	v[Expired] = rate(delta(p.Expired, q.Expired))
+	o, oq := outcomesOf(&cur), outcomesOf(prev)
+	v[MaybeStored] = rate(delta(o.MaybeStored, oq.MaybeStored))
+	v[NotStored] = rate(delta(o.NotStored, oq.NotStored))
+	v[NeverSent] = rate(delta(o.NeverSent, oq.NeverSent))
+	v[PossibleDuplicates] = rate(delta(o.PossibleDuplicates, oq.PossibleDuplicates))
 	if !first {
 		v[AggregationRatio] = ratio(delta(p.UserRecordsPut, q.UserRecordsPut), dKrec)
 		v[RecordsPerRequest] = ratio(delta(p.RequestRecords, q.RequestRecords), delta(p.Requests, q.Requests))
@@ -139,7 +144,7 @@ func (s *Sampler) compute(cur reading) *Snapshot {
 		copy(v[base:base+4], pct[:])
 	}
 
-	snap.Totals = Totals{ThrottledRecords: st.throttled, ErrorsByCode: make(map[string]int64, len(st.errTotals))}
+	snap.Totals = Totals{ThrottledRecords: st.throttled, ErrorsByCode: make(map[string]int64, len(st.errTotals)), Outcomes: o}
 	for code, n := range st.errTotals {
 		snap.Totals.ErrorsByCode[code] = n
 	}

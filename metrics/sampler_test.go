@@ -37,6 +37,8 @@ func TestSampleRatesFromDeltasOverElapsedTime(t *testing.T) {
 		st.Stream.Retries += 30
 		st.Stream.Failed += 6
 		st.Stream.Expired += 2
+		st.Stream.FailedMaybeStored, st.Stream.FailedNotStored, st.Stream.FailedNeverSent = 3, 1, 2
+		st.Stream.AckedMaybeDuplicated = 4
 		sa := shardOf(st, a)
 		sa.KinesisRecordsPut += 75
 		sa.KinesisBytesPut += 393216 // 0.375 MiB in 0.5 s: 75% of a shard
@@ -68,6 +70,10 @@ func TestSampleRatesFromDeltasOverElapsedTime(t *testing.T) {
 		metrics.Retries:             60,
 		metrics.Failed:              12,
 		metrics.Expired:             4,
+		metrics.MaybeStored:         6,
+		metrics.NotStored:           2,
+		metrics.NeverSent:           4,
+		metrics.PossibleDuplicates:  8,
 		metrics.AggregationRatio:    10,
 		metrics.RecordsPerRequest:   25,
 		metrics.RecordTokens:        1000,
@@ -82,6 +88,10 @@ func TestSampleRatesFromDeltasOverElapsedTime(t *testing.T) {
 		if got := snap.Stream.Get(m); !near(got, w, 1e-9) {
 			t.Errorf("stream %s = %v, want %v", m, got, w)
 		}
+	}
+	wantOutcomes := metrics.Outcomes{Acknowledged: 1000, MaybeStored: 3, NotStored: 1, NeverSent: 2, PossibleDuplicates: 4, Expired: 2}
+	if got := snap.Totals.Outcomes; got != wantOutcomes || got.Failed() != 6 {
+		t.Errorf("outcomes so far %+v, want %+v (failed 6)", got, wantOutcomes)
 	}
 	sa := snap.Shard(a)
 	for m, w := range map[metrics.Metric]float64{

@@ -42,6 +42,10 @@ import "strings"
 //	retries                  records/s  user records re-buffered after a failed attempt
 //	failed                   records/s  user records resolved with an error (expired ones included)
 //	expired                  records/s  user records resolved with ErrExpired (RecordTtl passed)
+//	maybe_stored             records/s  stream: failed records an attempt of which got no answer (the stream may hold them)
+//	not_stored               records/s  stream: failed records every attempt of which was answered with an error
+//	never_sent               records/s  stream: failed records never sent (expired in the buffer, closed, refused by the sink)
+//	possible_duplicates      records/s  stream: acknowledged records an earlier, unanswered attempt may have stored too
 //	user_records_per_kinesis_record  ratio  aggregation ratio in the interval
 //	kinesis_records_per_request      ratio  stream: Kinesis records per PutRecords request in the interval
 //	open_shards              shards     stream: shards in the producer's current shard map
@@ -88,6 +92,10 @@ const (
 	Retries
 	Failed
 	Expired
+	MaybeStored
+	NotStored
+	NeverSent
+	PossibleDuplicates
 	AggregationRatio
 	RecordsPerRequest
 	OpenShards
@@ -151,6 +159,10 @@ var metricTable = [numMetrics]metricInfo{
 	Retries:             {"retries", "records/s", true, false},
 	Failed:              {"failed", "records/s", true, false},
 	Expired:             {"expired", "records/s", true, false},
+	MaybeStored:         {"maybe_stored", "records/s", false, false},
+	NotStored:           {"not_stored", "records/s", false, false},
+	NeverSent:           {"never_sent", "records/s", false, false},
+	PossibleDuplicates:  {"possible_duplicates", "records/s", false, false},
 	AggregationRatio:    {"user_records_per_kinesis_record", "ratio", true, false},
 	RecordsPerRequest:   {"kinesis_records_per_request", "ratio", false, false},
 	OpenShards:          {"open_shards", "shards", false, false},

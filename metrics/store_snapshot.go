@@ -79,6 +79,8 @@ type Totals struct {
 	// OfferedRecords and OfferedBytes come from the same source as the offered_* series;
 	// OfferedBytes is -1 when that source does not count bytes.
 	OfferedRecords, OfferedBytes int64
+	// Outcomes are the records resolved so far by outcome (what the progress lines show).
+	Outcomes Outcomes
 }
 
 // Shard returns the values of a current shard, or nil.

@@ -9,8 +9,10 @@ import (
 	"time"
 )
 
-// SummaryVersion is Summary.SchemaVersion: it changes when a field changes meaning.
-const SummaryVersion = 1
+// SummaryVersion is Summary.SchemaVersion: it changes when a field changes meaning. Version 2:
+// the accounting counts records by outcome (acknowledged, maybe stored, not stored, never sent)
+// where version 1 had succeeded, failed (expiry excluded) and expired.
+const SummaryVersion = 2
 
 // Summary is the end-of-run report, written as JSON by WriteJSON and described by the JSON
 // Schema SummarySchema (summary.schema.json). Counts are cumulative since the producer started;
@@ -75,25 +77,38 @@ type WorkloadTotals struct {
 	Seed          uint64  `json:"seed"`
 }
 
-// AccountingIdentity is what Accounting checks.
-const AccountingIdentity = "scheduled = succeeded + failed + expired + dropped + pending"
+// AccountingIdentity is what Accounting checks: every scheduled record in exactly one category.
+const AccountingIdentity = "scheduled = acknowledged + maybe_stored + not_stored + never_sent + dropped + pending"
 
-// Accounting checks that every record is accounted for: nothing lost, nothing counted twice.
-// With a workload, scheduled and dropped are the generator's, the rest the producer's; without
-// one, scheduled is what the producer accepted and dropped is 0.
+// Accounting checks that every record is accounted for — nothing lost, nothing counted twice —
+// and says what each resolved record's fate means for the stream (producer.Outcome). With a
+// workload, scheduled and dropped are the generator's, the rest the producer's; without one,
+// scheduled is what the producer accepted and dropped is 0.
 type Accounting struct {
 	Identity string `json:"identity"`
 	// ScheduledSource is "workload" or "producer".
 	ScheduledSource string `json:"scheduled_source"`
 	Scheduled       int64  `json:"scheduled"`
-	Succeeded       int64  `json:"succeeded"`
-	// Failed: records resolved with an error other than expiry, plus records the sink refused
-	// with an error (the generator's Failed, normally 0).
+	// Acknowledged: the service answered with a sequence number.
+	Acknowledged int64 `json:"acknowledged"`
+	// MaybeStored: failed, but an attempt got no answer (timed out, connection lost, abandoned
+	// at close): the stream may hold them.
+	MaybeStored int64 `json:"maybe_stored"`
+	// NotStored: failed, every attempt answered with an error.
+	NotStored int64 `json:"not_stored"`
+	// NeverSent: failed before any attempt (expired in the buffer, closed), plus records the
+	// sink refused with an error (the generator's Failed, normally 0).
+	NeverSent int64 `json:"never_sent"`
+	Dropped   int64 `json:"dropped"`
+	Pending   int64 `json:"pending"`
+	// Failed = MaybeStored + NotStored + NeverSent: a total, not a term of the identity.
+	// Expired is the reason breakdown: of the failed, those whose RecordTtl passed.
 	Failed  int64 `json:"failed"`
 	Expired int64 `json:"expired"`
-	Dropped int64 `json:"dropped"`
-	Pending int64 `json:"pending"`
-	// Difference is scheduled − (the sum of the rest); Holds is Difference == 0. It holds for
+	// PossibleDuplicates are acknowledged records an earlier, unanswered attempt may have
+	// stored too (of Acknowledged; not a term of the identity).
+	PossibleDuplicates int64 `json:"possible_duplicates"`
+	// Difference is scheduled − (the sum of the terms); Holds is Difference == 0. It holds for
 	// a finished run (producer closed, generator returned); mid-run, records being handed over
 	// can make it differ by a few.
 	Difference int64 `json:"difference"`

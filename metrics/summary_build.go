@@ -57,18 +57,18 @@ func (s *Sampler) Summary(now time.Time, config any) Summary {
 }
 
 func accounting(r *reading) Accounting {
-	p := &r.p.Stream
+	o := outcomesOf(r)
 	a := Accounting{
-		Identity: AccountingIdentity, ScheduledSource: "producer", Scheduled: p.UserRecordsReceived,
-		Succeeded: p.UserRecordsPut, Failed: p.Failed - p.Expired, Expired: p.Expired, Pending: p.UserRecordsPending,
+		Identity: AccountingIdentity, ScheduledSource: "producer", Scheduled: r.p.Stream.UserRecordsReceived,
+		Acknowledged: o.Acknowledged, MaybeStored: o.MaybeStored, NotStored: o.NotStored, NeverSent: o.NeverSent,
+		Pending: r.p.Stream.UserRecordsPending, Failed: o.Failed(), Expired: o.Expired, PossibleDuplicates: o.PossibleDuplicates,
 	}
 	if r.hasW {
 		a.ScheduledSource = "workload"
 		a.Scheduled = int64(r.w.Scheduled)
 		a.Dropped = int64(r.w.Dropped)
-		a.Failed += int64(r.w.Failed)
 	}
-	a.Difference = a.Scheduled - (a.Succeeded + a.Failed + a.Expired + a.Dropped + a.Pending)
+	a.Difference = a.Scheduled - (a.Acknowledged + a.MaybeStored + a.NotStored + a.NeverSent + a.Dropped + a.Pending)
 	a.Holds = a.Difference == 0
 	return a
 }

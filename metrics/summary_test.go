@@ -80,6 +80,8 @@ func TestSummaryFromRun(t *testing.T) {
 		st.Stream.KinesisRecordsPut, st.Stream.KinesisBytesPut = 2000, 5<<20
 		st.Stream.Requests, st.Stream.RequestRecords = 10, 2000
 		st.Stream.Failed, st.Stream.Expired = 40, 10
+		st.Stream.FailedMaybeStored, st.Stream.FailedNotStored, st.Stream.FailedNeverSent = 25, 5, 10
+		st.Stream.AckedMaybeDuplicated = 7
 		st.Stream.UserRecordsPending = 60
 		sa := shardOf(st, a)
 		sa.KinesisRecordsPut, sa.KinesisBytesPut, sa.Throttles = 1500, 4<<20, 500
@@ -95,9 +97,12 @@ func TestSummaryFromRun(t *testing.T) {
 		t.Fatalf("stream/config not carried: %q %v", back.Stream, back.Config)
 	}
 	acc := back.Accounting
-	// 1200 scheduled = 1000 succeeded + 30 failed + 10 expired + 100 dropped + 60 pending
-	if !acc.Holds || acc.Difference != 0 || acc.Scheduled != 1200 || acc.Failed != 30 || acc.Dropped != 100 || acc.ScheduledSource != "workload" {
-		t.Fatalf("accounting: %+v", acc)
+	// 1200 scheduled = 1000 acknowledged + 25 maybe stored + 5 not stored + 10 never sent
+	// + 100 dropped + 60 pending; 40 failed, of which 10 expired; 7 possible duplicates.
+	if !acc.Holds || acc.Difference != 0 || acc.Scheduled != 1200 || acc.Acknowledged != 1000 || acc.MaybeStored != 25 ||
+		acc.NotStored != 5 || acc.NeverSent != 10 || acc.Failed != 40 || acc.Expired != 10 || acc.PossibleDuplicates != 7 ||
+		acc.Dropped != 100 || acc.Pending != 60 || acc.ScheduledSource != "workload" || back.SchemaVersion != 2 {
+		t.Fatalf("accounting: %+v (schema version %d)", acc, back.SchemaVersion)
 	}
 	if back.Totals.ThrottledRecords != 500 || back.Totals.ErrorsByCode["ProvisionedThroughputExceededException"] != 500 {
 		t.Fatalf("totals: %+v", back.Totals)
@@ -152,6 +157,23 @@ func TestSummaryAccountingWithoutWorkloadAndBroken(t *testing.T) {
 	}
 }
 
+// Records the workload's sink refused with an error never reached the producer: they count as
+// never sent, so the identity still holds and the failed total includes them.
+func TestSummarySinkRefusalsAreNeverSent(t *testing.T) {
+	fp := newFakeProducer("shardId-000000000000")
+	fw := &fakeWorkload{}
+	s := newSampler(t, metrics.Config{Producer: fp, Workload: fw})
+	fw.edit(func(w *workload.Stats) { w.Scheduled, w.Emitted, w.Failed = 13, 10, 3 })
+	fp.edit(func(st *producer.Stats) {
+		st.Stream.UserRecordsReceived, st.Stream.UserRecordsPut = 10, 8
+		st.Stream.Failed, st.Stream.FailedNotStored, st.Stream.FailedMaybeStored = 2, 1, 1
+	})
+	_, back := validateSummary(t, s.Summary(t0, nil))
+	if a := back.Accounting; !a.Holds || a.NeverSent != 3 || a.Failed != 5 || a.Acknowledged != 8 {
+		t.Fatalf("sink refusals should be never sent: %+v", a)
+	}
+}
+
 // The schema is strict enough to catch a malformed summary.
 func TestSummarySchemaRejectsMalformed(t *testing.T) {
 	fp := newFakeProducer("shardId-000000000000")
@@ -164,6 +186,9 @@ func TestSummarySchemaRejectsMalformed(t *testing.T) {
 	sch := summarySchema(t)
 	for name, mutate := range map[string]func(m map[string]any){
 		"holds not boolean":  func(m map[string]any) { m["accounting"].(map[string]any)["holds"] = "yes" },
+		"no maybe_stored":    func(m map[string]any) { delete(m["accounting"].(map[string]any), "maybe_stored") },
+		"v1 succeeded":       func(m map[string]any) { m["accounting"].(map[string]any)["succeeded"] = 1 },
+		"old version":        func(m map[string]any) { m["schema_version"] = 1 },
 		"negative count":     func(m map[string]any) { m["totals"].(map[string]any)["retries"] = -1 },
 		"unknown field":      func(m map[string]any) { m["extra"] = 1 },
 		"missing shards":     func(m map[string]any) { delete(m, "shards") },
@@ -200,7 +225,7 @@ func TestSummaryCountsWhatResolvedSinceASampleAtTheSameInstant(t *testing.T) {
 		st.Stream.Requests++
 	})
 	sum := s.Summary(t0.Add(time.Second), nil)
-	if a := sum.Accounting; a.Pending != 0 || a.Succeeded != 100 || !a.Holds {
+	if a := sum.Accounting; a.Pending != 0 || a.Acknowledged != 100 || !a.Holds {
 		t.Fatalf("summary at the last sample's instant: %+v, want 100 succeeded, 0 pending", a)
 	}
 	if n := s.Store().Len(); n != 1 {

@@ -155,7 +155,7 @@ func checkAccounting(t *testing.T, sum metrics.Summary) {
 // 0, fails the run on any failed record; no record delivered exits 1) say what happened.
 func checkVerdict(t *testing.T, c faultCell, sum metrics.Summary) {
 	t.Helper()
-	failed := sum.Accounting.Failed + sum.Accounting.Expired
+	failed := sum.Accounting.Failed
 	if c.wantFailed && failed == 0 {
 		t.Errorf("the fault failed no record: the run would pass: %+v", sum.Accounting)
 	}
@@ -183,7 +183,7 @@ func checkReadBack(t *testing.T, c faultCell, r *Run, sum metrics.Summary) {
 		t.Errorf("the stream is gone after the run")
 		return
 	}
-	if !c.wantLost && truth.Total.AcceptedUserRecords < sum.Accounting.Succeeded {
-		t.Errorf("the stream took %d user records, fewer than the %d acknowledged", truth.Total.AcceptedUserRecords, sum.Accounting.Succeeded)
+	if !c.wantLost && truth.Total.AcceptedUserRecords < sum.Accounting.Acknowledged {
+		t.Errorf("the stream took %d user records, fewer than the %d acknowledged", truth.Total.AcceptedUserRecords, sum.Accounting.Acknowledged)
 	}
 }

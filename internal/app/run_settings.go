@@ -23,15 +23,15 @@ type RunSettings struct {
 	MetricsAddr   string
 	Report, CSV   string
 	MaxThrottled  Percent
-	MaxFailed     int // user records failed or expired, at most
+	MaxFailed     int // user records failed (maybe stored, not stored, never sent), at most
 	MinPutRate    float64
 	MaxP99        time.Duration
 }
 
-// FaultSettings are the --fault-* knobs, as given (the latency still as text).
+// FaultSettings are the --fault-* knobs, as given (the latencies still as text).
 type FaultSettings struct {
 	InternalFailureRate, ServerErrorRate, ControlPlaneThrottleRate float64
-	Latency                                                        string
+	Latency, AnswerLatency                                         string
 	KMSDenied                                                      bool
 }
 

@@ -80,7 +80,7 @@ func testLocalRunWithControls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sum.Accounting.Holds || sum.Accounting.Succeeded == 0 {
+	if !sum.Accounting.Holds || sum.Accounting.Acknowledged == 0 {
 		t.Fatalf("accounting: %+v", sum.Accounting)
 	}
 	var out strings.Builder

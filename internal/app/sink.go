@@ -11,13 +11,16 @@ import (
 	"github.com/shardstorm/shardstorm/workload"
 )
 
-// ProducerSink feeds workload records to the producer and counts how they resolved, so a run can
-// check its accounting (scheduled = succeeded + failed + expired + dropped + pending).
+// ProducerSink feeds workload records to the producer and counts how they resolved, by what
+// each record's fate means for the stream (producer.Outcome). The summary's accounting reads the
+// producer's own per-outcome counters; these, counted from the results the callers see, are an
+// independent check of them (a test compares the two) and the run's latest error messages.
 type ProducerSink struct {
 	P *producer.Producer
 
-	succeeded, failed, expired atomic.Int64
-	lastErr                    atomic.Pointer[string]
+	byOutcome                [4]atomic.Int64 // by producer.Outcome
+	expired, maybeDuplicated atomic.Int64
+	lastErr                  atomic.Pointer[string]
 
 	mu     sync.Mutex
 	byCode map[string]string // the latest failure message by error code (few codes: bounded)
@@ -43,24 +46,28 @@ func toProducer(r workload.Record) producer.Record {
 }
 
 func (s *ProducerSink) resolved(res producer.Result) {
-	switch {
-	case res.Err == nil:
-		s.succeeded.Add(1)
-	case errors.Is(res.Err, producer.ErrExpired):
-		s.expired.Add(1)
-	default:
-		s.failed.Add(1)
-		msg := res.Err.Error()
-		s.lastErr.Store(&msg)
-		var re *producer.RecordError
-		if errors.As(res.Err, &re) && re.Code != "" {
-			s.mu.Lock()
-			if s.byCode == nil {
-				s.byCode = map[string]string{}
-			}
-			s.byCode[re.Code] = re.Message
-			s.mu.Unlock()
+	if o := res.Outcome(); o >= 0 && int(o) < len(s.byOutcome) {
+		s.byOutcome[o].Add(1)
+	}
+	if res.Err == nil {
+		if res.MaybeDuplicated() {
+			s.maybeDuplicated.Add(1)
 		}
+		return
+	}
+	if errors.Is(res.Err, producer.ErrExpired) {
+		s.expired.Add(1)
+	}
+	msg := res.Err.Error()
+	s.lastErr.Store(&msg)
+	var re *producer.RecordError
+	if errors.As(res.Err, &re) && re.Code != "" {
+		s.mu.Lock()
+		if s.byCode == nil {
+			s.byCode = map[string]string{}
+		}
+		s.byCode[re.Code] = re.Message
+		s.mu.Unlock()
 	}
 }
 
@@ -76,15 +83,26 @@ func (s *ProducerSink) LastErrors() map[string]string {
 	return out
 }
 
-// Outcomes are the sink's counts of resolved records.
+// Outcomes are the sink's counts of resolved records, by outcome.
 type Outcomes struct {
-	Succeeded, Failed, Expired int64
-	LastError                  string // the last failure's message, "" if none
+	Acknowledged, MaybeStored, NotStored, NeverSent int64
+	// PossibleDuplicates: acknowledged, after an earlier attempt that may have stored them too.
+	PossibleDuplicates int64
+	// Expired: of the failed, those whose RecordTtl passed (in any failed category).
+	Expired   int64
+	LastError string // the last failure's message, "" if none
 }
+
+// Failed is every record resolved with an error.
+func (o Outcomes) Failed() int64 { return o.MaybeStored + o.NotStored + o.NeverSent }
 
 // Outcomes returns the counts so far.
 func (s *ProducerSink) Outcomes() Outcomes {
-	o := Outcomes{Succeeded: s.succeeded.Load(), Failed: s.failed.Load(), Expired: s.expired.Load()}
+	o := Outcomes{
+		Acknowledged: s.byOutcome[producer.Acknowledged].Load(), MaybeStored: s.byOutcome[producer.MaybeStored].Load(),
+		NotStored: s.byOutcome[producer.NotStored].Load(), NeverSent: s.byOutcome[producer.NeverSent].Load(),
+		PossibleDuplicates: s.maybeDuplicated.Load(), Expired: s.expired.Load(),
+	}
 	if p := s.lastErr.Load(); p != nil {
 		o.LastError = *p
 	}

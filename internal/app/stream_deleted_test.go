@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -52,6 +54,19 @@ func testStreamDeletedMidRun(t *testing.T) {
 	}
 	if sum.Accounting.Failed == 0 || sum.Totals.ErrorsByCode["ResourceNotFoundException"] == 0 {
 		t.Errorf("the summary does not count the failed records: accounting %+v, errors %v", sum.Accounting, sum.Totals.ErrorsByCode)
+	}
+	// Every attempt after the deletion was answered (ResourceNotFoundException): those records
+	// are not stored, and none is "maybe stored".
+	if a := sum.Accounting; !a.Holds || a.NotStored == 0 || a.MaybeStored != 0 || a.Failed != a.NotStored+a.NeverSent {
+		t.Errorf("records refused by a deleted stream should be not stored: %+v", a)
+	}
+	var text strings.Builder
+	if err := WriteSummary(&text, sum); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%d not stored", sum.Accounting.NotStored); !strings.Contains(text.String(), want) ||
+		strings.Contains(text.String(), "the stream may hold them") {
+		t.Errorf("summary should say %q and not call them maybe stored:\n%s", want, text.String())
 	}
 }
 

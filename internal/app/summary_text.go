@@ -42,13 +42,8 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 		}
 		fmt.Fprintf(&b, "  errors      failed attempts by code: %s\n", strings.Join(parts, ", "))
 	}
-	a := s.Accounting
-	verdict := "holds"
-	if !a.Holds {
-		verdict = fmt.Sprintf("DOES NOT HOLD (off by %d)", a.Difference)
-	}
-	fmt.Fprintf(&b, "  accounting  %d scheduled = %d succeeded + %d failed + %d expired + %d dropped + %d pending: %s\n\n",
-		a.Scheduled, a.Succeeded, a.Failed, a.Expired, a.Dropped, a.Pending, verdict)
+	writeAccounting(&b, s.Accounting)
+	b.WriteString("\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
@@ -79,6 +74,26 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 		}
 	}
 	return nil
+}
+
+// writeAccounting prints the accounting identity naming the categories, then what the failed
+// ones mean for the stream: "maybe stored" is the one a person cannot guess.
+func writeAccounting(b *strings.Builder, a metrics.Accounting) {
+	verdict := "holds"
+	if !a.Holds {
+		verdict = fmt.Sprintf("DOES NOT HOLD (off by %d)", a.Difference)
+	}
+	fmt.Fprintf(b, "  accounting  %d scheduled = %d acknowledged + %d maybe stored + %d not stored + %d never sent + %d dropped + %d pending: %s\n",
+		a.Scheduled, a.Acknowledged, a.MaybeStored, a.NotStored, a.NeverSent, a.Dropped, a.Pending, verdict)
+	if a.Failed > 0 {
+		fmt.Fprintf(b, "              %d failed, of which %d expired (their record TTL passed)\n", a.Failed, a.Expired)
+	}
+	if a.MaybeStored > 0 {
+		fmt.Fprintf(b, "              maybe stored: sent, but no answer came (timed out, connection lost): the stream may hold them; --verify reads it back\n")
+	}
+	if a.PossibleDuplicates > 0 {
+		fmt.Fprintf(b, "              possible duplicates %d (an earlier attempt got no answer: it may have stored them too)\n", a.PossibleDuplicates)
+	}
 }
 
 // num prints a summary figure (see Figure).

@@ -80,6 +80,7 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.Float64Var(&e.failRate, "internal-failure-rate", 0, "fault: probability of InternalFailure per record")
 	fs.Float64Var(&e.serverRate, "server-error-rate", 0, "fault: probability of a 500/503 per request")
 	fs.StringVar(&e.latency, "latency", "", "fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5")
+	fs.StringVar(&e.answerLatency, "answer-latency", "", "fault: delay after the write took effect, before the answer (a client timeout shorter than it stores without knowing): 20ms, 10ms-50ms or lognormal:20ms:0.5")
 	fs.BoolVar(&e.kmsDenied, "kms-denied", false, "fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
 	fs.BoolVar(&e.blackHole, "black-hole", false, "fault: read every Kinesis request and answer none (clients wait until they give up)")
 	fs.Float64Var(&e.resetRate, "reset-rate", 0, "fault: probability per Kinesis request of breaking the connection unanswered (half after it took effect)")
@@ -94,6 +95,7 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 type emulatorFlags struct {
 	streams                             streamFlags
 	addr, region, account, latency      string
+	answerLatency                       string
 	allowRemote, kmsDenied, blackHole   bool
 	createDelay, reshard, logEvery      time.Duration
 	bytesPerSec, recsPerSec, maxRequest int64

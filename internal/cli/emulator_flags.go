@@ -26,6 +26,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
 	"Faults.ResetRate":                "reset-rate",
+	"Faults.AnswerLatency":            "answer-latency",
 }
 
 var (
@@ -73,6 +74,10 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("--latency: %w", err))
 	}
+	answerLat, err := emulator.ParseLatency(e.answerLatency)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--answer-latency: %w", err))
+	}
 	if len(errs) > 0 {
 		return emulator.Config{}, usageError{errors.Join(errs...)}
 	}
@@ -80,7 +85,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, ReshardDelay: e.reshard,
 		Limits:                emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
-		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat,
+		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,
 			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle, BlackHole: e.blackHole, ResetRate: e.resetRate},
 	}
 	if bad := emulator.CheckConfig(cfg); len(bad) > 0 {

@@ -3,8 +3,11 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/shardstorm/shardstorm/emulator"
 )
 
 // Every flag of `shardstorm emulator` with an empty, zero, negative, huge or malformed value
@@ -16,6 +19,7 @@ func TestEmulatorFlagValues(t *testing.T) {
 		"create-delay=0": true, "create-delay=0s": true, // ACTIVE at once (the default)
 		"internal-failure-rate=0": true, "server-error-rate=0": true, "control-plane-throttle-rate=0": true, "reset-rate=0": true,
 		"latency=": true, "latency=0": true, // no added latency (the default)
+		"answer-latency=": true, "answer-latency=0": true, "answer-latency=2562047h": true, // as --latency
 		"seed=0": true, "seed=-1": true, "seed=99999999999999": true, "seed=8589934593": true, "seed=8589934592": true, // any seed is a seed
 		"create-delay=2562047h": true, "reshard-delay=2562047h": true, "log-every=2562047h": true, // long, not wrong
 		"latency=2562047h":              true,
@@ -60,5 +64,28 @@ func TestEmulatorFlagValues(t *testing.T) {
 				t.Errorf("%s: exit %d, want 2 naming --%s\nstderr: %s", arg, code, name, errOut)
 			}
 		}
+	}
+}
+
+// --answer-latency delays the answer after the write took effect, with --latency's syntax: a
+// client whose timeout is shorter stores without knowing. A bad value names the flag.
+func TestEmulatorAnswerLatencyFlag(t *testing.T) {
+	var e emulatorFlags
+	fs := pflag.NewFlagSet("emulator", pflag.ContinueOnError)
+	bindEmulatorFlags(fs, &e)
+	if err := fs.Parse([]string{"--answer-latency", "100ms-300ms", "--latency", "5ms"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := e.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := cfg.Faults.AnswerLatency; a.Kind != emulator.LatencyUniform || a.Base != 100*time.Millisecond || a.Max != 300*time.Millisecond ||
+		cfg.Faults.Latency.Base != 5*time.Millisecond {
+		t.Errorf("faults %+v", cfg.Faults)
+	}
+	code, _, errOut := runMain(t, "emulator", "--addr=127.0.0.1:0", "--answer-latency", "-5ms")
+	if code != exitUsage || !strings.Contains(errOut, "--answer-latency") || strings.Contains(errOut, "Faults.") {
+		t.Errorf("--answer-latency -5ms: exit %d, want 2 naming the flag:\n%s", code, errOut)
 	}
 }

@@ -10,14 +10,15 @@ import (
 
 // Failed records fail the run: by default (--max-failed 0) a single failed or expired record
 // misses the threshold (exit 3, naming it); a higher threshold lets that many pass. A run whose
-// stream vanished mid-run once exited 0 with 70% of its records failed.
+// stream vanished mid-run once exited 0 with 70% of its records failed. Maybe stored records
+// count as failed: nothing confirmed them.
 func TestMaxFailedThreshold(t *testing.T) {
-	sum := metrics.Summary{Accounting: metrics.Accounting{Scheduled: 1000, Succeeded: 300, Failed: 650, Expired: 50}}
+	sum := metrics.Summary{Accounting: metrics.Accounting{Scheduled: 1000, Acknowledged: 300, MaybeStored: 400, NotStored: 250, NeverSent: 50, Failed: 700, Expired: 50}}
 	for _, tc := range []struct {
 		max  int
 		want string
 	}{
-		{0, "--max-failed 0: 700 user records failed (50 expired)"},
+		{0, "--max-failed 0: 700 user records failed (400 maybe stored, 250 not stored, 50 never sent; 50 expired)"},
 		{699, "--max-failed 699: 700 user records failed"},
 		{700, ""},
 	} {
@@ -27,8 +28,17 @@ func TestMaxFailedThreshold(t *testing.T) {
 			t.Errorf("--max-failed %d: %q, want %q", tc.max, got, tc.want)
 		}
 	}
-	if failed := checkThresholds(&app.RunSettings{}, metrics.Summary{Accounting: metrics.Accounting{Scheduled: 10, Succeeded: 10}}); len(failed) != 0 {
+	if failed := checkThresholds(&app.RunSettings{}, metrics.Summary{Accounting: metrics.Accounting{Scheduled: 10, Acknowledged: 10}}); len(failed) != 0 {
 		t.Errorf("a run with nothing failed missed %v", failed)
+	}
+}
+
+// Maybe stored records alone miss the default threshold: a run whose every request timed out
+// after storing is not a pass.
+func TestMaxFailedCountsMaybeStored(t *testing.T) {
+	sum := metrics.Summary{Accounting: metrics.Accounting{Scheduled: 10, Acknowledged: 7, MaybeStored: 3, Failed: 3}}
+	if failed := checkThresholds(&app.RunSettings{}, sum); len(failed) != 1 || !strings.Contains(failed[0], "3 maybe stored") {
+		t.Errorf("3 maybe stored records should miss --max-failed 0: %v", failed)
 	}
 }
 

@@ -131,8 +131,12 @@ func emulatorFaults(ff app.FaultSettings) (emulator.Faults, error) {
 	if err != nil {
 		return emulator.Faults{}, fmt.Errorf("--fault-latency: %w", err)
 	}
+	answerLat, err := emulator.ParseLatency(ff.AnswerLatency)
+	if err != nil {
+		return emulator.Faults{}, fmt.Errorf("--fault-answer-latency: %w", err)
+	}
 	return emulator.Faults{InternalFailureRate: ff.InternalFailureRate, ServerErrorRate: ff.ServerErrorRate,
-		Latency: lat, KMSAccessDenied: ff.KMSDenied, ControlPlaneThrottleRate: ff.ControlPlaneThrottleRate}, nil
+		Latency: lat, AnswerLatency: answerLat, KMSAccessDenied: ff.KMSDenied, ControlPlaneThrottleRate: ff.ControlPlaneThrottleRate}, nil
 }
 
 // options checks the settings together and returns the run's options.
@@ -288,8 +292,13 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	<-drainShown
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
-		config["emulator"] = map[string]int64{"accepted_records": truth.Total.AcceptedRecords, "accepted_bytes": truth.Total.AcceptedBytes,
-			"throttled_records": truth.Total.ThrottledRecords, "internal_failures": truth.Total.InternalFailures}
+		config["emulator"] = map[string]int64{
+			"accepted_records":      truth.Total.AcceptedRecords,
+			"accepted_bytes":        truth.Total.AcceptedBytes,
+			"accepted_user_records": truth.Total.AcceptedUserRecords, // deaggregated, duplicates included
+			"throttled_records":     truth.Total.ThrottledRecords,
+			"internal_failures":     truth.Total.InternalFailures,
+		}
 	}
 	if closeCSV != nil {
 		stopErr = errors.Join(stopErr, closeCSV())

@@ -45,13 +45,27 @@ func (p *progressLines) until(ctx context.Context, until <-chan struct{}) {
 		if snap == nil {
 			continue
 		}
-		v := &snap.Stream
-		fmt.Fprintf(w, "%6s  target %s/s  put %s/s (%s MiB/s)  throttled %s%%  p99 %s ms  pending %s\n",
-			time.Since(p.started).Round(time.Second), app.Figure(v.Get(metrics.TargetRate)), app.Figure(v.Get(metrics.UserRecordsPut)),
-			app.Figure(v.Get(metrics.UserBytesPut)/(1<<20)), app.Figure(100*v.Get(metrics.ThrottledFraction)),
-			app.Figure(v.Get(metrics.EndToEndP99)), fmt.Sprintf("%.0f", v.Get(metrics.PendingRecords)))
+		fmt.Fprintln(w, progressLine(time.Since(p.started), snap))
 		printFindings(w, run.Findings(), shown)
 	}
+}
+
+// progressLine is one progress line: rates of the latest interval, and once any record has
+// failed, the failed ones so far by what they mean for the stream.
+func progressLine(elapsed time.Duration, snap *metrics.Snapshot) string {
+	v := &snap.Stream
+	line := fmt.Sprintf("%6s  target %s/s  put %s/s (%s MiB/s)  throttled %s%%  p99 %s ms  pending %s",
+		elapsed.Round(time.Second), app.Figure(v.Get(metrics.TargetRate)), app.Figure(v.Get(metrics.UserRecordsPut)),
+		app.Figure(v.Get(metrics.UserBytesPut)/(1<<20)), app.Figure(100*v.Get(metrics.ThrottledFraction)),
+		app.Figure(v.Get(metrics.EndToEndP99)), fmt.Sprintf("%.0f", v.Get(metrics.PendingRecords)))
+	o := snap.Totals.Outcomes
+	if o.Failed() > 0 {
+		line += fmt.Sprintf("  failed %d: maybe stored %d, not stored %d, never sent %d", o.Failed(), o.MaybeStored, o.NotStored, o.NeverSent)
+	}
+	if o.PossibleDuplicates > 0 {
+		line += fmt.Sprintf("  possible duplicates %d", o.PossibleDuplicates)
+	}
+	return line
 }
 
 // printFindings prints the advisor's findings raised since the last call, with their advice,
@@ -82,11 +96,11 @@ func printFindings(w io.Writer, active []metrics.Finding, shown map[string]metri
 // thresholds, "0 of 600 delivered" is not a pass (it once exited 0).
 func nothingDelivered(s metrics.Summary) error {
 	a := s.Accounting
-	if a.Scheduled <= 0 || a.Succeeded > 0 {
+	if a.Scheduled <= 0 || a.Acknowledged > 0 {
 		return nil
 	}
-	return fmt.Errorf("no record was delivered: 0 of %d (%d failed, %d expired, %d dropped, %d still pending)",
-		a.Scheduled, a.Failed, a.Expired, a.Dropped, a.Pending)
+	return fmt.Errorf("no record was delivered: 0 of %d acknowledged (%d maybe stored, %d not stored, %d never sent, %d dropped, %d still pending)",
+		a.Scheduled, a.MaybeStored, a.NotStored, a.NeverSent, a.Dropped, a.Pending)
 }
 
 // checkThresholds returns a line per threshold the run missed. A figure the run could not
@@ -98,8 +112,11 @@ func checkThresholds(f *app.RunSettings, s metrics.Summary) []string {
 			failed = append(failed, fmt.Sprintf("--max-throttled %s: %s%% of Kinesis records were throttled", f.MaxThrottled.String(), app.Figure(100*frac)))
 		}
 	}
-	if lost := s.Accounting.Failed + s.Accounting.Expired; lost > int64(f.MaxFailed) {
-		failed = append(failed, fmt.Sprintf("--max-failed %d: %d user records failed (%d expired)", f.MaxFailed, lost, s.Accounting.Expired))
+	// Maybe stored records count as failed: the producer could not confirm them.
+	a := s.Accounting
+	if lost := a.MaybeStored + a.NotStored + a.NeverSent; lost > int64(f.MaxFailed) {
+		failed = append(failed, fmt.Sprintf("--max-failed %d: %d user records failed (%d maybe stored, %d not stored, %d never sent; %d expired)",
+			f.MaxFailed, lost, a.MaybeStored, a.NotStored, a.NeverSent, a.Expired))
 	}
 	if f.MinPutRate > 0 {
 		if rate := float64(s.Throughput.UserRecordsPerSec); !(rate >= f.MinPutRate) {

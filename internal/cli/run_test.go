@@ -3,6 +3,9 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/shardstorm/shardstorm/emulator"
 )
 
 // The producer's field errors (producer.ConfigError) name the flag that set the field, every
@@ -46,6 +49,24 @@ func TestRunOptions(t *testing.T) {
 	}
 	if _, err := RunOptions([]string{"--rat", "5"}); err == nil || !strings.Contains(err.Error(), "did you mean --rate?") {
 		t.Fatalf("a misspelt flag: %v", err)
+	}
+}
+
+// "A request timeout shorter than the latency" is one command: --fault-answer-latency reaches
+// the embedded emulator, beside --fault-latency.
+func TestRunFaultAnswerLatency(t *testing.T) {
+	clearEnv(t)
+	o, err := RunOptions([]string{"--request-timeout", "100ms", "--fault-answer-latency", "300ms", "--fault-latency", "10ms-50ms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := o.Emulator.Faults
+	if f.AnswerLatency.Kind != emulator.LatencyFixed || f.AnswerLatency.Base != 300*time.Millisecond ||
+		f.Latency.Kind != emulator.LatencyUniform || o.Producer.RequestTimeout != 100*time.Millisecond {
+		t.Fatalf("faults %+v, request timeout %v", f, o.Producer.RequestTimeout)
+	}
+	if _, err := RunOptions([]string{"--fault-answer-latency", "soon"}); err == nil || !strings.Contains(err.Error(), "--fault-answer-latency") {
+		t.Fatalf("a bad --fault-answer-latency: %v", err)
 	}
 }
 
