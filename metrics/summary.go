@@ -36,6 +36,8 @@ type Summary struct {
 	// Findings are the advisor's diagnoses: every finding raised during the run, with its
 	// latest figures, most severe first ([] when none, or when no advisor ran).
 	Findings []Finding `json:"findings"`
+	// Verify is the read-back's check of the run (shardstorm run --verify); absent without it.
+	Verify *VerifySummary `json:"verify,omitempty"`
 }
 
 // SummaryTotals are the producer's counts for the whole run.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/verify"
 	"github.com/shardstorm/shardstorm/workload"
 )
 
@@ -56,6 +57,8 @@ var knobs = concat(
 			func(s *RunSettings) *float64 { return &s.Options.DescribeStreamPerSec }, within(0, 1000, " calls/s"), formatFloat),
 		knobFor("reshard-after", KindDuration, "UpdateShardCount to twice the shards once the load has run this long (explicit: it reshards the stream; 0 = never)",
 			func(s *RunSettings) *time.Duration { return &s.Options.ReshardAfter }, above(0, true, parseDuration), formatDuration),
+		boolean("verify", fmt.Sprintf("after the load, read the stream back and check every record against what the producer said (each payload gets a %d-byte envelope; exit 1 on data loss)", verify.EnvelopeLen),
+			func(s *RunSettings) *bool { return &s.Options.Verify }),
 
 		knobFor("fault-internal-failure-rate", KindFloat, "embedded emulator fault: probability of InternalFailure per record",
 			func(s *RunSettings) *float64 { return &s.Faults.InternalFailureRate }, parseFloat, formatFloat),

@@ -59,6 +59,10 @@ type Options struct {
 	// emulator killed and restarted, its state lost).
 	inProcessClient func(*emulator.Emulator) aws.HTTPClient
 
+	// Verify stamps every record's payload with an envelope (verify.EnvelopeLen bytes: the run's
+	// id and the record's sequence number) and keeps what the producer said about each, so that
+	// Run.Verify, after Stop, can read the stream back and check the run against it.
+	Verify bool
 	// Status, if set, receives a line when a start-up call keeps the run waiting ("waiting for
 	// ListShards at URL…"): the headless run's stderr, before the dashboard takes the screen.
 	Status io.Writer

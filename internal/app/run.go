@@ -21,6 +21,7 @@ import (
 	"github.com/shardstorm/shardstorm/metrics"
 	cwmetrics "github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/verify"
 	"github.com/shardstorm/shardstorm/workload"
 )
 
@@ -64,6 +65,11 @@ type Run struct {
 	keysCursor int
 
 	warnings []string // set during Start (see Warnings)
+
+	// verify is the read-back's state, nil without Options.Verify; keepServer leaves the
+	// embedded emulator's server up after Stop for Verify, which closes it.
+	verify     *verifyState
+	keepServer bool
 }
 
 // Start sets the backend up, starts the producer, the workload, the sampler, the hot-key
@@ -103,8 +109,15 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 		return nil, err
 	}
 	r.sink = &ProducerSink{P: r.prod}
-	if r.gen, err = workload.New(workload.Config{Spec: opts.Workload, Sink: r.sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
-		return nil, err
+	var sink workload.Sink = r.sink
+	spec := opts.Workload
+	if opts.Verify {
+		r.verify = &verifyState{runID: verify.NewRunID()}
+		sink = &verifySink{ProducerSink: r.sink, runID: r.verify.runID, ledger: &r.verify.ledger}
+		spec = roomForEnvelope(spec)
+	}
+	if r.gen, err = workload.New(workload.Config{Spec: spec, Sink: sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
+		return nil, envelopeTooBig(opts, err)
 	}
 	if opts.CSV != nil {
 		r.csv = metrics.NewCSVWriter(opts.CSV, opts.Stream)
@@ -193,6 +206,9 @@ func (r *Run) connect(ctx context.Context) error {
 	case "local":
 		ecfg := o.Emulator
 		ecfg.Streams = []emulator.StreamSpec{{Name: o.Stream, Shards: o.Shards}}
+		if o.Verify {
+			ecfg = verifyRetention(ecfg)
+		}
 		var hc aws.HTTPClient // nil: the SDK's default client, over the socket
 		if o.InProcess {
 			e, err := emulator.New(ecfg)
@@ -342,6 +358,7 @@ func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
 	r.watchWG.Wait()
 	sum := r.sampler.Summary(time.Now(), config)
 	sum.Findings = r.adv.History()
+	r.keepServer = r.verify != nil
 	r.teardown()
 	var csvErr error
 	if r.csv != nil {
@@ -369,6 +386,13 @@ func (r *Run) teardown() {
 	if r.sampler != nil {
 		r.sampler.Stop()
 	}
+	if !r.keepServer {
+		r.closeEmulatorServer()
+	}
+}
+
+// closeEmulatorServer closes the embedded emulator's loopback server, if any.
+func (r *Run) closeEmulatorServer() {
 	if r.emuSrv != nil {
 		r.emuSrv.Close()
 	}

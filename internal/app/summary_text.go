@@ -73,6 +73,9 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 			fmt.Fprintf(w, "  advice: %s\n", f.Advice)
 		}
 	}
+	if s.Verify != nil {
+		return writeVerify(w, s.Verify)
+	}
 	return nil
 }
 

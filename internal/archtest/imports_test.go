@@ -137,6 +137,19 @@ func rules(pkgs map[string]*pkg) []string {
 			}
 		}
 	}
+	// verify reads back what any producer wrote: it depends on the KPL format and the hash keys,
+	// never on the producer (internal/app maps the producer's outcomes to its own).
+	need("verify")
+	for rel, p := range pkgs {
+		if !within(rel, "verify") {
+			continue
+		}
+		for _, d := range p.Deps {
+			if !within(d, "verify") && d != "producer/kpl" && !slices.Contains(sharedLeaves, d) {
+				fail("%s depends on %s: verify may use only producer/kpl and the shared leaves %v", rel, d, sharedLeaves)
+			}
+		}
+	}
 	// metrics (and metrics/cloudwatch) are read by the advisor and the dashboard, never the
 	// other way round.
 	need("metrics")
@@ -204,12 +217,13 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		{"cloudwatch imports tui", "metrics/cloudwatch", "tui", "metrics/cloudwatch depends on tui"},
 		{"bench wires everything", "bench", "tui", "bench imports [tui emulator producer workload] together"},
 		{"main imports app", "", "internal/app", "the root package imports [internal/cli internal/app]"},
+		{"verify imports producer", "verify", "producer", "verify depends on producer"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			pkgs := map[string]*pkg{}
 			for _, rel := range []string{"emulator", "producer", "producer/kpl", "workload", "advisor", "tui", "metrics",
-				"metrics/cloudwatch", "internal/app", "internal/hashkey", "internal/awshttp", "bench"} {
+				"metrics/cloudwatch", "internal/app", "internal/hashkey", "internal/awshttp", "bench", "verify"} {
 				pkgs[rel] = &pkg{ImportPath: rel}
 			}
 			pkgs["bench"].Imports = []string{"emulator", "producer", "workload"}

@@ -28,7 +28,7 @@ var knobSamples = map[string][3]string{
 	"aggregation-max-size": {"1000", "2000", "3000"}, "collection-max-count": {"10", "20", "30"},
 	"stream": {"a", "b", "c"}, "shards": {"1", "2", "3"}, "endpoint": {"http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3"},
 	"aws": {"true", "true", "true"}, "region": {"eu-west-1", "eu-west-2", "eu-west-3"}, "profile": {"p1", "p2", "p3"},
-	"create-stream": {"true", "true", "true"}, "no-cloudwatch": {"true", "true", "true"},
+	"create-stream": {"true", "true", "true"}, "no-cloudwatch": {"true", "true", "true"}, "verify": {"true", "true", "true"},
 	"encrypt-stream": {"alias/a", "alias/b", "alias/c"}, "describe-poll-rate": {"1", "2", "3"}, "reshard-after": {"10s", "20s", "30s"},
 	"fault-internal-failure-rate": {"0.1", "0.2", "0.3"}, "fault-server-error-rate": {"0.1", "0.2", "0.3"},
 	"fault-latency": {"10ms", "10ms-50ms", "lognormal:20ms:0.5"}, "fault-kms-denied": {"true", "true", "true"},

@@ -303,6 +303,13 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	if closeCSV != nil {
 		stopErr = errors.Join(stopErr, closeCSV())
 	}
+	var verifyErr error
+	if opts.Verify {
+		// The read-back, after the drain, also after a Ctrl-C stopped the load (whose ctx is
+		// done): a signal now exits at once, as during the drain.
+		sum.Verify, verifyErr = run.Verify(context.Background())
+		verifyErr = errors.Join(verifyErr, app.VerifyVerdict(sum.Verify))
+	}
 	if err := app.WriteSummary(stdout, sum); err != nil {
 		return err
 	}
@@ -314,7 +321,7 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	if errors.Is(stopErr, context.DeadlineExceeded) {
 		stopErr = fmt.Errorf("the producer did not drain within %s (records still unresolved were counted as they stood): %w", drainTimeout, stopErr)
 	}
-	if err := errors.Join(nothingDelivered(sum), uiErr, stopErr); err != nil {
+	if err := errors.Join(nothingDelivered(sum), uiErr, stopErr, verifyErr); err != nil {
 		return err
 	}
 	if failed := checkThresholds(f, sum); len(failed) > 0 {
