@@ -310,7 +310,13 @@ func (r *Run) watch(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		st := r.prod.Stats()
+		// The sampler's latest reading, not a Stats() of our own: each copies the producer's
+		// latency histograms, which made this once-a-second look cost as much as sampling.
+		snap := r.sampler.Store().Latest()
+		if snap == nil {
+			continue
+		}
+		st := snap.Producer
 		if st.Stream.ShardMapChanges != lastChanges {
 			lastChanges = st.Stream.ShardMapChanges
 			r.events.Addf(Info, "shard map changed: %d open shards", len(st.Shards))
