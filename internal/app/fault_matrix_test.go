@@ -227,6 +227,10 @@ func checkReadBack(t *testing.T, c faultCell, r *Run, sum metrics.Summary) {
 	if v.DuplicatesUnexplained != 0 {
 		t.Errorf("%d records stored more than once with no cause the producer reported", v.DuplicatesUnexplained)
 	}
+	if v.StoredMoreThanOnce > a.PossibleDuplicates+a.MaybeStored {
+		t.Errorf("%d records stored more than once, more than the %d possible duplicates and %d maybe stored the summary warned of",
+			v.StoredMoreThanOnce, a.PossibleDuplicates, a.MaybeStored)
+	}
 	verdict := VerifyVerdict(v)
 	switch {
 	case c.wantLost && (v.Missing == 0 || verdict == nil || !strings.Contains(verdict.Error(), "data loss")):
