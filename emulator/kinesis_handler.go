@@ -113,6 +113,9 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 		breakConnection() // the client left: nothing done
 	}
 	if d.injected != nil {
+		if !e.hold.waitWhilePaused(r) {
+			breakConnection()
+		}
 		e.countInjected(op, d.injected)
 		writeKinesisError(w, d.injected)
 		return
@@ -133,12 +136,15 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 		e.countFault(func(s *FaultStats) { s.ResetsAfterEffect++ })
 		breakConnection() // done, and the client cannot know
 	}
-	if !waitOrGone(r, d.answerWait) || !e.hold.waitWhilePaused(r) {
-		breakConnection() // done, but the client left before the answer: it cannot know
-	}
-	if aerr != nil {
+	if aerr != nil { // refused: answered at once (AnswerLatency delays the answers of writes done)
+		if !e.hold.waitWhilePaused(r) {
+			breakConnection()
+		}
 		writeKinesisError(w, aerr)
 		return
+	}
+	if !waitOrGone(r, d.answerWait) || !e.hold.waitWhilePaused(r) {
+		breakConnection() // done, but the client left before the answer: it cannot know
 	}
 	buf, err := json.Marshal(out)
 	if err != nil { // our own response types always marshal; say so loudly if not
