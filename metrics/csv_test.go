@@ -43,7 +43,7 @@ func readCSV(t *testing.T, b []byte) []csvRow {
 }
 
 // runSamples drives a two-shard stream through n samples one second apart: shard a puts 1000
-// bytes/s and is throttled from sample 3 on.
+// bytes/s and is throttled from sample 3 on, when a record a second starts failing maybe stored.
 func runSamples(s *metrics.Sampler, fp *fakeProducer, n int) {
 	s.Sample(t0)
 	for i := 1; i <= n; i++ {
@@ -53,6 +53,8 @@ func runSamples(s *metrics.Sampler, fp *fakeProducer, n int) {
 			sa.KinesisBytesPut += 1000
 			if i >= 3 {
 				sa.ErrorsByCode["ProvisionedThroughputExceededException"] += 2
+				st.Stream.Failed++
+				st.Stream.FailedMaybeStored++
 			}
 		})
 		s.Sample(t0.Add(time.Duration(i) * time.Second))
@@ -111,8 +113,14 @@ func TestCSVWriterStreamsWholeRun(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	var put, errs int
+	var put, errs, maybe int
 	for _, r := range readCSV(t, buf.Bytes()) {
+		if r.series == "maybe_stored" {
+			if r.shard != "" || r.v != 0 && r.v != 1 {
+				t.Fatalf("maybe_stored is a stream series of 0 or 1/s here: %+v", r)
+			}
+			maybe += int(r.v)
+		}
 		if r.shard == a && r.series == "put_bytes" {
 			put++
 		}
@@ -120,7 +128,7 @@ func TestCSVWriterStreamsWholeRun(t *testing.T) {
 			errs++
 		}
 	}
-	if put != 20 || errs != 18 {
-		t.Fatalf("streamed %d put_bytes and %d error rows for shard a, want 20 and 18", put, errs)
+	if put != 20 || errs != 18 || maybe != 18 {
+		t.Fatalf("streamed %d put_bytes and %d error rows for shard a, %d maybe stored records; want 20, 18, 18", put, errs, maybe)
 	}
 }

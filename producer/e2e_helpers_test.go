@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -67,9 +68,10 @@ type stored struct {
 }
 
 // readBack reads every shard of the stream (closed ones too) from TRIM_HORIZON and deaggregates
-// as the KCL does: a sub-record whose hash key lies outside the shard that stored it is dropped,
-// not delivered (an aggregate sent with a stale shard map lands on a child of the shard it was
-// built for). It returns what a consumer receives and how many sub-records were dropped.
+// as the KCL does (AggregatorUtil.deaggregate): an aggregate holding a sub-record whose hash key
+// lies outside the shard that stored it is dropped whole — the sub-records in range too (an
+// aggregate sent with a stale shard map lands on a child of the shard it was built for). It
+// returns what a consumer receives and how many sub-records were dropped.
 func readBack(t testing.TB, client *kinesis.Client, stream string) (delivered []stored, dropped int) {
 	t.Helper()
 	ctx := context.Background()
@@ -108,12 +110,11 @@ func readBack(t testing.TB, client *kinesis.Client, stream string) (delivered []
 				if !aggregated {
 					subs = []kpl.Record{{PartitionKey: *r.PartitionKey, Data: r.Data}}
 				}
+				if aggregated && slices.ContainsFunc(subs, func(s kpl.Record) bool { h := hashOf(s); return h.Cmp(lo) < 0 || h.Cmp(hi) > 0 }) {
+					dropped += len(subs) // the KCL drops the whole aggregate, in-range sub-records too
+					continue
+				}
 				for i, s := range subs {
-					h := hashOf(s)
-					if aggregated && (h.Cmp(lo) < 0 || h.Cmp(hi) > 0) {
-						dropped++
-						continue
-					}
 					out = append(out, stored{shardID: *sh.ShardId, seq: *r.SequenceNumber, sub: i, key: s.PartitionKey, data: string(s.Data)})
 				}
 			}

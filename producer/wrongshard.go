@@ -6,10 +6,12 @@ import (
 )
 
 // An aggregate sent with a stale shard map (after a reshard) lands on a child of the shard it was
-// built for. The service stored it; a KCL consumer delivers the sub-records whose hash keys lie
-// in that child's range and drops the others. Re-sending every record would store the delivered
-// ones twice, so the records wait here for a shard map that shows the child's range: those inside
-// it succeed where they are, the rest are re-sent.
+// built for. The service stored it, but a KCL consumer drops an aggregate whole as soon as one of
+// its sub-records lies outside the storing shard's range — the sub-records in range too
+// (AggregatorUtil.deaggregate removes what it took of the aggregate and stops). So the records
+// wait here for a shard map that shows the child's range: when every one of them lies inside it,
+// the aggregate is delivered where it is; otherwise all of them are re-sent (the stored copy is
+// seen only by readers that ignore the KCL's rule, as a duplicate).
 
 // parkTimeout bounds the wait for a map that knows the storing shard; then everything is re-sent.
 const parkTimeout = 5 * time.Second
@@ -53,16 +55,9 @@ func (p *Producer) settleParked(now time.Time, force bool) {
 	for _, it := range items {
 		stored := m.stateByID(it.storedIn)
 		switch {
-		case stored != nil:
-			for i, u := range it.k.users {
-				if stored.contains(u.hash) {
-					p.deliver(stored, it.k.users[i:i+1], i, it.storedIn, it.seq, it.att, now)
-				} else {
-					p.stats.wrongShardResends.Add(1)
-					p.retry(u, it.k.shard, it.att, now, false)
-				}
-			}
-		case force || now.Sub(it.since) >= parkTimeout:
+		case stored != nil && allInside(stored, it.k.users):
+			p.deliver(stored, it.k.users, 0, it.storedIn, it.seq, it.att, now)
+		case stored != nil || force || now.Sub(it.since) >= parkTimeout:
 			for _, u := range it.k.users {
 				p.stats.wrongShardResends.Add(1)
 				p.retry(u, it.k.shard, it.att, now, false)
@@ -86,4 +81,15 @@ func (m *routeMap) stateByID(id string) *shardState {
 		}
 	}
 	return nil
+}
+
+// allInside reports whether every record's hash key lies in s's range: only then does a KCL
+// consumer of s deliver their aggregate.
+func allInside(s *shardState, users []*userRecord) bool {
+	for _, u := range users {
+		if !s.contains(u.hash) {
+			return false
+		}
+	}
+	return true
 }

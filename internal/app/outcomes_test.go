@@ -92,9 +92,9 @@ func testTimeoutShorterThanAnswerLatency(t *testing.T) {
 	}
 	for _, want := range []string{
 		strings.Join([]string{itoa(a.Scheduled) + " scheduled = " + itoa(a.Acknowledged) + " acknowledged",
-			itoa(a.MaybeStored) + " maybe stored", itoa(a.NotStored) + " not stored", itoa(a.NeverSent) + " never sent",
-			itoa(a.Dropped) + " dropped", itoa(a.Pending) + " pending: holds"}, " + "),
-		"the stream may hold them; --verify reads it back",
+			itoa(a.MaybeStored) + " maybe stored", itoa(a.NotStored) + " not stored", itoa(a.NeverSent) + " never sent"}, " + "),
+		"+ " + itoa(a.Dropped) + " dropped + " + itoa(a.Pending) + " pending: holds",
+		"maybe stored: sent, no answer (timeout, lost connection); the stream may hold them (--verify tells)",
 		"possible duplicates " + itoa(a.PossibleDuplicates) + " (an earlier attempt got no answer",
 		"failed attempts by code: ", "Timeout ",
 	} {

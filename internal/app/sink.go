@@ -18,7 +18,7 @@ import (
 type ProducerSink struct {
 	P *producer.Producer
 
-	byOutcome                [4]atomic.Int64 // by producer.Outcome
+	byOutcome                [producer.NeverSent + 1]atomic.Int64 // indexed by producer.Outcome
 	expired, maybeDuplicated atomic.Int64
 	lastErr                  atomic.Pointer[string]
 

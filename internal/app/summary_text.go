@@ -86,13 +86,14 @@ func writeAccounting(b *strings.Builder, a metrics.Accounting) {
 	if !a.Holds {
 		verdict = fmt.Sprintf("DOES NOT HOLD (off by %d)", a.Difference)
 	}
-	fmt.Fprintf(b, "  accounting  %d scheduled = %d acknowledged + %d maybe stored + %d not stored + %d never sent + %d dropped + %d pending: %s\n",
+	// Two lines: one would pass 120 columns, and a terminal would break it mid-word.
+	fmt.Fprintf(b, "  accounting  %d scheduled = %d acknowledged + %d maybe stored + %d not stored + %d never sent\n              + %d dropped + %d pending: %s\n",
 		a.Scheduled, a.Acknowledged, a.MaybeStored, a.NotStored, a.NeverSent, a.Dropped, a.Pending, verdict)
 	if a.Failed > 0 {
 		fmt.Fprintf(b, "              %d failed, of which %d expired (their record TTL passed)\n", a.Failed, a.Expired)
 	}
 	if a.MaybeStored > 0 {
-		fmt.Fprintf(b, "              maybe stored: sent, but no answer came (timed out, connection lost): the stream may hold them; --verify reads it back\n")
+		fmt.Fprintf(b, "              maybe stored: sent, no answer (timeout, lost connection); the stream may hold them (--verify tells)\n")
 	}
 	if a.PossibleDuplicates > 0 {
 		fmt.Fprintf(b, "              possible duplicates %d (an earlier attempt got no answer: it may have stored them too)\n", a.PossibleDuplicates)
