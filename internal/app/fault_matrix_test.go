@@ -69,11 +69,14 @@ func faultMatrix() []faultCell {
 		}}}, wantFailed: true, wantLost: true, wantRule: "stream-deleted"},
 		{name: "black hole", steps: []faultStep{{5 * time.Second, func(f *faultTarget) { f.setFaults(emulator.Faults{BlackHole: true}) }}},
 			wantFailed: true, wantRule: "requests-hanging"},
-		{name: "internal failures, 5xx and latency", setup: func(o *Options) {
-			o.Emulator.Faults = emulator.Faults{InternalFailureRate: 0.2, ServerErrorRate: 0.1,
-				Latency: emulator.Latency{Kind: emulator.LatencyUniform, Base: 50 * time.Millisecond, Max: 400 * time.Millisecond}}
-		}},
-		{name: "connection resets", setup: func(o *Options) { o.Emulator.Faults = emulator.Faults{ResetRate: 0.2} }},
+		// These two begin once the run has started: at start-up the SDK's own retries back off
+		// (up to 2 s, then 4 s) past the 5 s a start-up call is given, which fails the start
+		// now and then (a start-up story, not this matrix's).
+		{name: "internal failures, 5xx and latency", steps: []faultStep{{0, func(f *faultTarget) {
+			f.setFaults(emulator.Faults{InternalFailureRate: 0.2, ServerErrorRate: 0.1,
+				Latency: emulator.Latency{Kind: emulator.LatencyUniform, Base: 50 * time.Millisecond, Max: 400 * time.Millisecond}})
+		}}}},
+		{name: "connection resets", steps: []faultStep{{0, func(f *faultTarget) { f.setFaults(emulator.Faults{ResetRate: 0.2}) }}}},
 		{name: "request timeout shorter than the latency", setup: func(o *Options) {
 			o.Producer.RequestTimeout = 100 * time.Millisecond
 			o.Producer.RecordTtl = time.Second // every attempt stores a copy: bound the copies
