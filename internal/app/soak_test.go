@@ -69,6 +69,7 @@ var soakFaults = []struct {
 type soakSample struct {
 	at         time.Duration
 	rss, heap  uint64 // bytes
+	live       uint64 // heap bytes live after a forced GC: what a leak grows
 	goroutines int
 	records    int // handed to the producer so far (the ledger's length)
 }
@@ -102,6 +103,9 @@ func TestSoak(t *testing.T) {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		s := soakSample{at: time.Since(start), rss: vmRSS(t), heap: ms.HeapInuse, goroutines: runtime.NumGoroutine(), records: int(r.verify.ledger.Len())}
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		s.live = ms.HeapAlloc
 		samples = append(samples, s)
 		return s
 	}
@@ -130,8 +134,8 @@ run:
 		case <-sampleTick.C:
 			s := sample()
 			o := r.sink.Outcomes()
-			t.Logf("%6s fault %-48s RSS %4d MiB heap %4d MiB goroutines %4d | acknowledged %d, failed %d", s.at.Round(time.Second), fault,
-				s.rss>>20, s.heap>>20, s.goroutines, o.Acknowledged, o.Failed())
+			t.Logf("%6s fault %-48s RSS %4d MiB heap %4d MiB live %4d MiB goroutines %4d | acknowledged %d, failed %d", s.at.Round(time.Second), fault,
+				s.rss>>20, s.heap>>20, s.live>>20, s.goroutines, o.Acknowledged, o.Failed())
 		}
 	}
 	sample()
@@ -172,9 +176,9 @@ func checkFlat(t *testing.T, samples []soakSample, warmUp time.Duration) {
 	medianBound := w.medianRSS + w.medianRSS/10 + 16<<20 + ledger
 	peakBound := w.peakRSS + w.peakRSS/4 + ledger
 	goroutineBound := w.peakGoroutines + w.peakGoroutines/10 + 10
-	t.Logf("warm-up (%s to %s): RSS median %d MiB, peak %d MiB, %d goroutines at most; after it: RSS median %d MiB (bound %d), peak %d MiB (bound %d; ledger growth %d MiB), %d goroutines at most (bound %d), heap peak %d MiB (warm-up %d MiB)",
+	t.Logf("warm-up (%s to %s): RSS median %d MiB, peak %d MiB, %d goroutines at most; after it: RSS median %d MiB (bound %d), peak %d MiB (bound %d; ledger growth %d MiB), %d goroutines at most (bound %d), heap peak %d MiB (warm-up %d MiB), live heap median %d MiB (warm-up %d MiB)",
 		warmUp/2, warmUp, w.medianRSS>>20, w.peakRSS>>20, w.peakGoroutines, l.medianRSS>>20, medianBound>>20, l.peakRSS>>20, peakBound>>20, ledger>>20,
-		l.peakGoroutines, goroutineBound, l.peakHeap>>20, w.peakHeap>>20)
+		l.peakGoroutines, goroutineBound, l.peakHeap>>20, w.peakHeap>>20, l.medianLive>>20, w.medianLive>>20)
 	if l.medianRSS > medianBound || l.peakRSS > peakBound {
 		t.Errorf("RSS grew after the warm-up: median %d MiB (bound %d), peak %d MiB (bound %d)", l.medianRSS>>20, medianBound>>20, l.peakRSS>>20, peakBound>>20)
 	}
@@ -184,19 +188,20 @@ func checkFlat(t *testing.T, samples []soakSample, warmUp time.Duration) {
 }
 
 type soakFigures struct {
-	medianRSS, peakRSS, peakHeap uint64
+	medianRSS, peakRSS, peakHeap, medianLive uint64
 	peakGoroutines               int
 }
 
 func summarise(ss []soakSample) soakFigures {
 	var f soakFigures
-	rss := make([]uint64, len(ss))
+	rss, live := make([]uint64, len(ss)), make([]uint64, len(ss))
 	for i, s := range ss {
-		rss[i] = s.rss
+		rss[i], live[i] = s.rss, s.live
 		f.peakRSS, f.peakHeap, f.peakGoroutines = max(f.peakRSS, s.rss), max(f.peakHeap, s.heap), max(f.peakGoroutines, s.goroutines)
 	}
 	slices.Sort(rss)
-	f.medianRSS = rss[len(rss)/2]
+	slices.Sort(live)
+	f.medianRSS, f.medianLive = rss[len(rss)/2], live[len(live)/2]
 	return f
 }
 
