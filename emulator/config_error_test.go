@@ -25,4 +25,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	if err := (&Emulator{}).SetFaults(Faults{ServerErrorRate: -1}); !errors.As(err, &ce) || ce.Field != "Faults.ServerErrorRate" {
 		t.Errorf("SetFaults: %v", err)
 	}
+	if err := (&Emulator{}).SetFaults(Faults{ResetRate: 1.5}); !errors.As(err, &ce) || ce.Field != "Faults.ResetRate" {
+		t.Errorf("SetFaults ResetRate 1.5: %v", err)
+	}
 }

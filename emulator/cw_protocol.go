@@ -44,7 +44,10 @@ var cloudWatchOps = map[string]cwHandler{
 // decoded input (a cbor.Map, the richest of the three data models) and the handler's output
 // back into its own.
 func (e *Emulator) serveCloudWatch(w http.ResponseWriter, r *http.Request, c cwCodec, op string) {
-	out, op, err := e.cwDispatch(w, r, c, op)
+	out, op, err, ok := e.cwDispatch(w, r, c, op)
+	if !ok || !e.hold.waitWhilePaused(r) {
+		breakConnection() // held until the client gave up or the server stopped: never answered
+	}
 	if err != nil {
 		c.writeError(w, op, err)
 		return
@@ -52,29 +55,31 @@ func (e *Emulator) serveCloudWatch(w http.ResponseWriter, r *http.Request, c cwC
 	c.writeOutput(w, op, out)
 }
 
-func (e *Emulator) cwDispatch(w http.ResponseWriter, r *http.Request, c cwCodec, op string) (cbor.Map, string, *apiError) {
+// cwDispatch decodes and serves one request. answer is false when the request was held by
+// Pause until its client gave up: nothing was done and there is no one to answer.
+func (e *Emulator) cwDispatch(w http.ResponseWriter, r *http.Request, c cwCodec, op string) (out cbor.Map, opName string, aerr *apiError, answer bool) {
 	if r.Method != http.MethodPost && !c.allowsGet() {
 		return nil, op, newAPIError(http.StatusMethodNotAllowed, cwMethodNotAllowed,
-			"%s requests must use POST, not %s.", c.name(), r.Method)
+			"%s requests must use POST, not %s.", c.name(), r.Method), true
 	}
-	if err := c.checkHeaders(r.Header); err != nil {
-		return nil, op, err
+	if aerr := c.checkHeaders(r.Header); aerr != nil {
+		return nil, op, aerr, true
 	}
-	body, err := readCWBody(w, r, c)
-	if err != nil {
-		return nil, op, err
+	body, aerr := readCWBody(w, r, c)
+	if aerr != nil {
+		return nil, op, aerr, true
 	}
-	op, in, err := c.decode(op, body, r)
-	if err != nil {
-		return nil, op, err
+	op, in, aerr := c.decode(op, body, r)
+	if aerr != nil {
+		return nil, op, aerr, true
 	}
 	handler, ok := cloudWatchOps[op]
 	if !ok {
 		return nil, op, newAPIError(http.StatusNotFound, cwUnknownOperation,
-			"The emulator does not serve CloudWatch operation %q; it serves %s.", op, cwOpNames())
+			"The emulator does not serve CloudWatch operation %q; it serves %s.", op, cwOpNames()), true
 	}
-	out, err := handler(e, in)
-	return out, op, err
+	answer = e.hold.runEffect(r, func() { out, aerr = handler(e, in) })
+	return out, op, aerr, answer
 }
 
 func cwOpNames() string {

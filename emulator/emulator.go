@@ -29,6 +29,8 @@ type Emulator struct {
 	rng     *rand.Rand
 
 	faultStats FaultStats
+	// hold holds requests unanswered: while paused (Pause), in the black hole, until shutdown.
+	hold *holdGate
 
 	metrics *metricStore
 }
@@ -46,6 +48,7 @@ func New(cfg Config) (*Emulator, error) {
 		faults:  cfg.Faults,
 		rng:     rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)),
 		metrics: newMetricStore(cfg.MetricRetention),
+		hold:    newHoldGate(),
 	}
 	e.account = newAccountLimits(cfg.Limits.ControlPlane, e.clock.Now())
 	for _, s := range cfg.Streams {

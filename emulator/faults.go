@@ -29,6 +29,13 @@ type Faults struct {
 	// KMSAccessDenied makes writes to KMS-encrypted streams fail with KMSAccessDeniedException,
 	// as when the caller lacks kms:GenerateDataKey on the stream's key.
 	KMSAccessDenied bool
+	// BlackHole makes every Kinesis request read and never answered: each is held until its
+	// client gives up, and none takes effect (a server that accepts connections and hangs).
+	BlackHole bool
+	// ResetRate is the probability, per Kinesis request, of breaking the connection with no
+	// answer: half of those (by a second draw) before the request takes effect, half after it
+	// took effect (stored, and the client cannot know).
+	ResetRate float64
 	// ControlPlaneThrottleRate is the probability of answering a control-plane call (anything but
 	// PutRecord, PutRecords, GetRecords, GetShardIterator) with LimitExceededException on top of
 	// the real rate limits.
@@ -42,7 +49,7 @@ func (f Faults) configErrors() []*ConfigError {
 	for _, p := range []struct {
 		name string
 		v    float64
-	}{{"InternalFailureRate", f.InternalFailureRate}, {"ServerErrorRate", f.ServerErrorRate}, {"ControlPlaneThrottleRate", f.ControlPlaneThrottleRate}} {
+	}{{"InternalFailureRate", f.InternalFailureRate}, {"ServerErrorRate", f.ServerErrorRate}, {"ControlPlaneThrottleRate", f.ControlPlaneThrottleRate}, {"ResetRate", f.ResetRate}} {
 		if math.IsNaN(p.v) || p.v < 0 || p.v > 1 {
 			errs = append(errs, &ConfigError{Field: "Faults." + p.name, Value: p.v, Reason: "outside [0, 1]"})
 		}

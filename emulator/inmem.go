@@ -3,8 +3,11 @@ package emulator
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"strconv"
+	"syscall"
 )
 
 // InMemTransport is an http.RoundTripper that answers each request by calling Handler (usually an
@@ -18,6 +21,10 @@ import (
 // as it likes (the SDK closes it when the response arrives); the response body is a buffer,
 // readable after the handler has returned. Responses are not streamed: the handler's whole
 // answer is buffered, which suits unary Kinesis and CloudWatch calls.
+//
+// A handler that panics with http.ErrAbortHandler (as the emulator does to inject a connection
+// reset) breaks the "connection" as net/http would: the caller gets ErrConnectionReset, a
+// *net.OpError reading the answer, as from a peer that reset the connection.
 type InMemTransport struct {
 	Handler http.Handler
 }
@@ -44,13 +51,45 @@ func (t InMemTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		in.Host = req.URL.Host
 	}
 	w := &memResponse{header: http.Header{}}
-	t.Handler.ServeHTTP(w, in)
+	if aborted := serveOrAbort(t.Handler, w, in); aborted {
+		if err := req.Context().Err(); err != nil {
+			return nil, err
+		}
+		return nil, ErrConnectionReset
+	}
 	// A handler that waited (injected latency) may have outlived the caller's deadline: the
 	// caller sees its context's error, as over a socket.
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
 	return w.response(req), nil
+}
+
+// ErrConnectionReset is what InMemTransport returns when the handler broke the connection
+// (panicked with http.ErrAbortHandler): a read that found the connection reset by the peer,
+// as over a socket (errors.Is(err, syscall.ECONNRESET) holds).
+var ErrConnectionReset error = &net.OpError{Op: "read", Net: "tcp", Source: memAddr{}, Addr: memAddr{},
+	Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+
+// memAddr is the in-memory "connection"'s address.
+type memAddr struct{}
+
+func (memAddr) Network() string { return "tcp" }
+func (memAddr) String() string  { return "in-memory" }
+
+// serveOrAbort runs the handler, reporting whether it aborted (http.ErrAbortHandler); any other
+// panic goes on up to the caller: a bug, not a fault to inject.
+func serveOrAbort(h http.Handler, w http.ResponseWriter, r *http.Request) (aborted bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p != http.ErrAbortHandler {
+				panic(p)
+			}
+			aborted = true
+		}
+	}()
+	h.ServeHTTP(w, r)
+	return false
 }
 
 // Do is the SDK's HTTPClient interface: the same as RoundTrip.

@@ -119,23 +119,54 @@ func (e *Emulator) serveKinesis(w http.ResponseWriter, r *http.Request) {
 	}
 
 	received := time.Now()
-	wait, answerWait, injected, faults := e.drawRequestFaults(op)
-	if !waitOrGone(r, wait) {
+	// A request held (Pause, the black hole) until its client gave up or the server stopped is
+	// never answered: its connection breaks (breakConnection), where returning would answer an
+	// empty 200 over a socket.
+	if !e.hold.waitWhilePaused(r) {
+		breakConnection()
+	}
+	d := e.drawRequestFaults(op)
+	if d.blackHole {
+		e.countFault(func(s *FaultStats) { s.BlackHoled++ })
+		e.hold.holdForever(r)
+		breakConnection()
+	}
+	if !waitOrGone(r, d.wait) {
+		breakConnection() // the client left: nothing done
+	}
+	if d.injected != nil {
+		if !e.hold.waitWhilePaused(r) {
+			breakConnection()
+		}
+		e.countInjected(op, d.injected)
+		writeKinesisError(w, d.injected)
 		return
 	}
-	if injected != nil {
-		e.countInjected(op, injected)
-		writeKinesisError(w, injected)
-		return
+	if d.reset == resetBeforeEffect {
+		e.countFault(func(s *FaultStats) { s.ResetsBeforeEffect++ })
+		breakConnection()
 	}
 
-	out, aerr := handler(e, request{body: body, now: e.clock.Now(), received: received, faults: faults})
-	if aerr != nil {
+	var out any
+	var aerr *apiError
+	if !e.hold.runEffect(r, func() {
+		out, aerr = handler(e, request{body: body, now: e.clock.Now(), received: received, faults: d.faults})
+	}) {
+		breakConnection() // nothing done
+	}
+	if d.reset == resetAfterEffect {
+		e.countFault(func(s *FaultStats) { s.ResetsAfterEffect++ })
+		breakConnection() // done, and the client cannot know
+	}
+	if aerr != nil { // refused: answered at once (AnswerLatency delays the answers of writes done)
+		if !e.hold.waitWhilePaused(r) {
+			breakConnection()
+		}
 		writeKinesisError(w, aerr)
 		return
 	}
-	if !waitOrGone(r, answerWait) {
-		return // done, but the client left before the answer: it cannot know
+	if !waitOrGone(r, d.answerWait) || !e.hold.waitWhilePaused(r) {
+		breakConnection() // done, but the client left before the answer: it cannot know
 	}
 	buf, err := json.Marshal(out)
 	if err != nil { // our own response types always marshal; say so loudly if not
@@ -174,26 +205,61 @@ func waitOrGone(r *http.Request, d time.Duration) bool {
 	}
 }
 
+// requestFaults are the faults drawn for one request.
+type requestFaults struct {
+	faults Faults // in force when the request arrived
+	// wait is spent before the request takes effect, answerWait after it, before the answer.
+	wait, answerWait time.Duration
+	injected         *apiError // answered instead of serving the request
+	blackHole        bool      // held until the client gives up, never answered
+	reset            resetPoint
+}
+
+// resetPoint says whether and when a request's connection is broken.
+type resetPoint int
+
+const (
+	noReset resetPoint = iota
+	resetBeforeEffect
+	resetAfterEffect
+)
+
 // drawRequestFaults decides, once per request, the injected latencies (before the request takes
-// effect and before it is answered) and whether the request is answered with an injected 5xx or
+// effect and before it is answered), whether it is swallowed by the black hole, whether its
+// connection breaks (and when), and whether it is answered with an injected 5xx or
 // LimitExceededException instead of being served.
-func (e *Emulator) drawRequestFaults(op string) (wait, answerWait time.Duration, injected *apiError, f Faults) {
+func (e *Emulator) drawRequestFaults(op string) requestFaults {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f = e.faults
-	wait = f.Latency.draw(e.rng)
-	answerWait = f.AnswerLatency.draw(e.rng)
+	f := e.faults
+	d := requestFaults{faults: f, blackHole: f.BlackHole}
+	if d.blackHole {
+		return d
+	}
+	d.wait = f.Latency.draw(e.rng)
+	answerWait := f.AnswerLatency.draw(e.rng)
+	if f.ResetRate > 0 && e.rng.Float64() < f.ResetRate {
+		d.reset = resetBeforeEffect
+		if e.rng.IntN(2) == 0 {
+			d.reset = resetAfterEffect
+		}
+		return d
+	}
 	if f.ServerErrorRate > 0 && e.rng.Float64() < f.ServerErrorRate {
 		if e.rng.IntN(2) == 0 {
-			return wait, 0, newAPIError(http.StatusInternalServerError, codeInternalFailure, messageInternalFailure), f
+			d.injected = newAPIError(http.StatusInternalServerError, codeInternalFailure, messageInternalFailure)
+		} else {
+			d.injected = newAPIError(http.StatusServiceUnavailable, "ServiceUnavailable", "Service Unavailable")
 		}
-		return wait, 0, newAPIError(http.StatusServiceUnavailable, "ServiceUnavailable", "Service Unavailable"), f
+		return d
 	}
 	if isControlPlane(op) && f.ControlPlaneThrottleRate > 0 && e.rng.Float64() < f.ControlPlaneThrottleRate {
-		return wait, 0, newAPIError(http.StatusBadRequest, "LimitExceededException",
-			"Rate exceeded for %s under account %s.", op, e.cfg.AccountID), f
+		d.injected = newAPIError(http.StatusBadRequest, "LimitExceededException",
+			"Rate exceeded for %s under account %s.", op, e.cfg.AccountID)
+		return d
 	}
-	return wait, answerWait, nil, f
+	d.answerWait = answerWait
+	return d
 }
 
 func writeKinesisError(w http.ResponseWriter, err *apiError) {

@@ -90,6 +90,7 @@ func (s *Server) serve(run func() error) {
 
 // Close stops serving at once, dropping open connections, and waits for the server to end.
 func (s *Server) Close() error {
+	s.Emulator.hold.stop()
 	s.upgrader.closeAll()
 	err := s.http.Close()
 	if serveErr := <-s.done; serveErr != nil && err == nil {
@@ -100,7 +101,10 @@ func (s *Server) Close() error {
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests until ctx is done.
+// Requests held unanswered (Pause, the black hole) are let go at once, their connections
+// broken: they would otherwise hold the shutdown until their clients give up.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.Emulator.hold.stop()
 	err := s.http.Shutdown(ctx)
 	s.upgrader.closeAll() // upgraded connections are not the server's any more: close them last
 	if serveErr := <-s.done; serveErr != nil && err == nil {

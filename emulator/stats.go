@@ -42,6 +42,11 @@ type FaultStats struct {
 	ServerErrors  int64            // injected 500/503 answers
 	KMSDenied     int64            // writes refused with KMSAccessDeniedException
 	LimitExceeded map[string]int64 // LimitExceededException by operation (injected or real)
+	// ResetsBeforeEffect and ResetsAfterEffect count the connections broken by ResetRate: before
+	// the request took effect (nothing done) and after (done, unanswered).
+	ResetsBeforeEffect int64
+	ResetsAfterEffect  int64
+	BlackHoled         int64 // Kinesis requests swallowed by the black hole
 }
 
 // StreamStats returns the counters of a stream, or false if there is no such stream.
@@ -109,6 +114,12 @@ func (e *Emulator) countInjected(op string, err *apiError) {
 		return
 	}
 	e.faultStats.ServerErrors++
+}
+
+func (e *Emulator) countFault(count func(*FaultStats)) {
+	e.mu.Lock()
+	count(&e.faultStats)
+	e.mu.Unlock()
 }
 
 func (e *Emulator) countKMSDenied() {

@@ -13,7 +13,16 @@ import (
 func (s *Sampler) Summary(now time.Time, config any) Summary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sampleLocked(now)
+	if s.state.n > 0 && !now.After(s.state.prev.t) {
+		// No time has passed since the last sample (a virtual clock; a coarse one): there are
+		// no rates to add, but the totals must count what resolved since, or a run that ended
+		// in the same instant as a sample reports records pending that are not.
+		cur := s.read(s.state.prev.t)
+		s.compute(cur)
+		s.state.prev = cur
+	} else {
+		s.sampleLocked(now)
+	}
 	st := &s.state
 	first, last := &st.first, &st.prev
 	p := &last.p.Stream

@@ -211,3 +211,24 @@ func TestSummarySchemaRejectsMalformed(t *testing.T) {
 		}
 	}
 }
+
+// A run that ends in the same instant as its last sample (virtual time; a coarse clock) still
+// reports the counts as they are at the end, not as that sample read them.
+func TestSummaryCountsWhatResolvedSinceASampleAtTheSameInstant(t *testing.T) {
+	fp := newFakeProducer("shardId-000000000000")
+	s := newSampler(t, metrics.Config{Producer: fp})
+	s.Sample(t0)
+	fp.edit(func(st *producer.Stats) { st.Stream.UserRecordsReceived, st.Stream.UserRecordsPending = 100, 100 })
+	s.Sample(t0.Add(time.Second))
+	fp.edit(func(st *producer.Stats) {
+		st.Stream.UserRecordsPending, st.Stream.UserRecordsPut = 0, 100
+		st.Stream.Requests++
+	})
+	sum := s.Summary(t0.Add(time.Second), nil)
+	if a := sum.Accounting; a.Pending != 0 || a.Acknowledged != 100 || !a.Holds {
+		t.Fatalf("summary at the last sample's instant: %+v, want 100 succeeded, 0 pending", a)
+	}
+	if n := s.Store().Len(); n != 1 {
+		t.Errorf("the store holds %d samples, want 1 (no zero-length interval)", n)
+	}
+}

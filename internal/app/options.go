@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
@@ -52,6 +54,11 @@ type Options struct {
 	// CSV, if set, receives every sample of the whole run as long-format CSV
 	// (time,stream,shard,series,value); Stop flushes it.
 	CSV io.Writer
+	// inProcessClient, if set with InProcess, is what the run's SDK clients send through instead
+	// of an emulator.InMemTransport to the embedded emulator: tests put faults between them (the
+	// emulator killed and restarted, its state lost).
+	inProcessClient func(*emulator.Emulator) aws.HTTPClient
+
 	// Verify stamps every record's payload with an envelope (verify.EnvelopeLen bytes: the run's
 	// id and the record's sequence number) and keeps what the producer said about each, so that
 	// Run.Verify, after Stop, can read the stream back and check the run against it.

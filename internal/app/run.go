@@ -222,6 +222,9 @@ func (r *Run) connect(ctx context.Context) error {
 			// Any endpoint will do (nothing dials it); a non-empty one gives the CloudWatch
 			// poller the emulator's 1 s period, as over the socket.
 			r.emu, r.endpoint, hc = e, "http://emulator.in-process", emulator.InMemTransport{Handler: e}
+			if o.inProcessClient != nil {
+				hc = o.inProcessClient(e)
+			}
 		} else {
 			srv, err := emulator.Start(ecfg)
 			if err != nil {
@@ -311,7 +314,13 @@ func (r *Run) watch(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		st := r.prod.Stats()
+		// The sampler's latest reading, not a Stats() of our own: each copies the producer's
+		// latency histograms, which made this once-a-second look cost as much as sampling.
+		snap := r.sampler.Store().Latest()
+		if snap == nil {
+			continue
+		}
+		st := snap.Producer
 		if st.Stream.ShardMapChanges != lastChanges {
 			lastChanges = st.Stream.ShardMapChanges
 			r.events.Addf(Info, "shard map changed: %d open shards", len(st.Shards))

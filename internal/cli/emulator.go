@@ -87,6 +87,8 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.StringVar(&e.latency, "latency", "", "fault: added request latency: 20ms, 10ms-50ms or lognormal:20ms:0.5")
 	fs.StringVar(&e.answerLatency, "answer-latency", "", "fault: delay after the write took effect, before the answer (a client timeout shorter than it stores without knowing): 20ms, 10ms-50ms or lognormal:20ms:0.5")
 	fs.BoolVar(&e.kmsDenied, "kms-denied", false, "fault: writes to KMS-encrypted streams fail with KMSAccessDeniedException")
+	fs.BoolVar(&e.blackHole, "black-hole", false, "fault: read every Kinesis request and answer none (clients wait until they give up)")
+	fs.Float64Var(&e.resetRate, "reset-rate", 0, "fault: probability per Kinesis request of breaking the connection unanswered (half after it took effect)")
 	fs.Float64Var(&e.cpThrottle, "control-plane-throttle-rate", 0, "fault: probability of LimitExceededException per control-plane call")
 	fs.Float64Var(&e.odTimeScale, "on-demand-time-scale", d.OnDemandTimeScale, "divide on-demand capacity's windows (30-day peak, 15-minute scaling) by this, e.g. 3600 for demos")
 	fs.Int64Var(&e.seed, "seed", d.Seed, "seed for fault injection")
@@ -104,7 +106,7 @@ type emulatorFlags struct {
 	shardQuota                          optionalInt
 	addr, region, account, latency      string
 	answerLatency                       string
-	allowRemote, kmsDenied              bool
+	allowRemote, kmsDenied, blackHole   bool
 	createDelay, deleteDelay            time.Duration
 	reshard, logEvery                   time.Duration
 	tls                                 emulatorTLS
@@ -112,7 +114,7 @@ type emulatorFlags struct {
 	retainBytes, seed                   int64
 	retainRecs                          int
 	failRate, serverRate, cpThrottle    float64
-	odTimeScale                         float64
+	odTimeScale, resetRate              float64
 }
 
 func runEmulator(e emulatorFlags, stdout io.Writer) error {

@@ -29,6 +29,7 @@ var emulatorFlagOf = map[string]string{
 	"Faults.ControlPlaneThrottleRate": "control-plane-throttle-rate",
 	"Faults.Latency":                  "latency",
 	"OnDemandTimeScale":               "on-demand-time-scale",
+	"Faults.ResetRate":                "reset-rate",
 	"Faults.AnswerLatency":            "answer-latency",
 }
 
@@ -98,7 +99,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
 		OnDemandTimeScale: e.odTimeScale,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,
-			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle},
+			KMSAccessDenied: e.kmsDenied, ControlPlaneThrottleRate: e.cpThrottle, BlackHole: e.blackHole, ResetRate: e.resetRate},
 	}
 	if bad := emulator.CheckConfig(cfg); len(bad) > 0 {
 		for _, ce := range bad {

@@ -15,9 +15,9 @@ import (
 // documented below; never a panic, a hang, an internal field name or a silent default.
 func TestEmulatorFlagValues(t *testing.T) {
 	accepted := map[string]bool{ // FLAG=VALUE pairs that are valid, and why
-		"allow-remote=0": true, "kms-denied=0": true, // false
+		"allow-remote=0": true, "kms-denied=0": true, "black-hole=0": true, // false
 		"create-delay=0": true, "create-delay=0s": true, // ACTIVE at once (the default)
-		"internal-failure-rate=0": true, "server-error-rate=0": true, "control-plane-throttle-rate=0": true,
+		"internal-failure-rate=0": true, "server-error-rate=0": true, "control-plane-throttle-rate=0": true, "reset-rate=0": true,
 		"latency=": true, "latency=0": true, // no added latency (the default)
 		"answer-latency=": true, "answer-latency=0": true, "answer-latency=2562047h": true, // as --latency
 		"seed=0": true, "seed=-1": true, "seed=99999999999999": true, "seed=8589934593": true, "seed=8589934592": true, // any seed is a seed
