@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -42,29 +44,41 @@ func (cwJSON) decode(op string, body []byte, _ *http.Request) (string, cbor.Map,
 	if !ok {
 		return op, nil, cwErrSerialization("The request body must be a JSON object (the input structure).")
 	}
-	m, err := jsonToCBOR(obj, "")
+	m, err := jsonToCBORValue(obj, "", memberTypes{timestamps: cwTimestampMembers})
 	if err != nil {
-		return op, nil, err
+		return op, nil, cwErrSerialization("%v.", err)
 	}
 	return op, m.(cbor.Map), nil
 }
 
-// jsonToCBOR turns decoded JSON into the data model; member is the name of the member v is
-// (the list's name for its items), which says whether a number is a timestamp.
-func jsonToCBOR(v any, member string) (cbor.Value, *apiError) {
+// memberTypes names the members of a service's shapes whose JSON form hides their type:
+// timestamps (numbers in JSON, tag 1 in CBOR) and blobs (base64 text in JSON, byte strings in CBOR).
+type memberTypes struct{ timestamps, blobs map[string]bool }
+
+// jsonToCBORValue turns decoded JSON (numbers as json.Number) into the CBOR data model; member is
+// the name of the member v is (the list's name for its items), which with types says what a
+// number or a string really is.
+func jsonToCBORValue(v any, member string, types memberTypes) (cbor.Value, error) {
 	switch v := v.(type) {
 	case nil:
 		return &cbor.Nil{}, nil
 	case bool:
 		return cbor.Bool(v), nil
 	case string:
+		if types.blobs[member] {
+			b, err := base64.StdEncoding.DecodeString(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: not base64: %w", member, err)
+			}
+			return cbor.Slice(b), nil
+		}
 		return cbor.String(v), nil
 	case json.Number:
 		n, err := jsonNumber(v)
 		if err != nil {
-			return nil, cwErrSerialization("%s: %q is not a number.", member, v)
+			return nil, fmt.Errorf("%s: %q is not a number", member, v)
 		}
-		if cwTimestampMembers[member] {
+		if types.timestamps[member] {
 			f, _ := cbor.AsFloat64(n)
 			return &cbor.Tag{ID: 1, Value: cbor.Float64(f)}, nil
 		}
@@ -72,7 +86,7 @@ func jsonToCBOR(v any, member string) (cbor.Value, *apiError) {
 	case []any:
 		out := make(cbor.List, len(v))
 		for i, item := range v {
-			c, err := jsonToCBOR(item, member)
+			c, err := jsonToCBORValue(item, member, types)
 			if err != nil {
 				return nil, err
 			}
@@ -82,7 +96,7 @@ func jsonToCBOR(v any, member string) (cbor.Value, *apiError) {
 	case map[string]any:
 		out := make(cbor.Map, len(v))
 		for k, item := range v {
-			c, err := jsonToCBOR(item, k)
+			c, err := jsonToCBORValue(item, k, types)
 			if err != nil {
 				return nil, err
 			}
@@ -90,7 +104,7 @@ func jsonToCBOR(v any, member string) (cbor.Value, *apiError) {
 		}
 		return out, nil
 	}
-	return nil, cwErrSerialization("%s: unexpected JSON value.", member)
+	return nil, fmt.Errorf("%s: unexpected JSON value %T", member, v)
 }
 
 // jsonNumber keeps whole numbers whole (integer members refuse floats, as the SDKs' decoders do)
@@ -113,7 +127,12 @@ func (cwJSON) writeOutput(w http.ResponseWriter, _ string, out cbor.Map) {
 	if out == nil {
 		out = cbor.Map{} // awsJson answers an operation without output with {}
 	}
-	body, _ := json.Marshal(cborToJSON(out)) // only text, numbers, booleans, lists and maps
+	j, bad := cborValueToJSON(out)
+	if bad != "" { // our own outputs hold only text, numbers, booleans, lists, maps and times
+		cwJSON{}.writeError(w, "", newAPIError(http.StatusInternalServerError, cwInternalServiceFault, "encode the answer in JSON: it holds %s", bad))
+		return
+	}
+	body, _ := json.Marshal(j)
 	writeCWBodyAs(w, http.StatusOK, cwJSONContentType, body)
 }
 
@@ -121,43 +140,6 @@ func (cwJSON) writeError(w http.ResponseWriter, _ string, err *apiError) {
 	setQueryErrorHeader(w.Header(), err)
 	body, _ := json.Marshal(map[string]string{"__type": cwShapeID(err), "message": err.Message})
 	writeCWBodyAs(w, cwErrorStatus(err), cwJSONContentType, body)
-}
-
-// cborToJSON turns the data model into values encoding/json writes: timestamps become epoch
-// seconds, non-finite numbers the strings Smithy's JSON protocols use.
-func cborToJSON(v cbor.Value) any {
-	switch v := v.(type) {
-	case cbor.Map:
-		out := make(map[string]any, len(v))
-		for k, item := range v {
-			if isCBORNull(item) {
-				continue
-			}
-			out[k] = cborToJSON(item)
-		}
-		return out
-	case cbor.List:
-		out := make([]any, len(v))
-		for i, item := range v {
-			out[i] = cborToJSON(item)
-		}
-		return out
-	case *cbor.Tag:
-		return cborToJSON(v.Value)
-	case cbor.String:
-		return string(v)
-	case cbor.Bool:
-		return bool(v)
-	case cbor.Uint:
-		return uint64(v)
-	case cbor.NegInt:
-		return -int64(v)
-	case cbor.Float32:
-		return jsonFloat(float64(v))
-	case cbor.Float64:
-		return jsonFloat(float64(v))
-	}
-	return nil
 }
 
 func jsonFloat(f float64) any {

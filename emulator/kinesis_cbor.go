@@ -28,11 +28,11 @@ func isKinesisCBOR(r *http.Request) bool {
 
 // The members of Kinesis's shapes that are timestamps (tag 1 in CBOR, numbers in JSON) and blobs
 // (byte strings in CBOR, base64 text in JSON).
-var (
-	kinesisTimestampMembers = map[string]bool{"ApproximateArrivalTimestamp": true, "StreamCreationTimestamp": true,
-		"Timestamp": true, "ConsumerCreationTimestamp": true}
-	kinesisBlobMembers = map[string]bool{"Data": true}
-)
+var kinesisShapes = memberTypes{
+	timestamps: map[string]bool{"ApproximateArrivalTimestamp": true, "StreamCreationTimestamp": true,
+		"Timestamp": true, "ConsumerCreationTimestamp": true},
+	blobs: map[string]bool{"Data": true},
+}
 
 // kinesisCBORToJSON turns a CBOR request body into the JSON the operation handlers read.
 func kinesisCBORToJSON(body []byte) (out []byte, aerr *apiError) {
@@ -62,9 +62,11 @@ func kinesisCBORToJSON(body []byte) (out []byte, aerr *apiError) {
 	return out, nil
 }
 
-// cborValueToJSON maps CBOR onto JSON values: byte strings become base64 text (as awsJson1_1
-// carries blobs), tag-1 timestamps epoch seconds. Text that is not UTF-8 is refused, as AWS
-// refuses it (bad names what).
+// cborValueToJSON maps CBOR onto the values encoding/json writes, for Kinesis's CBOR requests and
+// CloudWatch's awsJson1_0 answers alike: byte strings become base64 text (as the JSON protocols
+// carry blobs), tag-1 timestamps epoch seconds, non-finite numbers the strings Smithy's JSON
+// protocols use; null members are left out. Text that is not UTF-8 is refused, as AWS refuses it
+// (bad names what).
 func cborValueToJSON(v cbor.Value) (any, string) {
 	switch v := v.(type) {
 	case cbor.Map:
@@ -105,7 +107,7 @@ func cborValueToJSON(v cbor.Value) (any, string) {
 		if err != nil {
 			return nil, "a timestamp that is not a number"
 		}
-		return f, ""
+		return jsonFloat(f), ""
 	case cbor.Bool:
 		return bool(v), ""
 	case cbor.Uint:
@@ -113,9 +115,9 @@ func cborValueToJSON(v cbor.Value) (any, string) {
 	case cbor.NegInt:
 		return -int64(v), ""
 	case cbor.Float32:
-		return float64(v), ""
+		return jsonFloat(float64(v)), ""
 	case cbor.Float64:
-		return float64(v), ""
+		return jsonFloat(float64(v)), ""
 	}
 	return nil, cborKind(v)
 }
@@ -129,60 +131,11 @@ func kinesisJSONToCBOR(body []byte) ([]byte, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	c, err := jsonValueToKinesisCBOR(v, "")
+	c, err := jsonToCBORValue(v, "", kinesisShapes)
 	if err != nil {
 		return nil, err
 	}
 	return cbor.Encode(c), nil
-}
-
-func jsonValueToKinesisCBOR(v any, member string) (cbor.Value, error) {
-	switch v := v.(type) {
-	case nil:
-		return &cbor.Nil{}, nil
-	case bool:
-		return cbor.Bool(v), nil
-	case string:
-		if kinesisBlobMembers[member] {
-			b, err := base64.StdEncoding.DecodeString(v)
-			if err != nil {
-				return nil, err
-			}
-			return cbor.Slice(b), nil
-		}
-		return cbor.String(v), nil
-	case json.Number:
-		n, err := jsonNumber(v)
-		if err != nil {
-			return nil, err
-		}
-		if kinesisTimestampMembers[member] {
-			f, _ := cbor.AsFloat64(n)
-			return &cbor.Tag{ID: 1, Value: cbor.Float64(f)}, nil
-		}
-		return n, nil
-	case []any:
-		out := make(cbor.List, len(v))
-		for i, item := range v {
-			c, err := jsonValueToKinesisCBOR(item, member)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = c
-		}
-		return out, nil
-	case map[string]any:
-		out := make(cbor.Map, len(v))
-		for k, item := range v {
-			c, err := jsonValueToKinesisCBOR(item, k)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = c
-		}
-		return out, nil
-	}
-	return &cbor.Nil{}, nil
 }
 
 // cborResponse holds the handler's JSON answer and sends it as CBOR when the handler is done.
