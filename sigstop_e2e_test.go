@@ -3,9 +3,7 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,31 +28,9 @@ func TestSIGSTOPEmulatorMidRunVerified(t *testing.T) {
 		t.Skip("takes 30 s of wall time")
 	}
 	bin := buildBinary(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	emu := exec.Command(bin, "emulator", "--addr", addr, "--stream", "orders:2")
-	pr, pw, _ := os.Pipe()
-	emu.Stdout = pw
-	if err := emu.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		emu.Process.Signal(syscall.SIGCONT)
-		emu.Process.Kill()
-		emu.Wait()
-	}()
-	pw.Close()
-	if lines := bufio.NewScanner(pr); !lines.Scan() || !strings.Contains(lines.Text(), "http://"+addr) {
-		t.Fatalf("the emulator did not start: %q", lines.Text())
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", "x")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "y")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	e := startEmulatorBinary(t, bin, "--stream", "orders:2")
+	addr, emu := e.addr, e.cmd
+	offlineAWS(t)
 	report := filepath.Join(t.TempDir(), "report.json")
 
 	const duration, drain = 20 * time.Second, 30 * time.Second

@@ -3,11 +3,8 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,27 +47,8 @@ func TestHeadlessVerifyRun(t *testing.T) {
 // retention shorter than the run) has lost acknowledged records by the read-back.
 func TestHeadlessVerifyReportsDataLoss(t *testing.T) {
 	bin := buildBinary(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	emu := exec.Command(bin, "emulator", "--addr", addr, "--stream", "orders:2", "--retain-records", "20")
-	pr, pw, _ := os.Pipe()
-	emu.Stdout = pw
-	if err := emu.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { emu.Process.Kill(); emu.Wait() }()
-	pw.Close()
-	if lines := bufio.NewScanner(pr); !lines.Scan() || !strings.Contains(lines.Text(), "http://"+addr) {
-		t.Fatalf("the emulator did not start: %q", lines.Text())
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", "x")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "y")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	addr := startEmulatorBinary(t, bin, "--stream", "orders:2", "--retain-records", "20").addr
+	offlineAWS(t)
 	code, out, errOut := runBinary(t, bin, "run", "--headless", "--endpoint", "http://"+addr, "--region", "us-east-1", "--stream", "orders",
 		"--duration", "2s", "--rate", "200", "--aggregation=false", "--no-cloudwatch", "--verify")
 	if code != 1 || !strings.Contains(errOut, "data loss: ") || !strings.Contains(errOut, "acknowledged records are not in the stream") {

@@ -189,7 +189,7 @@ func checkFlat(t *testing.T, samples []soakSample, warmUp time.Duration) {
 
 type soakFigures struct {
 	medianRSS, peakRSS, peakHeap, medianLive uint64
-	peakGoroutines               int
+	peakGoroutines                           int
 }
 
 func summarise(ss []soakSample) soakFigures {
@@ -225,4 +225,3 @@ func vmRSS(t *testing.T) uint64 {
 	t.Fatal("no VmRSS in /proc/self/status")
 	return 0
 }
-
