@@ -16,7 +16,7 @@ func TestBinaryRefusesBadValuesByName(t *testing.T) {
 	}{
 		{[]string{"--rate", "0"}, "-rate"},
 		{[]string{"--stream", "my stream"}, "-stream"},
-		{[]string{"--shards", "600"}, "--shards 600"},
+		{[]string{"--shards", "10001"}, "--shards 10001"}, // over AWS's 10,000 shards a stream
 		{[]string{"--keys", "shard:99"}, "--keys"},
 		{[]string{"--rate-limit", "0"}, "-rate-limit"},
 	} {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 // pythonWithBoto3 finds a Python that imports boto3: the one on PATH, else Debian's (which is
@@ -29,6 +30,7 @@ func pythonWithBoto3(t *testing.T) string {
 // metrics and gets a typed error: the emulator serves clients nobody here wrote, at their
 // defaults but for the protocol the script selects.
 func TestBoto3CloudWatchInEveryProtocol(t *testing.T) {
+	t.Parallel() // a client in a process of its own: seconds of its start-up, nothing shared
 	py := pythonWithBoto3(t)
 	srv, err := Start(Config{})
 	if err != nil {
@@ -90,5 +92,68 @@ func TestBoto3CloudWatchInEveryProtocol(t *testing.T) {
 				t.Errorf("a bad unit through boto3 %s: %+v", protocol, got.Error)
 			}
 		})
+	}
+}
+
+// boto3's Kinesis client at its defaults goes through AWS's lifecycle on the emulator (CREATING
+// and DELETING last a while, its waiters wait them out), writes, pages ListShards, reads back,
+// and gets AWS's error shapes: codes, classes, statuses and request ids.
+func TestBoto3KinesisLifecycleAndErrors(t *testing.T) {
+	t.Parallel() // a client in a process of its own: seconds of its start-up, nothing shared
+	py := pythonWithBoto3(t)
+	srv, err := Start(Config{CreateDelay: 1500 * time.Millisecond, DeleteDelay: 1500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	cmd := exec.Command(py, "testdata/boto3_kinesis.py", srv.URL)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("boto3: %v\n%s", err, stderr.String())
+	}
+	type apiErr struct {
+		Code, Class string
+		Status      int
+		RequestID   string `json:"request_id"`
+	}
+	var got struct {
+		Botocore, Failure string
+		AfterCreate       string   `json:"after_create"`
+		AfterWait         string   `json:"after_wait"`
+		AfterDelete       string   `json:"after_delete"`
+		PutWhileCreating  *apiErr  `json:"put_while_creating"`
+		MissingStream     *apiErr  `json:"missing_stream"`
+		BadHashKey        *apiErr  `json:"bad_hash_key"`
+		ReshardOnDemand   *apiErr  `json:"reshard_on_demand"`
+		AfterDeleteWait   *apiErr  `json:"after_delete_wait"`
+		PutFailed         int      `json:"put_failed"`
+		Shards            int      `json:"shards"`
+		ListPages         int      `json:"list_pages"`
+		ReadBack          []string `json:"read_back"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("boto3 printed %q: %v", out, err)
+	}
+	if got.Failure != "" {
+		t.Fatalf("boto3 (botocore %s) failed: %s", got.Botocore, got.Failure)
+	}
+	wantErr := func(what string, e *apiErr, code string) {
+		t.Helper()
+		if e == nil || e.Code != code || e.Class != code || e.Status != 400 || !uuidPattern.MatchString(e.RequestID) {
+			t.Errorf("%s through boto3: %+v, want %s (400, with a request id)", what, e, code)
+		}
+	}
+	if got.AfterCreate != "CREATING" || got.AfterWait != "ACTIVE" || got.AfterDelete != "DELETING" {
+		t.Errorf("lifecycle through boto3: created %s, waited %s, deleted %s", got.AfterCreate, got.AfterWait, got.AfterDelete)
+	}
+	wantErr("a write while CREATING", got.PutWhileCreating, "ResourceNotFoundException")
+	wantErr("a missing stream", got.MissingStream, "ResourceNotFoundException")
+	wantErr("ExplicitHashKey abc", got.BadHashKey, "ValidationException")
+	wantErr("UpdateShardCount on an ON_DEMAND stream", got.ReshardOnDemand, "ValidationException")
+	wantErr("the stream after its deletion", got.AfterDeleteWait, "ResourceNotFoundException")
+	if got.PutFailed != 0 || got.Shards != 3 || got.ListPages != 3 || len(got.ReadBack) != 30 {
+		t.Errorf("writes and reads through boto3: %+v", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 // CloudWatch — creates and waits for a stream, writes, pages ListShards, reads back, and queries
 // CloudWatch, with typed errors and request ids.
 func TestJSSDKAtItsDefaults(t *testing.T) {
+	t.Parallel() // a client in a process of its own: seconds of its start-up, nothing shared
 	modules := sdktest.NodeModules(t, "@aws-sdk/client-kinesis", "@aws-sdk/client-cloudwatch")
 	srv, err := Start(Config{})
 	if err != nil {

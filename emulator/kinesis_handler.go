@@ -57,6 +57,7 @@ func init() {
 		"IncreaseStreamRetentionPeriod": (*Emulator).opIncreaseStreamRetentionPeriod,
 		"DecreaseStreamRetentionPeriod": (*Emulator).opDecreaseStreamRetentionPeriod,
 		"UpdateStreamMode":              (*Emulator).opUpdateStreamMode,
+		"DescribeAccountSettings":       (*Emulator).opDescribeAccountSettings,
 	}
 }
 

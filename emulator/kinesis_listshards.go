@@ -38,8 +38,17 @@ func (e *Emulator) opListShards(req request) (any, *apiError) {
 	}
 	after, filter := in.ExclusiveStartShardId, in.ShardFilter
 	if in.NextToken != "" {
-		if in.StreamName != "" || in.StreamARN != "" || in.ExclusiveStartShardId != "" || in.ShardFilter != nil {
-			return nil, errInvalidArgument("NextToken cannot be provided together with StreamName, StreamARN, ExclusiveStartShardId or ShardFilter.")
+		// AWS names the first member that conflicts: "NextToken and StreamName cannot be provided
+		// together." (what the AWS CLI's and botocore's ListShards paginators run into: they send
+		// both; aws-cli#9635, botocore#2009).
+		for _, c := range []struct {
+			name  string
+			given bool
+		}{{"StreamName", in.StreamName != ""}, {"StreamARN", in.StreamARN != ""},
+			{"ExclusiveStartShardId", in.ExclusiveStartShardId != ""}, {"ShardFilter", in.ShardFilter != nil}} {
+			if c.given {
+				return nil, errInvalidArgument("NextToken and %s cannot be provided together.", c.name)
+			}
 		}
 		tok, ok := decodeToken[listShardsToken](in.NextToken)
 		if !ok {

@@ -169,3 +169,13 @@ func TestDeleteStreamIsDeletingFirst(t *testing.T) {
 	}
 	must(env.kin.CreateStream(env.ctx, &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(1)}))(t)
 }
+
+// DescribeAccountSettings, in the SDKs' models, answers as for an account that never enabled a
+// minimum throughput billing commitment.
+func TestDescribeAccountSettings(t *testing.T) {
+	env := newEnv(t, Config{}, true)
+	out := must(env.kin.DescribeAccountSettings(env.ctx, &kinesis.DescribeAccountSettingsInput{}))(t)
+	if out.MinimumThroughputBillingCommitment == nil || out.MinimumThroughputBillingCommitment.Status != types.MinimumThroughputBillingCommitmentOutputStatusDisabled {
+		t.Fatalf("DescribeAccountSettings: %+v", out.MinimumThroughputBillingCommitment)
+	}
+}

@@ -159,7 +159,7 @@ func exampleValue(name string) string {
 }
 
 // whereFrom adds to an error of the settings checked together (which names flags) where each
-// flag it names got its value, when that was not the command line: "--shards 0: want 1..500
+// flag it names got its value, when that was not the command line: "--shards 0: want 1..10000
 // (--shards: environment SHARDSTORM_SHARDS)".
 func (l *layers) whereFrom(err error) error {
 	var from []string
