@@ -200,6 +200,10 @@ type Finding struct {
 	API     string `json:"api,omitempty"`
 	// Evidence holds the figures behind the finding, by name.
 	Evidence map[string]any `json:"evidence,omitempty"`
+	// Basis says which source the finding rests on and at what resolution, when that is not
+	// the producer's own figures: "from 1-minute CloudWatch sums", "key from a 1-second sample
+	// of 3 of 8 shards", "from the KPL's metrics (KinesisProducerLibrary)". Watch mode sets it.
+	Basis string `json:"basis,omitempty"`
 	// FirstSeen is when the finding was raised, LastSeen the latest evaluation that still found
 	// it; Active is false once its cause has gone (the report keeps it with its last figures).
 	FirstSeen time.Time `json:"first_seen"`
