@@ -29,6 +29,9 @@ type WatchOptions struct {
 	AWS      bool
 	Region   string
 	Profile  string
+	// EnableShardMetrics turns on the shard-level metrics the advisor needs (the user
+	// consented: --enable-shard-metrics). It never turns anything off.
+	EnableShardMetrics bool
 }
 
 // Watch is the dashboard's source for a stream it does not load. CloudWatch's IncomingRecords,
@@ -47,9 +50,16 @@ type Watch struct {
 	sampler *metrics.Sampler
 	events  *EventLog
 
+	parts watchParts        // the optional sources and the advisor; nil each until wired
+	acc   *watchFigures     // the figures over the whole watch, for the report
+	clock func() time.Time // the poller's clock
+
 	mu      sync.Mutex
-	desc    string // the last DescribeStreamSummary, as an event line
-	descErr string // its last failure, "" once it works again
+	desc    string                // the last DescribeStreamSummary, as an event line
+	descErr string                // its last failure, "" once it works again
+	stream  metrics.OutsideStream // what DescribeStreamSummary and ListShards said last
+	outside *metrics.OutsideView  // the latest view
+	enabled []string              // shard-level metrics this watch turned on (never turned off)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -75,15 +85,22 @@ func StartWatch(ctx context.Context, o WatchOptions) (_ *Watch, err error) {
 	if err := conn.connect(ctx); err != nil {
 		return nil, err
 	}
-	w := &Watch{opts: o, region: conn.kin.Options().Region, started: time.Now(), kin: conn.kin, events: NewEventLog(500)}
+	w := &Watch{opts: o, region: conn.kin.Options().Region, started: time.Now(), kin: conn.kin, events: NewEventLog(500), acc: newWatchFigures()}
 	if err := w.describe(ctx, true); err != nil {
 		return nil, err
 	}
+	if o.EnableShardMetrics {
+		if _, err := w.EnableShardMetrics(ctx); err != nil {
+			return nil, err
+		}
+	}
+	w.parts = newWatchParts(conn, o)
 	cfg := cloudwatch.DefaultConfig(o.Stream, conn.endpoint)
 	if w.poller, err = cloudwatch.NewPoller(conn.cw, conn.kin, cfg); err != nil {
 		return nil, err
 	}
 	w.counts = newCWCounters(w.started, w.poller.Config())
+	w.clock = w.poller.Config().Now
 	if err := w.listShards(ctx); err != nil {
 		return nil, err
 	}
@@ -128,6 +145,7 @@ func (w *Watch) loop(ctx context.Context) {
 				w.counts.ingest(m, w.poller.History(m), now)
 			}
 			w.events.noteCloudWatch(w.poller, &lastCW)
+			w.observe(w.clock())
 			if now.Sub(lastRefresh) >= watchRefresh {
 				lastRefresh = now
 				_ = w.describe(ctx, false) // failures are in w.desc and the event log
@@ -168,7 +186,13 @@ func (w *Watch) describe(ctx context.Context, first bool) error {
 	}
 	line := fmt.Sprintf("stream %s: %s, %d open shards, encryption %s, enhanced monitoring %s",
 		w.opts.Stream, s.StreamStatus, aws.ToInt32(s.OpenShardCount), s.EncryptionType, monitoring)
+	mode := ""
+	if s.StreamModeDetails != nil {
+		mode = string(s.StreamModeDetails.StreamMode)
+	}
 	w.mu.Lock()
+	w.stream.Name, w.stream.Status, w.stream.Mode = w.opts.Stream, string(s.StreamStatus), mode
+	w.stream.Encryption, w.stream.KeyID, w.stream.ShardLevelMetrics = string(s.EncryptionType), aws.ToString(s.KeyId), levels
 	changed := w.desc != line
 	w.desc, w.descErr = line, ""
 	w.mu.Unlock()
@@ -215,6 +239,13 @@ func (w *Watch) listShards(ctx context.Context) error {
 		in = &kinesis.ListShardsInput{NextToken: out.NextToken}
 	}
 	slices.SortFunc(shards, func(a, b producer.ShardStats) int { return hashKey(a.StartingHashKey).Cmp(hashKey(b.StartingHashKey)) })
+	ranges := make([]metrics.ShardRange, len(shards))
+	for i, s := range shards {
+		ranges[i] = metrics.ShardRange{ShardID: s.ShardID, StartingHashKey: s.StartingHashKey, EndingHashKey: s.EndingHashKey}
+	}
+	w.mu.Lock()
+	w.stream.Shards = ranges
+	w.mu.Unlock()
 	if w.counts.setShards(shards, time.Now()) {
 		ids := make([]string, len(shards))
 		for i, s := range shards {
@@ -261,6 +292,3 @@ func (w *Watch) CloudWatch() *cloudwatch.Poller { return w.poller }
 func (w *Watch) Events() []tui.Event {
 	return w.events.ForDashboard()
 }
-
-// Findings: no advisor yet.
-func (w *Watch) Findings() []metrics.Finding { return nil }

@@ -1,0 +1,57 @@
+package app
+
+import "github.com/shardstorm/shardstorm/metrics"
+
+// The sources of a watch beyond ListShards, DescribeStreamSummary and the AWS/Kinesis poller
+// are optional parts, each behind a small interface so that this package depends on what it
+// reads, not on how it is read: the KPL's and shardstorm agents' CloudWatch metrics
+// (metrics/cloudwatch's namespace readers), the record sample (metrics/recordsample) and the
+// advisor's outside rules. A part left nil shows in Sources as off, saying so — never as if it
+// had been read.
+
+// figureSource is a CloudWatch reader of one namespace: the KPL's or shardstorm agents'.
+type figureSource interface {
+	Figures() *metrics.CWFigures
+	Source() metrics.Source
+}
+
+// sampleSource is the paced reader of the stream's newest records. The watch tells it the
+// open shards and the busiest of them (hot shards are sampled first).
+type sampleSource interface {
+	Sample() *metrics.RecordSample
+	Source() metrics.Source
+	SetShards([]metrics.ShardRange)
+	SetBusiest([]string)
+}
+
+// outsideAdvisor diagnoses a stream from outside: ObserveOutside evaluates one view, Active
+// lists the findings that hold now (most severe first), History every finding raised.
+type outsideAdvisor interface {
+	ObserveOutside(v *metrics.OutsideView) (raised, cleared []metrics.Finding)
+	Active() []metrics.Finding
+	History() []metrics.Finding
+}
+
+// watchParts are the optional parts of a watch; StartWatch takes them from
+// WatchOptions.parts (nil each until wired).
+type watchParts struct {
+	kpl    figureSource // KPL metrics (namespace KinesisProducerLibrary by default)
+	agents figureSource // shardstorm agents' metrics (`run --publish-metrics`)
+	sample sampleSource
+	// advisor and unseen (advisor.Unseen) come together.
+	advisor outsideAdvisor
+	unseen  func(v *metrics.OutsideView) []string
+}
+
+// sourceNotWired is the Source of a part this build does not read.
+func sourceNotWired(name, what string) metrics.Source {
+	return metrics.Source{Name: name, Status: "off", Detail: what + " is not read by this watch"}
+}
+
+// newWatchParts builds the optional parts over the watch's clients. None is wired yet: each
+// shows in Sources as not read. (Wiring point for metrics/cloudwatch's namespace readers,
+// metrics/recordsample and the advisor's outside rules.)
+func newWatchParts(conn *Run, o WatchOptions) watchParts {
+	_, _ = conn, o
+	return watchParts{}
+}
