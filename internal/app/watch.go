@@ -50,8 +50,8 @@ type Watch struct {
 	sampler *metrics.Sampler
 	events  *EventLog
 
-	parts watchParts        // the optional sources and the advisor; nil each until wired
-	acc   *watchFigures     // the figures over the whole watch, for the report
+	parts watchParts       // the optional sources and the advisor; nil each until wired
+	acc   *watchFigures    // the figures over the whole watch, for the report
 	clock func() time.Time // the poller's clock
 
 	mu      sync.Mutex

@@ -86,7 +86,9 @@ func (a *watchFigures) stats(id metrics.CWSeriesID) (total, mean, peak float64) 
 }
 
 func (a *watchFigures) rates(shard string) metrics.WatchRates {
-	id := func(name string) metrics.CWSeriesID { return metrics.CWSeriesID{Name: name, Stat: "Sum", ShardID: shard} }
+	id := func(name string) metrics.CWSeriesID {
+		return metrics.CWSeriesID{Name: name, Stat: "Sum", ShardID: shard}
+	}
 	_, rec, peakRec := a.stats(id("IncomingRecords"))
 	_, by, peakBy := a.stats(id("IncomingBytes"))
 	thr, thrRate, peakThr := a.stats(id("WriteProvisionedThroughputExceeded"))
