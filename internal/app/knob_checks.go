@@ -152,3 +152,10 @@ func within(lo, hi float64, unit string) func(string) (float64, error) {
 		return v, err
 	}
 }
+
+// CheckOutputPath refuses a file that cannot be created (its directory missing, or a
+// directory): for output flags outside the knob table (watch --report).
+func CheckOutputPath(s string) error {
+	_, err := parseOutputPath(s)
+	return err
+}

@@ -3,9 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -14,11 +17,22 @@ import (
 	"github.com/shardstorm/shardstorm/tui"
 )
 
+// watchFlags are the flags of watch alone (the stream and the backend are run knobs).
+type watchFlags struct {
+	headless           bool
+	duration           time.Duration
+	report             string
+	progressEvery      time.Duration
+	enableShardMetrics bool
+	failOn             string
+}
+
 // newWatchCommand is `shardstorm watch`: the dashboard for a stream others load, from
 // ListShards, DescribeStreamSummary and CloudWatch only. It sends nothing to the stream.
 func newWatchCommand() *cobra.Command {
 	s := app.DefaultRunSettings()
 	s.Options.Stream = "" // no default: --stream is required
+	var wf watchFlags
 	cmd := &cobra.Command{
 		Use:   "watch --stream NAME (--endpoint URL | --aws | --region R | --profile P)",
 		Short: "the dashboard for a stream loaded by others, from CloudWatch (--endpoint or AWS); sends no load",
@@ -26,18 +40,55 @@ func newWatchCommand() *cobra.Command {
 (IncomingRecords/IncomingBytes; per shard, and throttles, only with enhanced monitoring on) and run a
 few periods late: ~4 s against an endpoint, ~4 min against AWS. Needs --endpoint or AWS: there is no
 load to watch on a fresh embedded emulator. Needs kinesis:ListShards, kinesis:DescribeStreamSummary and
-cloudwatch:GetMetricData; s asks before UpdateShardCount. q quits.`,
+cloudwatch:GetMetricData; s asks before UpdateShardCount, e before turning on shard-level metrics
+(kinesis:EnableEnhancedMonitoring; they cost money per shard and stay on). q quits.
+
+With --headless it prints progress and findings lines instead, and with --report FILE writes a JSON
+report at the end (schema: metrics/watch_report.schema.json): for CI jobs that check a staging stream
+after a deploy (--fail-on warning exits 3 when such a finding was raised).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := s.Options
-			return runWatch(cmd.Flags(), app.WatchOptions{Stream: o.Stream, Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile})
+			return runWatch(cmd.Flags(), app.WatchOptions{Stream: o.Stream, Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile,
+				EnableShardMetrics: wf.enableShardMetrics}, wf, cmd.ErrOrStderr())
 		},
 	}
 	addKnobFlags(cmd.Flags(), s, app.WatchKnobs())
+	fs := cmd.Flags()
+	fs.BoolVar(&wf.headless, "headless", false, "no dashboard: progress and findings lines on stderr (for CI)")
+	fs.DurationVar(&wf.duration, "duration", 0, "headless: watch this long, then write the report and exit (default: until Ctrl-C or SIGTERM)")
+	fs.StringVar(&wf.report, "report", "", "headless: write the watch's JSON report to `FILE` at the end (schema: metrics/watch_report.schema.json)")
+	fs.DurationVar(&wf.progressEvery, "progress-every", 5*time.Second, "headless: how often to print a progress line")
+	fs.BoolVar(&wf.enableShardMetrics, "enable-shard-metrics", false,
+		"turn on enhanced monitoring (IncomingBytes, IncomingRecords, WriteProvisionedThroughputExceeded per shard): costs ≈ USD 0.90 per shard-month and stays on after the watch")
+	fs.StringVar(&wf.failOn, "fail-on", "", "headless: exit 3 when a finding of this `SEVERITY` or worse was raised: warning or critical")
 	return cmd
 }
 
-func runWatch(fs *pflag.FlagSet, o app.WatchOptions) error {
+// check refuses bad values and flags that need --headless, naming the flag.
+func (wf watchFlags) check(fs *pflag.FlagSet) error {
+	if !wf.headless {
+		for _, name := range []string{"duration", "report", "progress-every", "fail-on"} {
+			if fs.Changed(name) {
+				return fmt.Errorf("--%s needs --headless (the dashboard runs until q)", name)
+			}
+		}
+	}
+	switch {
+	case fs.Changed("duration") && wf.duration <= 0:
+		return fmt.Errorf("invalid value %q for flag --duration: must be positive", wf.duration)
+	case wf.progressEvery <= 0:
+		return fmt.Errorf("invalid value %q for flag --progress-every: must be positive", wf.progressEvery)
+	case wf.failOn != "" && wf.failOn != "warning" && wf.failOn != "critical":
+		return fmt.Errorf("invalid value %q for flag --fail-on: want warning or critical", wf.failOn)
+	}
+	if err := app.CheckOutputPath(wf.report); err != nil {
+		return fmt.Errorf("invalid value %q for flag --report: %w", wf.report, err)
+	}
+	return nil
+}
+
+func runWatch(fs *pflag.FlagSet, o app.WatchOptions, wf watchFlags, stderr io.Writer) error {
 	if (fs.Changed("region") || fs.Changed("profile")) && o.Endpoint == "" {
 		o.AWS = true
 	}
@@ -48,6 +99,9 @@ func runWatch(fs *pflag.FlagSet, o app.WatchOptions) error {
 		return usageError{errors.New("--aws and --endpoint: choose one backend")}
 	case !o.AWS && o.Endpoint == "":
 		return usageError{errors.New("needs --endpoint URL or AWS (--aws, --region, --profile): there is no load to watch on a fresh embedded emulator")}
+	}
+	if err := wf.check(fs); err != nil {
+		return usageError{err}
 	}
 
 	sigs := make(chan os.Signal, 1)
@@ -67,6 +121,13 @@ func runWatch(fs *pflag.FlagSet, o app.WatchOptions) error {
 	if err != nil {
 		return err
 	}
-	defer w.Stop()
-	return tui.Run(ctx, w, w, tui.Options{})
+	if wf.headless {
+		return watchHeadless(ctx, w, wf, stderr)
+	}
+	err = tui.Run(ctx, w, w, tui.Options{})
+	w.Stop()
+	if msg := w.StillOn(); msg != "" {
+		fmt.Fprintln(stderr, msg)
+	}
+	return err
 }
