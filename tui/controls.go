@@ -54,6 +54,14 @@ type ShardScaler interface {
 	ScaleShards(ctx context.Context, target int) (result string, err error)
 }
 
+// ShardMetricsEnabler turns on the stream's shard-level metrics (enhanced monitoring), which
+// cost money per shard: e asks first with ShardMetricsCost's words and calls
+// EnableShardMetrics only on a yes (watch mode).
+type ShardMetricsEnabler interface {
+	ShardMetricsCost() string
+	EnableShardMetrics(ctx context.Context) (result string, err error)
+}
+
 // SettingsEditor lists every live knob with its current value, for the Settings view, and
 // changes one by name from the text the user typed (the error names the problem).
 type SettingsEditor interface {
@@ -86,6 +94,7 @@ type capabilities struct {
 	splitter HotShardSplitter
 	scaler   ShardScaler
 	settings SettingsEditor
+	metrics  ShardMetricsEnabler
 }
 
 func findCapabilities(controls any) capabilities {
@@ -98,5 +107,6 @@ func findCapabilities(controls any) capabilities {
 	c.splitter, _ = controls.(HotShardSplitter)
 	c.scaler, _ = controls.(ShardScaler)
 	c.settings, _ = controls.(SettingsEditor)
+	c.metrics, _ = controls.(ShardMetricsEnabler)
 	return c
 }

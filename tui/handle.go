@@ -30,6 +30,18 @@ func (s *state) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if s.confirmEM != "" {
+		switch {
+		case key.Matches(msg, k.Yes):
+			s.confirmEM = ""
+			ctx, en := s.ctx, s.caps.metrics
+			return controlCmd("shard-level metrics", func() (string, error) { return en.EnableShardMetrics(ctx) })
+		case key.Matches(msg, k.No):
+			s.confirmEM = ""
+			s.logf("info", "shard-level metrics: cancelled, nothing turned on")
+		}
+		return nil
+	}
 	if s.filtering {
 		return s.filterKey(msg)
 	}
@@ -111,6 +123,9 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 		return controlCmd("adaptive limiting", func() (string, error) { return onOff(c.toggles.ToggleAdaptive()) })
 	case key.Matches(msg, k.Split):
 		return s.split()
+	case key.Matches(msg, k.ShardMetrics):
+		en := c.metrics
+		return func() tea.Msg { return confirmMetricsMsg{question: en.ShardMetricsCost()} }
 	case key.Matches(msg, k.Freeze):
 		s.frozen = !s.frozen
 		if s.frozen {

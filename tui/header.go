@@ -105,6 +105,8 @@ func (s *state) statusLine() string {
 	switch {
 	case s.confirm > 0:
 		return st.Warn.Render("? UpdateShardCount to " + fmtNum(float64(s.confirm)) + "? (y/n)")
+	case s.confirmEM != "":
+		return st.Warn.Render("? " + s.confirmEM + "? (y/n)")
 	case s.filtering:
 		return s.filterIn.View()
 	}

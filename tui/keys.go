@@ -16,6 +16,7 @@ type KeyMap struct {
 	Pause, RateUp, RateDown, LimitDown, LimitUp   key.Binding
 	CycleKeys, HotUp, HotDown, Aggregation, Adapt key.Binding
 	Split, Freeze, Narrower, Wider, Filter, Help  key.Binding
+	ShardMetrics                                  key.Binding
 	Quit, ForceQuit                               key.Binding
 
 	// Within views.
@@ -40,24 +41,25 @@ func defaultKeyMap() *KeyMap {
 		View4:    b("4", "findings", "4"),
 		View5:    b("5", "settings", "5"),
 
-		Pause:       b("space", "pause/resume", " "),
-		RateUp:      b("+", "rate ×1.25", "+", "="),
-		RateDown:    b("-", "rate ÷1.25", "-"),
-		LimitDown:   b("[", "RateLimit −10", "["),
-		LimitUp:     b("]", "RateLimit +10", "]"),
-		CycleKeys:   b("k", "next key strategy", "k"),
-		HotUp:       b("h", "hot key +5%", "h"),
-		HotDown:     b("H", "hot key −5%", "H"),
-		Aggregation: b("a", "aggregation on/off", "a"),
-		Adapt:       b("d", "adaptive limiting on/off", "d"),
-		Split:       b("s", "split hottest shard", "s"),
-		Freeze:      b("f", "freeze display", "f"),
-		Narrower:    b("<", "shorter chart window", "<", ","),
-		Wider:       b(">", "longer chart window", ">", "."),
-		Filter:      b("/", "filter shards", "/"),
-		Help:        b("?", "help", "?"),
-		Quit:        b("q", "quit", "q"),
-		ForceQuit:   b("ctrl+c", "quit", "ctrl+c"),
+		Pause:        b("space", "pause/resume", " "),
+		RateUp:       b("+", "rate ×1.25", "+", "="),
+		RateDown:     b("-", "rate ÷1.25", "-"),
+		LimitDown:    b("[", "RateLimit −10", "["),
+		LimitUp:      b("]", "RateLimit +10", "]"),
+		CycleKeys:    b("k", "next key strategy", "k"),
+		HotUp:        b("h", "hot key +5%", "h"),
+		HotDown:      b("H", "hot key −5%", "H"),
+		Aggregation:  b("a", "aggregation on/off", "a"),
+		Adapt:        b("d", "adaptive limiting on/off", "d"),
+		Split:        b("s", "split hottest shard", "s"),
+		ShardMetrics: b("e", "shard metrics on (asks; costs money)", "e"),
+		Freeze:       b("f", "freeze display", "f"),
+		Narrower:     b("<", "shorter chart window", "<", ","),
+		Wider:        b(">", "longer chart window", ">", "."),
+		Filter:       b("/", "filter shards", "/"),
+		Help:         b("?", "help", "?"),
+		Quit:         b("q", "quit", "q"),
+		ForceQuit:    b("ctrl+c", "quit", "ctrl+c"),
 
 		Up:       b("↑", "up", "up"),
 		Down:     b("↓", "down", "down"),
@@ -84,6 +86,7 @@ func newKeyMap(c capabilities) *KeyMap {
 		k.Split.SetHelp("s", "double the shards (asks)")
 	}
 	k.keepIf(c.splitter != nil || c.scaler != nil, &k.Split)
+	k.keepIf(c.metrics != nil, &k.ShardMetrics)
 	return k
 }
 
@@ -114,7 +117,7 @@ func (k *KeyMap) everywhere() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextView, k.PrevView, k.View1, k.View2, k.View3, k.View4, k.View5, k.Help, k.Quit},
 		{k.Pause, k.RateUp, k.RateDown, k.CycleKeys, k.HotUp, k.HotDown},
-		{k.LimitDown, k.LimitUp, k.Aggregation, k.Adapt, k.Split},
+		{k.LimitDown, k.LimitUp, k.Aggregation, k.Adapt, k.Split, k.ShardMetrics},
 		{k.Freeze, k.Narrower, k.Wider, k.Filter},
 	}
 }

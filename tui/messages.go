@@ -29,3 +29,7 @@ type setResultMsg struct {
 	name, value string
 	err         error
 }
+
+// confirmMetricsMsg asks the user before EnableEnhancedMonitoring: question says what it turns
+// on and what it costs.
+type confirmMetricsMsg struct{ question string }

@@ -74,7 +74,8 @@ type state struct {
 
 	comps [numViews]component
 
-	confirm   int // > 0: waiting for y/n before UpdateShardCount to this many shards
+	confirm   int    // > 0: waiting for y/n before UpdateShardCount to this many shards
+	confirmEM string // != "": waiting for y/n before turning on shard-level metrics (the question)
 	filtering bool
 	filterIn  textinput.Model
 }
@@ -182,6 +183,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case confirmScaleMsg:
 		s.confirm = msg.target
 		s.logf("warn", "%s: needs confirmation (UpdateShardCount to %d)", msg.action, msg.target)
+		return m, nil
+	case confirmMetricsMsg:
+		s.confirmEM = msg.question
+		s.logf("warn", "shard-level metrics: needs confirmation (%s)", msg.question)
 		return m, nil
 	case settingsMsg, setResultMsg:
 		sv := s.comps[ViewSettings].(*settingsView)

@@ -42,3 +42,14 @@ type Event struct {
 	Level string // "info", "warn" or "error"
 	Text  string
 }
+
+// OutsideSource is what a watch offers beyond Source, found by type assertion on the Source: the
+// view from outside the producer (the sources read, at what resolution and cost, and the
+// figures) and what cannot be seen from there. The Findings view lists them, so that "no
+// finding" says what was checked and from what.
+type OutsideSource interface {
+	// Outside is the latest outside view; nil before the first.
+	Outside() *metrics.OutsideView
+	// Unseen lists what cannot be seen from outside the producer.
+	Unseen() []string
+}

@@ -76,7 +76,7 @@ func (v *findingsView) findingLines() []string {
 	st := v.e.st
 	lines := []string{st.Title.Render("Findings") + st.Muted.Render(" (the advisor's diagnoses, most severe first)")}
 	if len(v.findings) == 0 {
-		lines = append(lines, st.OK.Render("✔ No finding applies: nothing the advisor checks is wrong right now."))
+		lines = append(lines, v.noFindingLine())
 	}
 	for _, f := range v.findings {
 		glyph, style := "• ", st.Info
@@ -105,6 +105,14 @@ func (v *findingsView) findingLines() []string {
 				lines = append(lines, "    "+st.Muted.Render(l))
 			}
 		}
+		if f.Basis != "" {
+			lines = append(lines, "    "+st.Info.Render(fitLine("basis: "+f.Basis, v.w-4)))
+		}
+	}
+	if more := v.outsideLines(); more != nil {
+		// Watch mode: what was checked matters more than the log; leave the log a few lines.
+		lines = append(lines, more...)
+		return lines[:min(len(lines), max(v.h-6, 2))]
 	}
 	return lines[:min(len(lines), max(v.h/2, 2))]
 }

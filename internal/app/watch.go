@@ -66,8 +66,10 @@ type Watch struct {
 }
 
 var (
-	_ tui.Source      = (*Watch)(nil)
-	_ tui.ShardScaler = (*Watch)(nil)
+	_ tui.Source              = (*Watch)(nil)
+	_ tui.ShardScaler         = (*Watch)(nil)
+	_ tui.OutsideSource       = (*Watch)(nil)
+	_ tui.ShardMetricsEnabler = (*Watch)(nil)
 )
 
 // How often the shard list and the stream's summary are read again.

@@ -21,13 +21,14 @@ import (
 var shardMetricsWanted = []types.MetricsName{types.MetricsNameIncomingBytes, types.MetricsNameIncomingRecords,
 	types.MetricsNameWriteProvisionedThroughputExceeded}
 
-// ShardMetricsCost says what EnableShardMetrics will turn on and what it costs, for the
-// dashboard's question.
+// ShardMetricsCost is the dashboard's question before EnableShardMetrics: what it turns on and
+// what it costs, short enough for the status line.
 func (w *Watch) ShardMetricsCost() string {
 	w.mu.Lock()
 	shards := len(w.stream.Shards)
 	w.mu.Unlock()
-	return fmt.Sprintf("turn on enhanced monitoring (%s) for %d shards: %s", metricNames(shardMetricsWanted), shards, enhancedMonitoringCost)
+	return fmt.Sprintf("Turn on shard-level metrics for %d shards (≈ USD %.2f a month at list price, stays on until turned off)",
+		shards, float64(shards)*enhancedMonitoringPerShardMonth)
 }
 
 // EnableShardMetrics calls EnableEnhancedMonitoring for the shard-level metrics the advisor

@@ -143,6 +143,8 @@ func cwStatus(st cloudwatch.State) string {
 // enhancedMonitoringCost: AWS bills shard-level metrics as CloudWatch custom metrics — one per
 // metric per shard, USD 0.30 a month each for the first 10,000 at the us-east-1 list price
 // (prorated by the hour). The three a watch turns on cost about USD 0.90 per shard-month.
+const enhancedMonitoringPerShardMonth = 3 * 0.30
+
 const enhancedMonitoringCost = "3 metrics per shard billed as CloudWatch custom metrics: ≈ USD 0.90 per shard-month (USD 0.30 per metric-month, us-east-1 list price; check your region)"
 
 // getMetricDataCost states what polling n queries every interval costs, as
