@@ -170,7 +170,7 @@ func (w *Watch) describe(ctx context.Context, first bool) error {
 		} else {
 			err = fmt.Errorf("describe stream %s: %w", w.opts.Stream, err)
 		}
-		if !first {
+		if !first && !errors.Is(ctx.Err(), context.Canceled) { // the watch stopping is no failure
 			w.setDescErr(err)
 		}
 		return err
@@ -223,6 +223,9 @@ func (w *Watch) listShards(ctx context.Context) error {
 	for {
 		out, err := w.kin.ListShards(ctx, in)
 		if err != nil {
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return err // the watch stopping is no failure
+			}
 			err = fmt.Errorf("list shards of %s: %w", w.opts.Stream, err)
 			w.counts.setMapError(err)
 			w.events.Addf(Warn, "%s", err)
