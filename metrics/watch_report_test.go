@@ -82,14 +82,18 @@ func TestWatchReportSchemaRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, spoil := range map[string]func(m map[string]any){
-		"other version":     func(m map[string]any) { m["schema_version"] = 2 },
-		"no unseen":         func(m map[string]any) { delete(m, "unseen") },
-		"no sources":        func(m map[string]any) { delete(m, "sources") },
-		"source no status":  func(m map[string]any) { delete(m["sources"].([]any)[0].(map[string]any), "status") },
-		"negative rate":     func(m map[string]any) { m["figures"].(map[string]any)["stream"].(map[string]any)["records_per_sec"] = -1 },
-		"unknown field":     func(m map[string]any) { m["extra"] = 1 },
-		"bad severity":      func(m map[string]any) { m["findings"].([]any)[0].(map[string]any)["severity"] = "bad" },
-		"shard without id":  func(m map[string]any) { delete(m["figures"].(map[string]any)["shards"].([]any)[0].(map[string]any), "shard_id") },
+		"other version":    func(m map[string]any) { m["schema_version"] = 2 },
+		"no unseen":        func(m map[string]any) { delete(m, "unseen") },
+		"no sources":       func(m map[string]any) { delete(m, "sources") },
+		"source no status": func(m map[string]any) { delete(m["sources"].([]any)[0].(map[string]any), "status") },
+		"negative rate": func(m map[string]any) {
+			m["figures"].(map[string]any)["stream"].(map[string]any)["records_per_sec"] = -1
+		},
+		"unknown field": func(m map[string]any) { m["extra"] = 1 },
+		"bad severity":  func(m map[string]any) { m["findings"].([]any)[0].(map[string]any)["severity"] = "bad" },
+		"shard without id": func(m map[string]any) {
+			delete(m["figures"].(map[string]any)["shards"].([]any)[0].(map[string]any), "shard_id")
+		},
 		"started not dated": func(m map[string]any) { m["started"] = "yesterday" },
 	} {
 		var m map[string]any
