@@ -49,8 +49,7 @@ after a deploy (--fail-on warning exits 3 when such a finding was raised).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := s.Options
-			return runWatch(cmd.Flags(), app.WatchOptions{Stream: o.Stream, Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile,
-				EnableShardMetrics: wf.enableShardMetrics}, wf, cmd.ErrOrStderr())
+			return runWatch(cmd.Flags(), app.WatchOptions{Stream: o.Stream, Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile}, wf, cmd.ErrOrStderr())
 		},
 	}
 	addKnobFlags(cmd.Flags(), s, app.WatchKnobs())
@@ -120,6 +119,15 @@ func runWatch(fs *pflag.FlagSet, o app.WatchOptions, wf watchFlags, stderr io.Wr
 	w, err := app.StartWatch(ctx, o)
 	if err != nil {
 		return err
+	}
+	if wf.enableShardMetrics {
+		// The user consented on the command line; say what was turned on and what it costs.
+		msg, err := w.EnableShardMetrics(ctx)
+		if err != nil {
+			w.Stop()
+			return err
+		}
+		fmt.Fprintln(stderr, msg)
 	}
 	if wf.headless {
 		return watchHeadless(ctx, w, wf, stderr)
