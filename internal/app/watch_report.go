@@ -118,7 +118,8 @@ func (a *watchFigures) figures() metrics.WatchFigures {
 	}
 	slices.Sort(agents)
 	if len(agents) > 0 {
-		total := metrics.WatchAgentRates{}
+		none := metrics.Float(math.NaN()) // a figure no agent published stays missing in the sums
+		total := metrics.WatchAgentRates{RecordsPerSec: none, BytesPerSec: none, ErrorsPerSec: none}
 		for _, ag := range agents {
 			r := a.agentRates(ag)
 			f.Agents = append(f.Agents, r)

@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +20,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/shardstorm/shardstorm/emulator"
+	"github.com/shardstorm/shardstorm/internal/eventually"
 	"github.com/shardstorm/shardstorm/internal/sdktest"
 	"github.com/shardstorm/shardstorm/metrics"
 )
@@ -110,5 +114,52 @@ func TestWatchHeadlessMissingStream(t *testing.T) {
 	code, _, errOut := runMain(t, "watch", "--headless", "--stream", "nope", "--endpoint", srv.URL, "--region", "us-east-1", "--duration", "1s")
 	if code != exitError || !strings.Contains(errOut, "stream nope does not exist") {
 		t.Errorf("exit %d:\n%s", code, errOut)
+	}
+}
+
+// A stream deleted while it is watched fails the watch, naming the cause (exit 1), and the
+// report is still written.
+func TestWatchHeadlessStreamDeleted(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "x")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "y")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	emu, err := emulator.New(emulator.Config{Streams: []emulator.StreamSpec{{Name: "orders", Shards: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed atomic.Int32 // ListShards calls: the watch has started once it has read the shard map
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".ListShards") {
+			listed.Add(1)
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	report := filepath.Join(t.TempDir(), "r.json")
+	type result struct {
+		code   int
+		errOut string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out, errOut strings.Builder
+		code := Main([]string{"watch", "--headless", "--stream", "orders", "--endpoint", srv.URL, "--region", "us-east-1",
+			"--duration", "8s", "--report", report}, &out, &errOut)
+		done <- result{code, errOut.String()}
+	}()
+	// Delete the stream once the watch is under way (it has read the shard map).
+	kin := sdktest.Kinesis(srv.URL, 0, nil)
+	eventually.True(t, 10*time.Second, "the watch to start", func() bool { return listed.Load() > 0 })
+	if _, err := kin.DeleteStream(context.Background(), &kinesis.DeleteStreamInput{StreamName: aws.String("orders")}); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.code != exitError || !strings.Contains(r.errOut, "the watch failed: stream orders does not exist") {
+		t.Errorf("exit %d:\n%s", r.code, r.errOut)
+	}
+	if _, err := os.Stat(report); err != nil {
+		t.Errorf("no report: %v", err)
 	}
 }
