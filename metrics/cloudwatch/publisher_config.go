@@ -60,6 +60,11 @@ type PublisherConfig struct {
 	Namespace string
 	// Granularity: global, stream (default) or shard.
 	Granularity PublisherGranularity
+	// Agent, when set, is the value of an Agent dimension added to every datum (shardstorm
+	// agents: `run --agent`), so an agent's series never mix with another agent's or with a KPL
+	// application's plain series, and a reader can sum a fleet or show it per agent. Several
+	// agents on one host need distinct names. Default "": no Agent dimension, as the KPL.
+	Agent string
 	// Interval between publications; each publishes what changed since the last one. Default
 	// 60 s, as the KPL uploads per-minute statistics; 1 s against the emulator.
 	Interval time.Duration
@@ -130,6 +135,9 @@ func (c PublisherConfig) Validate() error {
 	var errs []error
 	if c.Granularity.level() < 0 {
 		errs = append(errs, fmt.Errorf("Granularity %q: use global, stream or shard", c.Granularity))
+	}
+	if len(c.Agent) > 255 {
+		errs = append(errs, fmt.Errorf("Agent %.20q…: CloudWatch dimension values are at most 255 characters", c.Agent))
 	}
 	if c.Granularity.level() > 0 && c.StreamName == "" {
 		errs = append(errs, fmt.Errorf("StreamName is required for granularity %q", c.Granularity))
