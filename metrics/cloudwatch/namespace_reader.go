@@ -28,14 +28,14 @@ type NamespaceReader struct {
 
 	readMu sync.Mutex // one read at a time
 
-	mu           sync.Mutex
-	found        nsDiscovery
-	discovered   time.Time // last successful discovery
-	discoverErr  error     // the last discovery's failure (nil after a success)
-	deniedOp     string    // the permission refused last: "cloudwatch:ListMetrics" or "cloudwatch:GetMetricData"
-	figures      *metrics.CWFigures
-	queriesLast  int // queries in the last read
-	callsLast    int // GetMetricData calls in the last read
+	mu          sync.Mutex
+	found       nsDiscovery
+	discovered  time.Time // last successful discovery
+	discoverErr error     // the last discovery's failure (nil after a success)
+	deniedOp    string    // the permission refused last: "cloudwatch:ListMetrics" or "cloudwatch:GetMetricData"
+	figures     *metrics.CWFigures
+	queriesLast int // queries in the last read
+	callsLast   int // GetMetricData calls in the last read
 
 	state stateTracker
 	run   loopRunner

@@ -254,7 +254,6 @@ func TestNamespaceConfigErrorsNameTheField(t *testing.T) {
 	}
 }
 
-
 // Started, the reader reads in the background until stopped, leaving no goroutine behind.
 func TestNamespaceReaderStartStop(t *testing.T) {
 	e := newEnv(t, 1)

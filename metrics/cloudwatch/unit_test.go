@@ -226,7 +226,7 @@ func TestCWDeltaStatsAndGranularity(t *testing.T) {
 // the four metrics whose KPL names have spaces are published under those names.
 func TestCWDatumsCarryAgentAndKPLNames(t *testing.T) {
 	d := producer.Stats{Stream: producer.StreamStats{UserRecordsPut: 10, KinesisRecordsPut: 5, Requests: 1, RequestRecords: 5,
-		ErrorsByCode: map[string]int64{"KMSAccessDeniedException": 1},
+		ErrorsByCode:  map[string]int64{"KMSAccessDeniedException": 1},
 		BufferingTime: cwHist(1000), RequestTime: cwHist(5000), EndToEndTime: cwHist()},
 		Shards: []producer.ShardStats{{ShardID: "a", UserRecordsPut: 10, KinesisRecordsPut: 5}}}
 	cfg := PublisherConfig{StreamName: "s", Granularity: PublisherShard, Agent: "a1"}.withDefaults()
