@@ -2,6 +2,7 @@ package cloudwatch
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -266,5 +267,83 @@ func TestNamespaceReaderStartStop(t *testing.T) {
 	r.Stop()
 	if got := values(r.Figures().Points(metrics.CWSeriesID{Name: "UserRecordsPut", Stat: Sum})); !slices.Equal(got, []float64{5}) {
 		t.Errorf("UserRecordsPut %v, want [5]", got)
+	}
+}
+
+// Many series are read in calls of at most 500 queries (GetMetricData's limit), and the Source
+// prices what one read asks.
+func TestNamespaceReaderBatchesQueries(t *testing.T) {
+	e := newEnv(t, 1)
+	for i := range 260 { // BufferingTime: Average and Maximum, 520 queries
+		e.kplPut(t, DefaultPublisherNamespace, "BufferingTime", float64(i), "StreamName", "s", "ShardId", fmt.Sprintf("shardId-%012d", i))
+	}
+	e.clock.Advance(time.Second)
+	cw := &countingClient{Client: e.cw}
+	r := e.nsReader(t, cw, DefaultPublisherNamespace, false)
+	if err := r.Read(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cw.queries, []int{500, 20}) {
+		t.Errorf("queries per call %v, want [500 20]", cw.queries)
+	}
+	if got := len(r.Figures().Series); got != 520 {
+		t.Errorf("%d series read, want 520", got)
+	}
+	if got := r.Figures().Last(metrics.CWSeriesID{Name: "BufferingTime", Stat: Maximum, ShardID: "shardId-000000000259"}); got != 259 {
+		t.Errorf("the last shard's BufferingTime %v, want 259", got)
+	}
+	if src := r.Source(); !strings.Contains(src.Cost, "520 GetMetricData queries (2 calls) a read every 1s") {
+		t.Errorf("cost %q", src.Cost)
+	}
+}
+
+// New agents appear through ListMetrics, asked again every Discover, not on every read: a new
+// agent shows within Discover.
+func TestNamespaceReaderDiscoversNewAgents(t *testing.T) {
+	e := newEnv(t, 1)
+	ns := "Agents"
+	e.kplPut(t, ns, "UserRecordsPut", 1, "StreamName", "s", AgentDimension, "a1")
+	e.clock.Advance(time.Second)
+	r, err := NewNamespaceReader(e.cw, NamespaceConfig{Namespace: ns, StreamName: "s", Agents: true, Period: time.Second,
+		Discover: 5 * time.Second, Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() []string {
+		t.Helper()
+		if err := r.Read(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		return r.Agents()
+	}
+	if got := read(); !slices.Equal(got, []string{"a1"}) {
+		t.Fatalf("agents %v", got)
+	}
+	e.kplPut(t, ns, "UserRecordsPut", 2, "StreamName", "s", AgentDimension, "a2")
+	e.clock.Advance(time.Second)
+	if got := read(); !slices.Equal(got, []string{"a1"}) {
+		t.Errorf("agents %v one second later: ListMetrics is asked every 5 s", got)
+	}
+	e.clock.Advance(4 * time.Second)
+	if got := read(); !slices.Equal(got, []string{"a1", "a2"}) {
+		t.Errorf("agents %v after Discover, want a1 and a2", got)
+	}
+	if got := r.Figures().Points(metrics.CWSeriesID{Name: "UserRecordsPut", Stat: Sum, Agent: "a2"}); len(got) != 1 || got[0].Value != 2 {
+		t.Errorf("a2's UserRecordsPut %v", got)
+	}
+}
+
+// CloudWatch out of reach is "unavailable", with the error.
+func TestNamespaceReaderSaysUnavailable(t *testing.T) {
+	leakCheck(t)
+	r, err := NewNamespaceReader(sdktest.CloudWatch(closedURL(t), 1, nil), NamespaceConfig{Namespace: "n", StreamName: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Read(context.Background()); err == nil {
+		t.Fatal("no error from a closed port")
+	}
+	if src := r.Source(); src.Status != "unavailable" || !strings.Contains(src.Detail, "ListMetrics") || src.Resolution != "1-minute sums and averages" {
+		t.Errorf("source %+v", src)
 	}
 }
