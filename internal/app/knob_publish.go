@@ -16,15 +16,15 @@ import (
 func publishKnobs() []Knob {
 	return []Knob{
 		boolean("publish-metrics", "publish the producer's metrics to CloudWatch under the KPL's names, with an Agent dimension, "+
-			"so `shardstorm watch` sees a fleet of agents as one (costs money on AWS: PutMetricData USD 0.01 per 1,000 calls, "+
-			"and each metric and dimension set is a custom metric at USD 0.30 a month: about 20 at the stream granularity, "+
-			"8 more per shard at the shard granularity, one per error code seen)",
+			"so shardstorm watch sees a fleet of agents as one (costs money on AWS: PutMetricData USD 0.01 per 1,000 calls, "+
+			"and each metric and dimension set is a custom metric at USD 0.30 a month: about 28 at the stream granularity (≈ USD 8.40 a month), "+
+			"7 more per shard at the shard granularity, two per error code seen)",
 			func(s *RunSettings) *bool { return &s.Options.Publish.Enabled }),
-		knobFor("publish-namespace", KindString, "CloudWatch `NAMESPACE` of --publish-metrics (the KPL's default: KinesisProducerLibrary)",
+		knobFor("publish-namespace", KindString, "CloudWatch `NAMESPACE` of --publish-metrics (KinesisProducerLibrary is the KPL's)",
 			func(s *RunSettings) *string { return &s.Options.Publish.Namespace }, parseNamespace, formatString),
-		knobFor("agent", KindString, "`NAME` of this agent, the Agent dimension of --publish-metrics (default: the host name; several agents on one host need distinct names)",
+		knobFor("agent", KindString, "`NAME` of this agent, the Agent dimension of --publish-metrics (the host name by default; several agents on one host need distinct names)",
 			func(s *RunSettings) *string { return &s.Options.Publish.Agent }, parseAgentName, formatString),
-		knobFor("publish-granularity", KindString, "dimensions of --publish-metrics: global, stream (StreamName) or shard (StreamName and ShardId, ≈ 8 custom metrics per shard)",
+		knobFor("publish-granularity", KindString, "`LEVEL` of --publish-metrics dimensions: global, stream (StreamName) or shard (StreamName and ShardId, ≈ 7 more custom metrics per shard)",
 			func(s *RunSettings) *string { return &s.Options.Publish.Granularity }, parseGranularity, formatString),
 		knobFor("publish-interval", KindDuration, "time between --publish-metrics uploads, 1s..1h (0 = 1 s against an endpoint or the embedded emulator, 60 s on AWS)",
 			func(s *RunSettings) *time.Duration { return &s.Options.Publish.Interval }, parsePublishInterval, formatDuration),
