@@ -46,7 +46,7 @@ func outsideCapacity(o *outside) []metrics.Finding {
 	}
 	f := metrics.Finding{
 		Rule: "stream-capacity", Severity: Critical, Title: "Stream capacity exhausted",
-		Summary: fmt.Sprintf("in its busiest %s the stream accepted %s, %s of its %s capacity (%s), and refused %s records/s more (%s of the writes over the window): the demand lies between %s and %s — most producers retry refused records, so the refusals count some records more than once",
+		Summary: fmt.Sprintf("in its busiest %s the stream accepted %s, %s of the capacity of its %s (%s), and refused %s records/s more (%s of the writes over the window): the demand lies between %s and %s — most producers retry refused records, so the refusals count some records more than once",
 			periodWord(o.period), show(accepted), pct(math.Max(recordsUtil, bytesUtil)), plural(o.n, "shard"), capacityOf(o.n, limit),
 			count(refusedRecords), pct(o.throttledFraction()), show(accepted), show(accepted+refused)),
 		Evidence: map[string]any{
