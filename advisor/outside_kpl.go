@@ -54,7 +54,7 @@ func producerExpiring(o *outside, p producerSource) []metrics.Finding {
 			count(expired), p.who, thr, who),
 		Evidence: map[string]any{"expired_per_sec": round3(expired), "errors_per_sec": p.errorRates()},
 		Basis:    basis(p.basis, thrBasis),
-		Advice: expiryAdvice(thr != "" || p.throttleErrors() > 0, "(throttled)", "above the application's setting, which is not published",
+		Advice: expiryAdvice(thr != "" || p.throttleErrors() > 0, "(throttled)", "above the application's current setting",
 			p.topErrors()),
 	}
 	if p.agents {
@@ -87,7 +87,7 @@ func producerBuffering(o *outside, p producerSource) []metrics.Finding {
 	if thr != "" {
 		f.Advice += " behind throttled shards: fix the capacity first (see the stream-capacity, hot-shard or write-bursts finding)."
 	} else {
-		f.Advice += " because requests cannot leave fast enough: raise MaxConnections or lower RequestTimeout, and check the RateLimit setting."
+		f.Advice += " because requests cannot leave fast enough: raise MaxConnections, and check that RateLimit is not set below the shards' limits."
 	}
 	if p.agents {
 		f.Evidence["buffering_time_ms_by_agent"] = agentEvidence(byAgent)

@@ -2,6 +2,7 @@ package advisor
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/shardstorm/shardstorm/metrics"
 )
@@ -27,12 +28,16 @@ func Unseen(v *metrics.OutsideView) []string {
 		out = append(out, "The stream's accepted and throttled writes and its PutRecord/PutRecords calls: the CloudWatch stream metrics are not read"+sourceStatus(v, "CloudWatch stream metrics")+".")
 	}
 	if v.ShardLevel == nil || len(v.ShardLevel.Series) == 0 {
-		out = append(out, "Which shards refuse writes (per-shard throttles): shard-level metrics are off"+sourceStatus(v, "CloudWatch shard metrics")+"; enhanced monitoring costs per shard-hour.")
+		out = append(out, "Which shards refuse writes (per-shard throttles): shard-level metrics are not read"+sourceStatus(v, "CloudWatch shard metrics")+"; enhanced monitoring costs per shard-hour.")
 	}
 	s := v.Sample
 	switch {
 	case s == nil:
-		out = append(out, "Partition keys and their shares, record sizes, whether records are aggregated, and 1-second arrival peaks (which CloudWatch's 1-minute sums average away): no record sample"+sourceStatus(v, "record sample")+".")
+		sums := "CloudWatch's sums"
+		if v.Kinesis != nil && v.Kinesis.Period > time.Second {
+			sums = "CloudWatch's " + periodText(v.Kinesis.Period) + " sums"
+		}
+		out = append(out, "Partition keys and their shares, record sizes, whether records are aggregated, and 1-second arrival peaks (which "+sums+" average away): no record sample"+sourceStatus(v, "record sample")+".")
 	case len(s.Shards) < s.OpenShards:
 		rest := s.OpenShards - len(s.Shards)
 		out = append(out, fmt.Sprintf("The keys and 1-second peaks of the other %s: the sample reads %d of %d shards.", plural(rest, "shard"), len(s.Shards), s.OpenShards))
