@@ -104,6 +104,9 @@ func streamSum(name string) metrics.CWSeriesID { return metrics.CWSeriesID{Name:
 func peakOf(pts []metrics.CWPoint, period time.Duration) (float64, int) {
 	at, peak := -1, math.NaN()
 	for i, p := range pts {
+		if math.IsNaN(p.Value) || math.IsInf(p.Value, 0) {
+			continue
+		}
 		if !(p.Value <= peak) {
 			at, peak = i, p.Value
 		}

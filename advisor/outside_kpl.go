@@ -109,8 +109,8 @@ func producerRetries(o *outside, p producerSource) []metrics.Finding {
 	agent, who := standoutLevel(byAgent)
 	f := metrics.Finding{
 		Rule: "kpl-retries", Severity: Warning, Title: "Records need retries",
-		Summary: fmt.Sprintf("%s retries a record %.1f times on average (RetriesPerRecord)%s; errors: %s%s",
-			p.who, retries, thr, p.topErrors(), who),
+		Summary: fmt.Sprintf("records are retried %.1f times on average in %s (RetriesPerRecord)%s; errors: %s%s",
+			retries, p.who, thr, p.topErrors(), who),
 		Evidence: map[string]any{"retries_per_record": round3(retries), "errors_per_sec": p.errorRates()},
 		Basis:    basis(p.basis, thrBasis),
 	}

@@ -30,7 +30,7 @@ func producerErrors(o *outside, p producerSource) []metrics.Finding {
 		_, who := standout(byAgent, rate)
 		f := metrics.Finding{
 			Rule: "kms-error", Severity: Critical, Title: k.title,
-			Summary:  fmt.Sprintf("%s counts %s errors/s with %s writing to the stream (encryption %s)%s", p.who, count(rate), code, encryptionText(o.v.Stream), who),
+			Summary:  fmt.Sprintf("writes from %s fail with %s (%s errors/s); the stream's encryption: %s%s", p.who, code, count(rate), encryptionText(o.v.Stream), who),
 			Advice:   k.advice,
 			Evidence: map[string]any{"error_code": code, "errors_per_sec": round3(rate)},
 			Basis:    p.basis,
@@ -72,7 +72,7 @@ func producerErrors(o *outside, p producerSource) []metrics.Finding {
 	}
 	out = append(out, metrics.Finding{
 		Rule: "kpl-errors", Severity: severity, Title: "Producer errors by code",
-		Summary:  fmt.Sprintf("%s counts %s errors/s (ErrorsByCode): %s", p.who, count(total), strings.Join(parts, ", ")),
+		Summary:  fmt.Sprintf("%s errors/s in %s (ErrorsByCode): %s", count(total), p.who, strings.Join(parts, ", ")),
 		Advice:   strings.Join(advice, " "),
 		Evidence: map[string]any{"errors_per_sec": evidence},
 		Basis:    p.basis,

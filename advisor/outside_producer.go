@@ -63,7 +63,7 @@ func (p producerSource) rate(name, code string) (total float64, byAgent map[stri
 			continue
 		}
 		r := p.fig.Rate(id)
-		if math.IsNaN(r) {
+		if math.IsNaN(r) || math.IsInf(r, 0) {
 			continue
 		}
 		total = nanTo(total, 0) + r
@@ -84,7 +84,7 @@ func (p producerSource) level(name string) (mean float64, byAgent map[string]flo
 			continue
 		}
 		m := p.fig.Mean(id)
-		if math.IsNaN(m) {
+		if math.IsNaN(m) || math.IsInf(m, 0) {
 			continue
 		}
 		sum += m
@@ -125,6 +125,9 @@ func (p producerSource) pending() []metrics.CWPoint {
 				continue
 			}
 			for _, pt := range pts {
+				if math.IsNaN(pt.Value) || math.IsInf(pt.Value, 0) {
+					continue
+				}
 				byStart[pt.Start.UnixNano()] += pt.Value
 			}
 		}
