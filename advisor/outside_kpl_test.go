@@ -40,7 +40,7 @@ func TestOutsideKPLBufferingRetriesAndPending(t *testing.T) {
 	if len(ret) != 1 {
 		t.Fatalf("raised %v", rules(raised))
 	}
-	wantContains(t, "retries summary", ret[0].Summary, "retries a record 1.5 times on average", "ProvisionedThroughputExceededException 40/s")
+	wantContains(t, "retries summary", ret[0].Summary, "records are retried 1.5 times on average in the KPL", "ProvisionedThroughputExceededException 40/s")
 	wantContains(t, "retries advice", ret[0].Advice, "mostly throttles")
 	pend := findRule(raised, "kpl-pending-growing")
 	if len(pend) != 1 {
