@@ -86,12 +86,16 @@ func outsideHotShards(o *outside) []metrics.Finding {
 				dom.Key, pct(dom.RecordShare), s.id, count(dom.RecordShare*s.peakRecords), pct(h.share), state, others)
 			f.Advice = hotKeyAdvice(dom.Key, spread)
 			f.Evidence["key"], f.Evidence["key_share"], f.Evidence["suffixes_needed"] = dom.Key, round3(dom.RecordShare), spread
-			bases = append(bases, o.sampleKeyBasis)
+			if kb := keyBasis(o); kb != "" {
+				bases = append(bases, kb)
+			} else {
+				bases[0] = "shard and key " + o.shardBasis
+			}
 		} else {
 			keys := "its keys are not in the sample"
 			if s.sample != nil {
 				keys = "no single key dominates it (top: " + topKeys(top) + ")"
-				bases = append(bases, o.sampleKeyBasis)
+				bases = append(bases, keyBasis(o))
 			}
 			f.Title = "Hot shard"
 			f.Summary = fmt.Sprintf("%s takes %s of the stream's records (%s records/s, %s) and is %s, while %s; %s",
@@ -106,6 +110,14 @@ func outsideHotShards(o *outside) []metrics.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// keyBasis is where a hot shard's keys come from, "" when its figures already say (the sample).
+func keyBasis(o *outside) string {
+	if o.shardBasis == "from "+sampleText(o.v.Sample) {
+		return ""
+	}
+	return o.sampleKeyBasis
 }
 
 // byteShareOf is a key's share of its shard's bytes, its record share when bytes were not counted.

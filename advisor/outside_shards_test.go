@@ -19,7 +19,7 @@ func TestOutsideHotKeyNamedFromTheSample(t *testing.T) {
 	if f.ShardID != shardID(0) || f.Key != "tenant-42" || f.Severity != Critical || f.Title != "Hot partition key" {
 		t.Fatalf("finding %+v", f)
 	}
-	wantContains(t, "basis", f.Basis, "key from a 1-second sample of 3 of 8 shards", "throttles from 1-minute CloudWatch sums")
+	wantContains(t, "basis", f.Basis, "shard and key from a 1-second sample of 3 of 8 shards", "throttles from 1-minute CloudWatch sums")
 	wantContains(t, "summary", f.Summary, `key "tenant-42" sends 70% of shardId-000000000000's records`, "while the stream refuses 120 records/s")
 	wantContains(t, "advice", f.Advice, `Spread "tenant-42" over at least 2 shards`)
 	if f.Evidence["key_share"] != 0.7 || f.Evidence["open_shards"] != 8 {
@@ -47,6 +47,13 @@ func TestOutsideHotShardFromShardMetrics(t *testing.T) {
 	}
 	wantContains(t, "summary", f.Summary, "refusing 300 records/s (shard-level WriteProvisionedThroughputExceeded)", "its keys are not in the sample")
 	wantContains(t, "advice", f.Advice, "SplitShard shardId-000000000002 with NewStartingHashKey")
+
+	// With the sample reading that shard, its key is named from the sample.
+	b.sampled(2, 1000, 1000*500, 1000, 0, metrics.KeyCount{Key: "region-eu", RecordShare: 0.5})
+	f = oneFinding(t, b.v, "hot-shard")
+	if f.Key != "region-eu" || f.Basis != "from 1-minute CloudWatch shard metrics; key from a 1-second sample of 1 of 4 shards" {
+		t.Fatalf("finding %+v", f)
+	}
 }
 
 // A cause that goes clears its finding after ClearAfter, and History keeps it.
@@ -80,4 +87,15 @@ func TestOutsideFindingClearsWhenItsCauseGoes(t *testing.T) {
 	if len(h) != 1 || h[0].Active || h[0].Rule != "hot-shard" || h[0].Basis == "" {
 		t.Fatalf("history %+v", h)
 	}
+}
+
+// With only the sample, reading every shard: shares come from the sample, and a shard at its
+// limit in its busiest second is named with a warning (no source says it is refused).
+func TestOutsideHotKeyFromTheSampleAlone(t *testing.T) {
+	b := newView(2, time.Minute, 5).sampled(0, 900, 900*300, 990, 0, metrics.KeyCount{Key: "device-1", RecordShare: 0.4}).sampled(1, 100, 100*300, 150, 0)
+	f := oneFinding(t, b.v, "hot-shard")
+	if f.Key != "device-1" || f.Severity != Warning || f.Basis != "shard and key from a 1-second sample of all 2 shards" {
+		t.Fatalf("finding %+v", f)
+	}
+	wantContains(t, "summary", f.Summary, "takes 90% of the stream's records", "at 99% of its records limit at its busiest second")
 }
