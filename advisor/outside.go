@@ -47,9 +47,10 @@ type outside struct {
 	v *metrics.OutsideView
 	n int // open shards
 
-	// From the CloudWatch stream metrics (NaN without them): accepted Kinesis records and
-	// bytes per second, mean over the window and at the busiest period, and records refused
-	// (WriteProvisionedThroughputExceeded) per second, mean and in that same period.
+	// From the CloudWatch stream metrics (cw false and figures NaN without them): accepted
+	// Kinesis records and bytes per second, mean over the window and in the busiest period (and
+	// its index), and records refused (WriteProvisionedThroughputExceeded) per second, mean;
+	// throttledIn gives a period's.
 	cw                         bool
 	records, bytes             float64
 	peakRecords, peakBytes     float64
@@ -86,7 +87,7 @@ func readOutside(v *metrics.OutsideView) *outside {
 			o.peakBytes, o.peakBytesAt = peakOf(o.bytesPoints, k.Period)
 			o.throttled = nanTo(k.Rate(thrID), 0)
 			for _, p := range o.throttledPoints {
-				o.throttledAny = o.throttledAny || p.Value > 0
+				o.throttledAny = o.throttledAny || p.Value > 0 && !math.IsInf(p.Value, 0)
 			}
 		}
 	}

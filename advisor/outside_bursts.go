@@ -39,7 +39,7 @@ func outsideBursts(o *outside, hot []metrics.Finding) []metrics.Finding {
 			head, burst.id, count(burst.peakRecords), mib(burst.peakBytes), clock(burst.peakAt), pct(burst.peakUtil()), peakLimit(*burst),
 			count(burst.records), pct(burst.meanUtil()))
 		f.Evidence["shard_id"], f.Evidence["peak_records_per_sec"], f.Evidence["peak_mib_per_sec"] = burst.id, round3(burst.peakRecords), round3(burst.peakBytes/(1<<20))
-		f.Evidence["peak_at"], f.Evidence["shard_mean_utilization"] = burst.peakAt.UTC().Format("2006-01-02T15:04:05Z"), round3(burst.meanUtil())
+		f.Evidence["peak_at"], f.Evidence["shard_mean_utilization"] = stamp(burst.peakAt), round3(burst.meanUtil())
 		f.Basis = basis(o.cwBasis, "peaks "+o.shardBasis)
 		if burst.sample != nil {
 			f.Basis = basis(o.cwBasis, "peaks from "+sampleText(o.v.Sample))

@@ -60,7 +60,7 @@ func outsideHotShards(o *outside) []metrics.Finding {
 				"shard_id": s.id, "share_of_records": round3(h.share), "share_of_bytes": round3(h.byteShare),
 				"records_per_sec": round3(s.records), "mib_per_sec": round3(s.bytes / (1 << 20)),
 				"peak_records_per_sec": round3(s.peakRecords), "peak_mib_per_sec": round3(s.peakBytes / (1 << 20)),
-				"peak_utilization": round3(s.peakUtil()), "peak_at": s.peakAt.UTC().Format("2006-01-02T15:04:05Z"),
+				"peak_utilization": round3(s.peakUtil()), "peak_at": stamp(s.peakAt),
 				"throttled_records_per_sec": round3(nanTo(s.throttled, 0)), "other_shards_mean_utilization": round3(othersUtil),
 				"open_shards": o.n,
 			},

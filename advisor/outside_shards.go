@@ -167,6 +167,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// stamp is a time for evidence, "" when it was not recorded.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
 // clock formats the second a peak was seen, UTC.
 func clock(t time.Time) string {
 	if t.IsZero() {
