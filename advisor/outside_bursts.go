@@ -2,6 +2,7 @@ package advisor
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shardstorm/shardstorm/metrics"
@@ -56,6 +57,19 @@ func outsideBursts(o *outside, hot []metrics.Finding) []metrics.Finding {
 	default:
 		f.Summary = head + fmt.Sprintf(": %s sums average the bursts away — the records of a burst arrive within a second, and the second is what the limit counts", periodText(o.period))
 		f.Advice = advice + " The record sample's 1-second arrival peaks would show the bursts: which shard, how large, when."
+	}
+	// Shard-level metrics say which shards refused, even when their sums hide the seconds.
+	var refusing []string
+	for _, s := range o.shards {
+		if s.throttling() {
+			refusing = append(refusing, s.id)
+		}
+	}
+	if len(refusing) > 0 && o.v.ShardLevel != nil {
+		names := strings.TrimSuffix(strings.TrimSuffix(shardList(refusing, o.n), " is"), " are")
+		f.Summary += "; shard-level metrics show refusals on " + names
+		f.Evidence["shards_refusing"] = refusing
+		f.Basis = basis(f.Basis, "refusals "+o.shardBasis)
 	}
 	return []metrics.Finding{f}
 }

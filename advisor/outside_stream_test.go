@@ -119,3 +119,14 @@ func TestOutsideCapacityOnlyAtTheLimit(t *testing.T) {
 		t.Errorf("75%% busy with throttles: raised %v, want write-bursts", got)
 	}
 }
+
+// Shard-level metrics name the shards that refused, even when their minute sums hide the burst.
+func TestOutsideBurstsNameTheRefusingShards(t *testing.T) {
+	b := newView(4, time.Minute, 5).stream(800, 800*500, 20)
+	for i := range 4 {
+		b.shard(i, 200, 200*500, map[bool]float64{true: 20}[i == 3])
+	}
+	f := oneFinding(t, b.v, "write-bursts")
+	wantContains(t, "summary", f.Summary, "shard-level metrics show refusals on shardId-000000000003", "1-minute sums average the bursts away")
+	wantContains(t, "basis", f.Basis, "from 1-minute CloudWatch sums", "refusals from 1-minute CloudWatch shard metrics")
+}
