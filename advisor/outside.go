@@ -135,7 +135,7 @@ func utilization(records, bytes float64, n int) float64 {
 	if n <= 0 {
 		return math.NaN()
 	}
-	return math.Max(nanTo(records, 0)/float64(n*shardRecordsPerSec), nanTo(bytes, 0)/float64(n*shardBytesPerSec))
+	return math.Max(0, math.Max(nanTo(records, 0)/float64(n*shardRecordsPerSec), nanTo(bytes, 0)/float64(n*shardBytesPerSec)))
 }
 
 // streamUtil is the stream's use of its capacity in its busiest period (NaN without CloudWatch).

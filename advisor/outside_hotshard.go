@@ -2,6 +2,7 @@ package advisor
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/shardstorm/shardstorm/metrics"
 )
@@ -23,11 +24,12 @@ func outsideHotShards(o *outside) []metrics.Finding {
 	var hot []hotShard
 	for _, s := range o.shards {
 		h := hotShard{s: s}
+		// Shares from sums of another window (CloudWatch's beside the sample's) can pass 1.
 		if total > 0 {
-			h.share = s.records / total
+			h.share = math.Min(1, s.records/total)
 		}
 		if totalBytes > 0 {
-			h.byteShare = s.bytes / totalBytes
+			h.byteShare = math.Min(1, s.bytes/totalBytes)
 		}
 		overLimit := s.peakSecond && s.peakUtil() >= 0.95
 		h.throttled = s.throttling() || (o.throttledAny && overLimit && !(s.throttled == 0))
@@ -48,10 +50,15 @@ func outsideHotShards(o *outside) []metrics.Finding {
 		case s.throttling():
 			state += fmt.Sprintf(", refusing %s records/s (shard-level WriteProvisionedThroughputExceeded)", count(s.throttled))
 		case h.throttled:
-			state += fmt.Sprintf(" while the stream refuses %s records/s", count(o.throttled))
-			bases = append(bases, "throttles "+o.cwBasis)
+			state += fmt.Sprintf(", as the stream refuses %s records/s", count(o.throttled))
 		}
-		if o.cw && o.v.ShardLevel == nil {
+		// What the stream's sums add: the throttles a sampled shard is blamed for, its share.
+		switch shares := o.cw && o.v.ShardLevel == nil; {
+		case h.throttled && !s.throttling() && shares:
+			bases = append(bases, "throttles and shares "+o.cwBasis)
+		case h.throttled && !s.throttling():
+			bases = append(bases, "throttles "+o.cwBasis)
+		case shares:
 			bases = append(bases, "shares "+o.cwBasis)
 		}
 		f := metrics.Finding{

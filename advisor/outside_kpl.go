@@ -114,10 +114,13 @@ func producerRetries(o *outside, p producerSource) []metrics.Finding {
 		Evidence: map[string]any{"retries_per_record": round3(retries), "errors_per_sec": p.errorRates()},
 		Basis:    basis(p.basis, thrBasis),
 	}
-	if thr != "" || p.throttleErrors() > 0 {
+	switch {
+	case thr != "" || p.throttleErrors() > 0:
 		f.Advice = "The retries are mostly throttles: the shards refuse what is sent (see the stream-capacity, hot-shard or write-bursts finding). Retrying harder does not help; capacity, spread keys or a steadier rate do."
-	} else {
+	case o.cw || len(p.errorRates()) > 0:
 		f.Advice = "The retries are not throttles: look at the error codes (ErrorsByCode) — timeouts call for a longer RequestTimeout or a closer endpoint, internal failures usually pass."
+	default:
+		f.Advice = "Neither error codes nor the stream's CloudWatch metrics are read, so the cause is not visible: read the stream metrics (WriteProvisionedThroughputExceeded shows throttles) or the producer's ErrorsByCode. Throttles call for capacity or spread keys; timeouts for a longer RequestTimeout."
 	}
 	if p.agents {
 		f.Evidence["retries_per_record_by_agent"] = agentEvidence(byAgent)

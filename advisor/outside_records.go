@@ -3,6 +3,7 @@ package advisor
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/shardstorm/shardstorm/metrics"
 )
@@ -69,7 +70,7 @@ func outsideRecordBound(o *outside) []metrics.Finding {
 		f.Summary += fmt.Sprintf(", and the sample shows them unaggregated (%s of %s records are KPL aggregates)", count(float64(s.Aggregated)), count(float64(s.KinesisRecords)))
 		f.Advice = fmt.Sprintf("Aggregate the records (the KPL with AggregationEnabled=true, its default, or a KPL-format aggregation library): %s (×%.1f). %s", aggregationGain(size, 0), gain, deaggregateNote)
 		f.Evidence["aggregated_fraction"] = round3(float64(s.Aggregated) / float64(s.KinesisRecords))
-		f.Basis = basis(f.Basis, "aggregation from "+sampleText(s))
+		f.Basis = withSampleBasis(f.Basis, "aggregation", s)
 	case s != nil && s.KinesisRecords > 0:
 		ratio := math.Max(1, float64(s.UserRecords)/float64(s.KinesisRecords))
 		// Kinesis records are aggregates here: what a shard carries depends on the user records' size.
@@ -80,7 +81,7 @@ func outsideRecordBound(o *outside) []metrics.Finding {
 		f.Advice = fmt.Sprintf("Aggregates hold only %.1f records each: raise RecordMaxBufferedTime so more records meet in an aggregate (the KPL default is 100 ms), and check AggregationMaxCount; at 1 MiB/s a shard would carry about %s records/s (×%.1f).",
 			ratio, count(perShard), gain)
 		f.Evidence["user_records_per_kinesis_record"] = round3(ratio)
-		f.Basis = basis(f.Basis, "aggregation from "+sampleText(s))
+		f.Basis = withSampleBasis(f.Basis, "aggregation", s)
 	default:
 		f.Summary += "; whether they are KPL aggregates is not known without the record sample"
 		f.Advice = fmt.Sprintf("If the records are not aggregated, aggregate them (the KPL with AggregationEnabled=true, its default, or a KPL-format aggregation library): %s (×%.1f). %s If they are, raise RecordMaxBufferedTime so more records meet in an aggregate.",
@@ -96,4 +97,12 @@ func anyShardThrottling(shards []outsideShard) bool {
 		}
 	}
 	return false
+}
+
+// withSampleBasis adds what the sample shows to a basis, unless the basis is the sample already.
+func withSampleBasis(b, what string, s *metrics.RecordSample) string {
+	if strings.Contains(b, sampleText(s)) {
+		return b
+	}
+	return basis(b, what+" from "+sampleText(s))
 }

@@ -72,8 +72,8 @@ func readOutsideShards(v *metrics.OutsideView, o *outside) ([]outsideShard, stri
 			}
 			s.peakBytes, _ = peakOf(sl.Points(bytesID), sl.Period)
 			s.peakRecords, s.peakBytes = nanTo(s.peakRecords, 0), nanTo(s.peakBytes, 0)
-			if smp := s.sample; smp != nil && utilization(smp.PeakRecords, smp.PeakBytes, 1) > s.peakUtil() {
-				s.peakRecords, s.peakBytes, s.peakAt, s.peakSecond = smp.PeakRecords, smp.PeakBytes, smp.PeakAt, true
+			if smp := s.sample; smp != nil && utilization(perSecond(smp.PeakRecords, 1), perSecond(smp.PeakBytes, 1), 1) > s.peakUtil() {
+				s.peakRecords, s.peakBytes, s.peakAt, s.peakSecond = perSecond(smp.PeakRecords, 1), perSecond(smp.PeakBytes, 1), smp.PeakAt, true
 			}
 			out = append(out, s)
 		}
@@ -91,8 +91,8 @@ func readOutsideShards(v *metrics.OutsideView, o *outside) ([]outsideShard, stri
 		}
 		r := ranges[smp.ShardID]
 		out = append(out, outsideShard{id: smp.ShardID, start: r.StartingHashKey, end: r.EndingHashKey,
-			records: float64(smp.KinesisRecords) / smp.Seconds, bytes: float64(smp.KinesisBytes) / smp.Seconds,
-			peakRecords: smp.PeakRecords, peakBytes: smp.PeakBytes, peakAt: smp.PeakAt,
+			records: perSecond(float64(smp.KinesisRecords), smp.Seconds), bytes: perSecond(float64(smp.KinesisBytes), smp.Seconds),
+			peakRecords: perSecond(smp.PeakRecords, 1), peakBytes: perSecond(smp.PeakBytes, 1), peakAt: smp.PeakAt,
 			throttled: math.NaN(), sample: smp, peakSecond: true})
 	}
 	return out, "from " + sampleText(v.Sample)
@@ -113,6 +113,15 @@ func (o *outside) streamTotals() (records, bytes float64, ok bool) {
 		bytes += s.bytes
 	}
 	return records, bytes, true
+}
+
+// perSecond is a count over secs seconds as a rate, 0 for anything that is no rate (a
+// negative count, no time, a non-finite figure).
+func perSecond(n, secs float64) float64 {
+	if !(n > 0) || !(secs > 0) {
+		return 0
+	}
+	return nanTo(n/secs, 0)
 }
 
 func hasMetric(list []string, name string) bool {

@@ -19,8 +19,8 @@ func TestOutsideHotKeyNamedFromTheSample(t *testing.T) {
 	if f.ShardID != shardID(0) || f.Key != "tenant-42" || f.Severity != Critical || f.Title != "Hot partition key" {
 		t.Fatalf("finding %+v", f)
 	}
-	wantContains(t, "basis", f.Basis, "shard and key from a 1-second sample of 3 of 8 shards", "throttles from 1-minute CloudWatch sums")
-	wantContains(t, "summary", f.Summary, `key "tenant-42" sends 70% of shardId-000000000000's records`, "while the stream refuses 120 records/s")
+	wantContains(t, "basis", f.Basis, "shard and key from a 1-second sample of 3 of 8 shards", "throttles and shares from 1-minute CloudWatch sums")
+	wantContains(t, "summary", f.Summary, `key "tenant-42" sends 70% of shardId-000000000000's records`, "as the stream refuses 120 records/s")
 	wantContains(t, "advice", f.Advice, `Spread "tenant-42" over at least 2 shards`)
 	if f.Evidence["key_share"] != 0.7 || f.Evidence["open_shards"] != 8 {
 		t.Errorf("evidence %v", f.Evidence)
