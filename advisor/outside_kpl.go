@@ -70,16 +70,15 @@ func producerExpiring(o *outside, p producerSource) []metrics.Finding {
 // RecordMaxBufferedTime. Either the application set it that high (latency traded for fuller
 // aggregates), or records queue behind throttled shards or busy connections.
 func producerBuffering(o *outside, p producerSource) []metrics.Finding {
-	buffering, byAgent := p.level("BufferingTime")
+	buffering, where, agent, byAgent := p.worstLevel("BufferingTime")
 	if !(buffering > bufferingOverFactor*kplDefaultBufferedMs) {
 		return nil
 	}
 	thr, thrBasis := o.streamThrottles()
-	agent, who := standoutLevel(byAgent)
 	f := metrics.Finding{
 		Rule: "kpl-buffering-time", Severity: Warning, Title: "Records wait long in the producer's buffers",
-		Summary: fmt.Sprintf("records wait %s on average in %s before they are sent (BufferingTime), over %.0f× the KPL's default RecordMaxBufferedTime of %s%s%s",
-			ms(buffering), p.who, bufferingOverFactor, ms(kplDefaultBufferedMs), thr, who),
+		Summary: fmt.Sprintf("records wait %s on average in %s before they are sent (BufferingTime), over %.0f× the KPL's default RecordMaxBufferedTime of %s%s",
+			ms(buffering), where, bufferingOverFactor, ms(kplDefaultBufferedMs), thr),
 		Evidence: map[string]any{"buffering_time_ms": round3(buffering), "kpl_default_record_max_buffered_time_ms": kplDefaultBufferedMs},
 		Basis:    basis(p.basis, thrBasis),
 	}
@@ -101,16 +100,15 @@ func producerBuffering(o *outside, p producerSource) []metrics.Finding {
 // producerRetries: RetriesPerRecord high — most records need more than one attempt, which
 // costs latency and requests, and shows throttles or failures the stream metrics may not.
 func producerRetries(o *outside, p producerSource) []metrics.Finding {
-	retries, byAgent := p.level("RetriesPerRecord")
+	retries, where, agent, byAgent := p.worstLevel("RetriesPerRecord")
 	if !(retries >= highRetriesPerRecord) {
 		return nil
 	}
 	thr, thrBasis := o.streamThrottles()
-	agent, who := standoutLevel(byAgent)
 	f := metrics.Finding{
 		Rule: "kpl-retries", Severity: Warning, Title: "Records need retries",
-		Summary: fmt.Sprintf("records are retried %.1f times on average in %s (RetriesPerRecord)%s; errors: %s%s",
-			retries, p.who, thr, p.topErrors(), who),
+		Summary: fmt.Sprintf("records are retried %.1f times on average in %s (RetriesPerRecord)%s; errors: %s",
+			retries, where, thr, p.topErrors()),
 		Evidence: map[string]any{"retries_per_record": round3(retries), "errors_per_sec": p.errorRates()},
 		Basis:    basis(p.basis, thrBasis),
 	}

@@ -104,3 +104,14 @@ func TestOutsideKPLAndAgentsDoNotDuplicate(t *testing.T) {
 		t.Errorf("basis %q", f.Basis)
 	}
 }
+
+// One agent of a fleet buffering long is found and named, though the fleet's mean is fine.
+func TestOutsideOneAgentBufferingLongIsNamed(t *testing.T) {
+	b := newView(2, time.Minute, 5).agent("host-a", "BufferingTime", "Average", flat(120)).agent("host-b", "BufferingTime", "Average", flat(110)).
+		agent("host-c", "BufferingTime", "Average", flat(900))
+	f := oneFinding(t, b.v, "kpl-buffering-time")
+	if f.Evidence["agent"] != "host-c" || f.Evidence["buffering_time_ms"] != 900.0 {
+		t.Fatalf("finding %+v", f)
+	}
+	wantContains(t, "summary", f.Summary, "records wait 900 ms on average in agent host-c (of 3 shardstorm agents)")
+}

@@ -169,24 +169,23 @@ func standout(byAgent map[string]float64, total float64) (agent, text string) {
 	return agent, fmt.Sprintf("; agent %s accounts for %s", agent, pct(first/total))
 }
 
-// standoutLevel names the agent whose level is at least twice every other's.
-func standoutLevel(byAgent map[string]float64) (agent, text string) {
-	if len(byAgent) < 2 {
-		return "", ""
+// worstLevel is a level as a rule judges it: the KPL's mean, or a fleet's worst agent (the
+// fleet's mean would hide one agent in trouble), and where it was seen: "the KPL", "agent
+// host-3 (of 4 shardstorm agents)".
+func (p producerSource) worstLevel(name string) (value float64, where, agent string, byAgent map[string]float64) {
+	value, byAgent = p.level(name)
+	if !p.agents || len(byAgent) == 0 {
+		return value, p.who, "", byAgent
 	}
-	var first, second float64
 	for a, v := range byAgent {
-		switch {
-		case v > first || v == first && a < agent:
-			second, first, agent = first, v, a
-		case v > second:
-			second = v
+		if agent == "" || v > value || v == value && a < agent {
+			value, agent = v, a
 		}
 	}
-	if !(first > 0) || first < 2*second {
-		return "", ""
+	if len(byAgent) == 1 {
+		return value, "shardstorm agent " + agent, agent, byAgent
 	}
-	return agent, fmt.Sprintf("; agent %s stands out at %s", agent, count(first))
+	return value, fmt.Sprintf("agent %s (of %d shardstorm agents)", agent, len(byAgent)), agent, byAgent
 }
 
 // agentEvidence rounds per-agent figures for a finding's evidence.
