@@ -24,6 +24,10 @@ func outsideBursts(o *outside, hot []metrics.Finding) []metrics.Finding {
 		},
 		Basis: o.cwBasis,
 	}
+	if o.throttledFraction() < 0.01 {
+		// A few refusals in a thousand are retried and pass: worth knowing, not a warning.
+		f.Severity = Info
+	}
 	head := fmt.Sprintf("the stream refuses %s records/s (%s of the writes) while its busiest %s used %s of the capacity of its %s",
 		count(o.throttled), pct(o.throttledFraction()), periodWord(o.period), pct(o.streamUtil()), plural(o.n, "shard"))
 	advice := "The shard limits hold per second: spread the writes over time (a steady rate limit such as the KPL's RateLimit, jitter on timers and batch jobs so clients do not all send at once), or add headroom for the peaks."

@@ -86,7 +86,7 @@ func TestOutsideBursts(t *testing.T) {
 	b := newView(4, time.Minute, 5).stream(800, 800*500, 20).
 		sampled(1, 200, 200*500, 1300, 0).sampled(2, 200, 200*500, 260, 0)
 	f := oneFinding(t, b.v, "write-bursts")
-	if f.ShardID != shardID(1) || f.Severity != Warning {
+	if f.ShardID != shardID(1) || f.Severity != Warning { // 2.4% refused
 		t.Fatalf("finding %+v", f)
 	}
 	wantContains(t, "summary", f.Summary, "busiest minute used 20%", "shardId-000000000001 took 1,300 records", "in the second at 08:59:43 UTC", "130% of its records limit")
@@ -101,6 +101,11 @@ func TestOutsideBursts(t *testing.T) {
 	}
 	wantContains(t, "summary", f.Summary, "1-minute sums average the bursts away")
 	wantContains(t, "advice", f.Advice, "record sample's 1-second arrival peaks would show")
+
+	// A refusal in a thousand is worth knowing, not a warning.
+	if f := oneFinding(t, newView(4, time.Minute, 5).stream(800, 800*500, 0.5).v, "write-bursts"); f.Severity != Info {
+		t.Errorf("0.06%% refused: severity %s", f.Severity)
+	}
 }
 
 func mustRaise(v *metrics.OutsideView) []metrics.Finding {
