@@ -20,6 +20,10 @@ const (
 	maxBackoff = 30 * time.Second
 )
 
+// paceJitter is added to each shard's second between calls, so that the sampler's calls do not
+// fall in step with another consumer's (or each other's).
+const paceJitter = 50 * time.Millisecond
+
 // noSDKRetries leaves retries to the sampler, which counts and paces every call.
 func noSDKRetries(o *kinesis.Options) { o.Retryer = aws.NopRetryer{} }
 
@@ -38,7 +42,7 @@ func (s *Sampler) readShard(ctx context.Context, id string, r *run) {
 			return
 		}
 		start := s.cfg.Now()
-		next = start.Add(time.Second)
+		next = start.Add(time.Second + rand.N(paceJitter))
 		if iter == nil {
 			out, err := s.r.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String(s.cfg.Stream),
 				ShardId: aws.String(id), ShardIteratorType: types.ShardIteratorTypeLatest}, noSDKRetries)
