@@ -11,8 +11,8 @@ import (
 //
 // The order: with a busiest-first hint, the hint. Without one, when every shard fits, all of
 // them. Otherwise in turns: shards whose turn is not over keep reading; then the shards never
-// read, so every shard is seen; then the ones the sample found busiest, with one place kept for
-// the shard read longest ago so that a shard getting busier is noticed.
+// read, so every shard is seen; then the ones the sample found busiest (whose turns are renewed),
+// with one place kept for the shard read longest ago so that a shard getting busier is noticed.
 func (s *Sampler) chooseLocked(now time.Time) (chosen []string, leftForBytes int) {
 	var candidates []string
 	for _, sh := range s.open {
@@ -60,6 +60,16 @@ func (s *Sampler) orderLocked(candidates []string, now time.Time) []string {
 	if len(candidates) <= s.cfg.MaxShards {
 		return candidates
 	}
+	// The busiest shards, once every shard has had a turn, keep theirs: a new turn starts
+	// without restarting their read.
+	if s.allVisitedLocked(candidates) {
+		busiest := byRate(candidates)
+		for _, id := range busiest[:min(len(busiest), s.cfg.MaxShards-1)] {
+			if r := s.running[id]; r != nil && now.Sub(r.started) >= s.turn {
+				r.started = now
+			}
+		}
+	}
 	var inTurn, unvisited, visited []string
 	for _, id := range candidates {
 		switch r := s.running[id]; {
@@ -71,13 +81,24 @@ func (s *Sampler) orderLocked(candidates []string, now time.Time) []string {
 			visited = append(visited, id)
 		}
 	}
-	order := append(inTurn, unvisited...)
 	visited = byRate(visited)
-	top := min(len(visited), max(0, s.cfg.MaxShards-1-len(order)))
-	order = append(order, visited[:top]...)
+	top := 0
+	if len(unvisited) == 0 {
+		top = min(len(visited), max(0, s.cfg.MaxShards-1-len(inTurn)))
+	}
 	rest := slices.Clone(visited[top:])
 	slices.SortStableFunc(rest, func(a, b string) int { return s.lastVisitedLocked(a, now).Compare(s.lastVisitedLocked(b, now)) })
-	return append(order, rest...)
+	return slices.Concat(inTurn, unvisited, visited[:top], rest)
+}
+
+// allVisitedLocked reports whether every candidate has been read (or is being read).
+func (s *Sampler) allVisitedLocked(candidates []string) bool {
+	for _, id := range candidates {
+		if s.running[id] == nil && s.shards[id].lastVisited.IsZero() {
+			return false
+		}
+	}
+	return true
 }
 
 // rateLocked is the shard's arriving bytes/s as the sample measured it (0 if never read).

@@ -43,10 +43,14 @@ func newTestStream(t *testing.T, shards int, limits *emulator.Limits) *testStrea
 		t.Fatal(err)
 	}
 	for _, sh := range out.Shards {
-		ts.shards = append(ts.shards, metrics.ShardRange{ShardID: aws.ToString(sh.ShardId),
-			StartingHashKey: aws.ToString(sh.HashKeyRange.StartingHashKey), EndingHashKey: aws.ToString(sh.HashKeyRange.EndingHashKey)})
+		ts.shards = append(ts.shards, shardRangeOf(sh))
 	}
 	return ts
+}
+
+func shardRangeOf(sh types.Shard) metrics.ShardRange {
+	return metrics.ShardRange{ShardID: aws.ToString(sh.ShardId),
+		StartingHashKey: aws.ToString(sh.HashKeyRange.StartingHashKey), EndingHashKey: aws.ToString(sh.HashKeyRange.EndingHashKey)}
 }
 
 // shardOf is the shard a partition key is routed to.
