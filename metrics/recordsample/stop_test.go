@@ -81,8 +81,8 @@ func (d iamDenies) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body := `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/watcher is not authorized to perform: kinesis:GetRecords on resource: arn:aws:kinesis:us-east-1:123456789012:stream/s because no identity-based policy allows the kinesis:GetRecords action"}`
 	return &http.Response{StatusCode: http.StatusBadRequest, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:  http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amzn-Errortype": {"AccessDeniedException"}},
-		Body:    io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+		Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amzn-Errortype": {"AccessDeniedException"}},
+		Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
 }
 
 // Credentials without kinesis:GetRecords: the sample stops at the first refusal (no retrying a
