@@ -134,11 +134,11 @@ func (b *byteBudget) refill(now time.Time) {
 	}
 }
 
-// wait is how long until the allowance is positive again.
-func (b *byteBudget) wait(now time.Time) time.Duration {
+// wait is how long until the allowance holds want bytes.
+func (b *byteBudget) wait(now time.Time, want float64) time.Duration {
 	b.refill(now)
-	if b.level > 0 {
+	if b.level >= want {
 		return 0
 	}
-	return time.Duration((-b.level/b.rate + 0.001) * float64(time.Second))
+	return time.Duration(((want-b.level)/b.rate + 0.001) * float64(time.Second))
 }

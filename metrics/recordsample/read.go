@@ -170,12 +170,13 @@ func (s *Sampler) countCall(err error) {
 	s.mu.Unlock()
 }
 
-// waitForBytes waits until the byte budget allows another call.
+// waitForBytes waits until the byte budget holds this shard's share of a second's allowance,
+// so that a call after an overdraft reads a useful page rather than a record or two.
 func (s *Sampler) waitForBytes(ctx context.Context) bool {
 	for {
 		s.mu.Lock()
 		now := s.cfg.Now()
-		wait := s.budget.wait(now)
+		wait := s.budget.wait(now, s.budget.rate/float64(max(1, len(s.running))))
 		s.mu.Unlock()
 		if wait <= 0 {
 			return true
