@@ -24,4 +24,13 @@
 //
 // Only arrivals within the last Config.Window count: counts are kept per second, keys and sizes
 // per quarter of the window, and older ones dropped, so memory is fixed whatever the uptime.
+// A shard's PeakAt is the second of its records peak (PeakBytes may fall in another second).
+// Distinct keys are exact up to 10,000 a window segment, then HyperLogLog's estimate.
+//
+//	s, err := recordsample.New(kinesisClient, recordsample.Config{Stream: "orders"})
+//	s.SetShards(open)           // from ListShards, again when they change
+//	s.SetBusiest(busiestFirst)  // optional, from CloudWatch's shard-level metrics
+//	s.Start(ctx)
+//	defer s.Stop()
+//	view.Sample, src = s.Sample(), s.Source()
 package recordsample
