@@ -160,9 +160,11 @@ func (s *Sampler) Source() metrics.Source {
 			src.Detail += fmt.Sprintf("; %d calls throttled so far, backed off", s.throttled)
 		}
 	case len(s.open) == 0:
-		src.Status, src.Detail = "waiting", "no open shard known yet"
-	default:
+		src.Status, src.Detail = "unavailable", "no open shard known yet (ListShards)"
+	case s.lastErr != "":
 		src.Status, src.Detail = "unavailable", s.lastErr
+	default:
+		src.Status, src.Detail = "unavailable", "the shards known are closed: waiting for ListShards to name the open ones"
 	}
 	return src
 }
