@@ -1,10 +1,13 @@
 package recordsample
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -79,10 +82,16 @@ func (d iamDenies) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !strings.HasSuffix(req.Header.Get("X-Amz-Target"), ".GetRecords") {
 		return d.next.RoundTrip(req)
 	}
-	body := `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/watcher is not authorized to perform: kinesis:GetRecords on resource: arn:aws:kinesis:us-east-1:123456789012:stream/s because no identity-based policy allows the kinesis:GetRecords action"}`
+	return kinesisError(req, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/watcher is not authorized to perform: "+
+		"kinesis:GetRecords on resource: arn:aws:kinesis:us-east-1:123456789012:stream/s because no identity-based policy allows the kinesis:GetRecords action"), nil
+}
+
+// kinesisError is Kinesis's answer to a refused call (awsJson1_1).
+func kinesisError(req *http.Request, code, msg string) *http.Response {
+	body, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
 	return &http.Response{StatusCode: http.StatusBadRequest, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amzn-Errortype": {"AccessDeniedException"}},
-		Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+		Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amzn-Errortype": {code}},
+		Body:   io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req}
 }
 
 // Credentials without kinesis:GetRecords: the sample stops at the first refusal (no retrying a
@@ -105,6 +114,54 @@ func TestSampleStopsWhenDenied(t *testing.T) {
 		}
 		if s.Sample() != nil {
 			t.Error("a sample though nothing was read")
+		}
+	})
+}
+
+// expiresOnce answers the third GetRecords call with ExpiredIteratorException, as Kinesis does
+// for an iterator older than 5 minutes, and passes everything else to the emulator.
+type expiresOnce struct {
+	next    http.RoundTripper
+	mu      sync.Mutex
+	records int
+	iters   int
+}
+
+func (e *expiresOnce) RoundTrip(req *http.Request) (*http.Response, error) {
+	target := req.Header.Get("X-Amz-Target")
+	e.mu.Lock()
+	if strings.HasSuffix(target, ".GetShardIterator") {
+		e.iters++
+	}
+	expire := false
+	if strings.HasSuffix(target, ".GetRecords") {
+		e.records++
+		expire = e.records == 3
+	}
+	e.mu.Unlock()
+	if !expire {
+		return e.next.RoundTrip(req)
+	}
+	return kinesisError(req, "ExpiredIteratorException", "Iterator expired."), nil
+}
+
+// An expired iterator: the sample takes a new one at LATEST and reads on.
+func TestSampleRetakesAnExpiredIterator(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ts := newTestStream(t, 1, nil)
+		tr := &expiresOnce{next: emulator.InMemTransport{Handler: ts.emu}}
+		kin := kinesis.New(kinesis.Options{BaseEndpoint: aws.String("http://emulator.in-process"), Region: "us-east-1",
+			Credentials: credentials.NewStaticCredentialsProvider("a", "b", ""), HTTPClient: &http.Client{Transport: tr}})
+		s := ts.start(kin, Config{})
+		time.Sleep(10 * time.Second)
+		ts.put(entry("a", []byte("after the expiry")))
+		time.Sleep(3 * time.Second)
+		tr.mu.Lock()
+		iters := tr.iters
+		tr.mu.Unlock()
+		rs := s.Sample()
+		if iters != 2 || rs.UserRecords != 1 || rs.Throttled != 0 || s.Source().Status != "reading" {
+			t.Errorf("%d GetShardIterator calls, sample %+v, source %+v: want a second iterator and the record read", iters, rs, s.Source())
 		}
 	})
 }
