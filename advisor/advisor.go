@@ -71,8 +71,25 @@ func (a *Advisor) Observe(in Input) (raised, cleared []metrics.Finding) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.win.add(in.Snapshot)
-	now := in.Snapshot.Time
-	found := evaluate(&a.win, &in)
+	return a.track(in.Snapshot.Time, evaluate(&a.win, &in))
+}
+
+// ObserveOutside runs the outside rules over what a watch sees of a stream something else
+// loads, and returns the findings raised and cleared by this evaluation. The view carries its
+// own recent window (CloudWatch periods, the sample's seconds), so it is judged as it comes;
+// findings are tracked, cleared and kept in History as Observe's are.
+func (a *Advisor) ObserveOutside(v *metrics.OutsideView) (raised, cleared []metrics.Finding) {
+	if v == nil {
+		return nil, nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.track(v.Time, evaluateOutside(v))
+}
+
+// track raises what was found and is not active yet, refreshes what is, and clears what has
+// not been found for ClearAfter. The caller holds a.mu.
+func (a *Advisor) track(now time.Time, found []metrics.Finding) (raised, cleared []metrics.Finding) {
 	for i := range found {
 		f := found[i]
 		id := f.ID()

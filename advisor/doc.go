@@ -22,6 +22,22 @@
 // clears its finding within seconds, and a flicker at the edge of a threshold does not flap.
 // Every finding raised stays in History with its last figures, for the run's report.
 //
+// In watch mode the producer is not ours and its Stats are not there: ObserveOutside judges a
+// metrics.OutsideView — CloudWatch's stream and shard metrics, the KPL's or shardstorm agents'
+// published metrics, a paced sample of the stream's records — with the outside rules
+// (outside_*.go). They reuse the ids above where the meaning is the same (hot-shard,
+// stream-capacity, record-bound, records-expiring, kms-access-denied) and add
+//
+//	write-bursts           throttles while the busiest period is under capacity: the 1-second peak, or that sums hide it
+//	small-putrecord-calls  most records one PutRecord each: latency-bound calls, batch with PutRecords (info)
+//	kpl-buffering-time     records wait over 5× the KPL's default RecordMaxBufferedTime
+//	kpl-retries            RetriesPerRecord high: throttles or errors behind it
+//	kpl-errors             the producer's ErrorsByCode, code by code (KMS codes are named as KMS errors)
+//	kpl-pending-growing    UserRecordsPending rising over most of the window: no backpressure
+//
+// Every outside finding says in Basis which source it rests on and at what resolution, and
+// Unseen lists what no source in the view can show, so nothing unseen reads as nothing wrong.
+//
 // It reads metrics only: the producer settings and per-shard figures it weighs come in
 // metrics.Snapshot's own types, so it does not import producer, workload or emulator
 // (internal/archtest holds that rule); internal/hashkey splits ranges for its advice.

@@ -64,8 +64,7 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 		delete(f.Evidence, "shards_needed")
 		f.Advice = "The shards are at their limit, but the window holds no measure of the demand to size the stream from: add shards (UpdateShardCount) or switch the stream to on-demand capacity mode, and watch the throttles."
 	case need > n:
-		f.Advice = fmt.Sprintf("Needs %s for the measured peak of %s: UpdateShardCount to %d%s. Or switch the stream to on-demand capacity mode, which scales to twice its previous peak (a new on-demand stream starts at about 4 MiB/s).",
-			plural(need, "shard"), peak, need, scalingSteps(n, need))
+		f.Advice = resizeAdvice(need, n, peak)
 	default:
 		f.Advice = fmt.Sprintf("The peak of %s fits %s on average, so the throttles come from bursts above the per-second limit or uneven routing: keep RateLimit at 100 or below so the producer smooths bursts (now %.0f%%), or add headroom: UpdateShardCount to %d.",
 			peak, plural(n, "shard"), w.settings.RateLimit, n+1)
@@ -75,6 +74,16 @@ func streamCapacity(w *window, d demand, loads []shardLoad) []metrics.Finding {
 		f.Advice += " The records limit binds: enable aggregation before adding shards (see the record-bound finding)."
 	}
 	return []metrics.Finding{f}
+}
+
+// onDemandAdvice is the alternative to resharding a provisioned stream.
+const onDemandAdvice = "Or switch the stream to on-demand capacity mode, which scales to twice its previous peak (a new on-demand stream starts at about 4 MiB/s)."
+
+// resizeAdvice says how to grow a stream of n shards to need for a peak: the UpdateShardCount
+// call (and its doubling steps), or on-demand mode.
+func resizeAdvice(need, n int, peak string) string {
+	return fmt.Sprintf("Needs %s for the measured peak of %s: UpdateShardCount to %d%s. %s",
+		plural(need, "shard"), peak, need, scalingSteps(n, need), onDemandAdvice)
 }
 
 // pressure says how the excess shows: throttles, or records the producer's limiter holds back.

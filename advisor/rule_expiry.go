@@ -37,12 +37,18 @@ func recordsExpiring(w *window, loads []shardLoad) []metrics.Finding {
 		f.Evidence["maybe_stored_per_sec"] = round3(maybe)
 	}
 	longer := max(metrics.DefaultRecordTtl, 4*ttl)
-	if thr >= 0.01 || queued >= 1 {
-		f.Advice = fmt.Sprintf("Records wait behind shards at their limits (throttled, or queued by the limiter) longer than they may live. Raise RecordTtl to %s (the KPL default is 30s) so they ride out the wait, and fix the capacity (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", dur(longer))
-	} else {
-		f.Advice = fmt.Sprintf("Records expire without throttling: they fail repeatedly (%s). Raise RecordTtl to %s to give retries time, and look at the errors.", topErrors(w), dur(longer))
-	}
+	f.Advice = expiryAdvice(thr >= 0.01 || queued >= 1, "(throttled, or queued by the limiter)", "to "+dur(longer), topErrors(w))
 	return []metrics.Finding{f}
+}
+
+// expiryAdvice says what to do about expiring records: ride out the wait behind shards at
+// their limits (how is what shows the wait) and fix the capacity, or, without throttling,
+// look at the errors that make records fail (errs). raise says to what RecordTtl goes.
+func expiryAdvice(throttled bool, how, raise, errs string) string {
+	if throttled {
+		return fmt.Sprintf("Records wait behind shards at their limits %s longer than they may live. Raise RecordTtl %s (the KPL default is 30s) so they ride out the wait, and fix the capacity (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", how, raise)
+	}
+	return fmt.Sprintf("Records expire without throttling: they fail repeatedly (%s). Raise RecordTtl %s to give retries time, and look at the errors.", errs, raise)
 }
 
 // errorRates are the window's failed attempts/s by code.

@@ -82,25 +82,45 @@ func hotShardFinding(in *Input, d demand, h shardLoad, n int, othersUtil float64
 	others := fmt.Sprintf("the other %s average %s", plural(n-1, "shard"), pct(othersUtil))
 	if dom, ok := dominant(in, h.id); ok && dom.RecordShare >= dominantKeyShare {
 		keyRecords, keyBytes := dom.RecordShare*h.offeredRecords, dom.ByteShare*h.offBytes
-		spread := int(math.Max(2, math.Ceil(math.Max(keyBytes*d.overhead/(0.8*shardBytesPerSec), keyRecords/d.aggRatio/(0.8*shardRecordsPerSec)))))
+		spread := spreadNeeded(keyRecords/d.aggRatio, keyBytes*d.overhead)
 		f.Title, f.Key = "Hot partition key", dom.Key
 		f.Summary = fmt.Sprintf("key %q sends %s of %s's records (%s records/s, %s): the shard is %s, while %s",
 			dom.Key, pct(dom.RecordShare), h.id, count(keyRecords), mib(keyBytes), state, others)
-		f.Advice = fmt.Sprintf("A partition key always lands on one shard, so more shards will not cool it. Spread %q over at least %d shards: append a suffix (%s#0 … %s#%d; readers that need the key's order merge by timestamp), or set ExplicitHashKey to spread its records across the stream's hash range; or key by something with more distinct values.",
-			dom.Key, spread, dom.Key, dom.Key, spread-1)
+		f.Advice = hotKeyAdvice(dom.Key, spread)
 		f.Evidence["key"], f.Evidence["key_share"], f.Evidence["suffixes_needed"] = dom.Key, round3(dom.RecordShare), spread
 		return f
 	}
 	f.Title = "Hot shard"
 	f.Summary = fmt.Sprintf("%s takes %s of the records (%s records/s, %s) and is %s, while %s; no single key dominates it (top: %s)",
 		h.id, pct(h.share), count(h.offeredRecords), mib(h.offBytes), state, others, topKeys(top))
-	f.Advice = "Its hash range draws more traffic than the others: use more distinct partition keys (or ExplicitHashKey) so records spread evenly"
-	if mid := midpoint(h.start, h.end); mid != "" {
-		f.Advice += fmt.Sprintf(", or split it: SplitShard %s with NewStartingHashKey %s (the middle of its range)", h.id, mid)
+	var mid string
+	f.Advice, mid = hotRangeAdvice(h.id, h.start, h.end)
+	if mid != "" {
 		f.Evidence["split_at_hash_key"] = mid
 	}
-	f.Advice += "."
 	return f
+}
+
+// spreadNeeded is how many shards a key's Kinesis records and bytes per second need at 80% of
+// a shard's limits (at least 2: spreading over one shard is not spreading).
+func spreadNeeded(kinesisRecords, kinesisBytes float64) int {
+	return int(math.Max(2, math.Ceil(math.Max(kinesisBytes/(0.8*shardBytesPerSec), kinesisRecords/(0.8*shardRecordsPerSec)))))
+}
+
+// hotKeyAdvice says how to cool a hot partition key: spread it over spread shards.
+func hotKeyAdvice(key string, spread int) string {
+	return fmt.Sprintf("A partition key always lands on one shard, so more shards will not cool it. Spread %q over at least %d shards: append a suffix (%s#0 … %s#%d; readers that need the key's order merge by timestamp), or set ExplicitHashKey to spread its records across the stream's hash range; or key by something with more distinct values.",
+		key, spread, key, key, spread-1)
+}
+
+// hotRangeAdvice says how to cool a shard no single key makes hot, and where to split it
+// ("" when its range is unknown).
+func hotRangeAdvice(id, start, end string) (advice, mid string) {
+	advice = "Its hash range draws more traffic than the others: use more distinct partition keys (or ExplicitHashKey) so records spread evenly"
+	if mid = midpoint(start, end); mid != "" {
+		advice += fmt.Sprintf(", or split it: SplitShard %s with NewStartingHashKey %s (the middle of its range)", id, mid)
+	}
+	return advice + ".", mid
 }
 
 func dominant(in *Input, shardID string) (metrics.KeyCount, bool) {

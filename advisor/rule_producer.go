@@ -61,9 +61,12 @@ func producerBound(w *window, d demand) []metrics.Finding {
 	if !w.settings.Aggregation {
 		f.Advice += " Enable aggregation: fuller requests carry more records per round trip."
 	}
-	f.Advice += " Or add producers. A small client that cannot hold many connections (mobile, IoT, browser) should batch with PutRecords (up to 500 records or 5 MiB per call) rather than one PutRecord per record."
+	f.Advice += " Or add producers. A small client that cannot hold many connections (mobile, IoT, browser) should " + batchAdvice + "."
 	return []metrics.Finding{f}
 }
+
+// batchAdvice is how a client making one request per record gets more through each round trip.
+const batchAdvice = "batch with PutRecords (up to 500 records or 5 MiB per call) rather than one PutRecord per record"
 
 // requestsHanging: every connection busy and no request completing. More connections would
 // only wait too; the endpoint is not answering, or answers slower than RequestTimeout.

@@ -35,7 +35,7 @@ func recordBound(w *window, d demand, loads []shardLoad) []metrics.Finding {
 	bytesUtil /= float64(len(bound))
 	n := len(loads)
 	// What a shard carries when bytes, not records, bind: 1 MiB/s of aggregated records.
-	perShard := shardBytesPerSec / (d.recordSize + aggFramingPerRecord)
+	perShard := aggregatedPerShard(d.recordSize)
 	delivered := nanTo(w.mean(metrics.UserRecordsPut), 0)
 	expected := math.Min(d.records, float64(n)*perShard*0.95)
 	gain := expected / math.Max(delivered, 1)
@@ -57,13 +57,37 @@ func recordBound(w *window, d demand, loads []shardLoad) []metrics.Finding {
 		delete(f.Evidence, "expected_gain")
 	}
 	if !w.settings.Aggregation {
-		f.Advice = fmt.Sprintf("Enable aggregation (AggregationEnabled=true, the KPL default): %.0f-byte records pack about %s to a 50 KB Kinesis record, so a shard carries about %s records/s before its 1 MiB/s limit instead of 1,000; at this demand that delivers %s records/s%s. Consumers deaggregate with the KCL (or kpl-aggregation libraries).",
-			d.recordSize, count(math.Floor(float64(max(w.settings.AggregationMaxSize, 51200))/(d.recordSize+aggFramingPerRecord))), count(perShard), count(expected), gainText)
+		f.Advice = fmt.Sprintf("Enable aggregation (AggregationEnabled=true, the KPL default): %s; at this demand that delivers %s records/s%s. %s",
+			aggregationGain(d.recordSize, w.settings.AggregationMaxSize), count(expected), gainText, deaggregateNote)
 	} else {
 		f.Advice = fmt.Sprintf("Aggregates hold only %.1f records each: raise RecordMaxBufferedTime (now %s) so more records meet in an aggregate, and check AggregationMaxCount; at 1 MiB/s a shard would carry about %s records/s%s.",
 			d.aggRatio, dur(w.settings.RecordMaxBufferedTime), count(perShard), gainShort)
 	}
 	return []metrics.Finding{f}
+}
+
+// kplAggregationMaxSize is the KPL's default AggregationMaxSize: the size of an aggregate.
+const kplAggregationMaxSize = 51200
+
+// deaggregateNote reminds that aggregated records need deaggregating consumers.
+const deaggregateNote = "Consumers deaggregate with the KCL (or kpl-aggregation libraries)."
+
+// aggregatedPerShard is how many user records of size bytes a shard carries per second when
+// they are aggregated: its 1 MiB/s bytes limit binds instead of its 1,000 records/s.
+func aggregatedPerShard(size float64) float64 {
+	return shardBytesPerSec / (size + aggFramingPerRecord)
+}
+
+// perAggregate is how many user records of size bytes fit one aggregate of maxSize bytes (at
+// least the KPL's default size).
+func perAggregate(size float64, maxSize int) float64 {
+	return math.Floor(float64(max(maxSize, kplAggregationMaxSize)) / (size + aggFramingPerRecord))
+}
+
+// aggregationGain says what aggregation does for records of size bytes.
+func aggregationGain(size float64, maxSize int) string {
+	return fmt.Sprintf("%.0f-byte records pack about %s to a 50 KB Kinesis record, so a shard carries about %s records/s before its 1 MiB/s limit instead of 1,000",
+		size, count(perAggregate(size, maxSize)), count(aggregatedPerShard(size)))
 }
 
 // shardList names a few shards, or says "all N shards".

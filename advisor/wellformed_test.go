@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -66,6 +67,80 @@ func TestFindingsAreWellFormedForAnyFigures(t *testing.T) {
 				if strings.Contains(text, "NaN") || strings.Contains(text, "Inf") {
 					rt.Fatalf("%s: %q", fd.Rule, text)
 				}
+			}
+		}
+	})
+}
+
+// Whatever an outside view holds — figures zero, huge, infinite or missing, any source there
+// or not — ObserveOutside does not panic, and every finding reads as a finding and says what it
+// rests on: a known severity, title, summary and advice without NaN or Inf, and a Basis.
+// A shard count is advised only from a measured peak, at least one more than the stream has;
+// a key is named only with its share of the shard.
+func TestOutsideFindingsAreWellFormedForAnyView(t *testing.T) {
+	figure := rapid.OneOf(rapid.Just(math.NaN()), rapid.Just(0.0), rapid.Float64Range(0, 1e7),
+		rapid.Just(1e12), rapid.Just(math.Inf(1)))
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(0, 6).Draw(rt, "shards")
+		b := newView(max(n, 1), rapid.SampledFrom([]time.Duration{time.Second, time.Minute}).Draw(rt, "period"), rapid.IntRange(1, 6).Draw(rt, "points"))
+		if n == 0 {
+			b.v.Stream.Shards = nil
+		}
+		draw := func(label string) func(int) float64 {
+			return func(int) float64 { return figure.Draw(rt, label) }
+		}
+		if rapid.Bool().Draw(rt, "stream metrics") {
+			k := b.figures(&b.v.Kinesis, "AWS/Kinesis")
+			for _, name := range []string{"IncomingRecords", "IncomingBytes", "WriteProvisionedThroughputExceeded", "PutRecord.Success"} {
+				b.series(k, streamSum(name), draw(name))
+			}
+			b.series(k, metrics.CWSeriesID{Name: "PutRecord.Latency", Stat: "Average"}, draw("latency"))
+		}
+		for i := range n {
+			if rapid.Bool().Draw(rt, "shard metrics") {
+				sl := b.figures(&b.v.ShardLevel, "AWS/Kinesis")
+				for _, name := range []string{"IncomingRecords", "IncomingBytes", "WriteProvisionedThroughputExceeded"} {
+					b.series(sl, metrics.CWSeriesID{Name: name, Stat: "Sum", ShardID: shardID(i)}, draw(name))
+				}
+			}
+			if rapid.Bool().Draw(rt, "sampled") {
+				b.sampled(i, figure.Draw(rt, "records"), figure.Draw(rt, "bytes"), figure.Draw(rt, "peak"),
+					rapid.SampledFrom([]float64{0, 5}).Draw(rt, "aggregation"),
+					metrics.KeyCount{Key: "k", RecordShare: rapid.Float64Range(0, 1).Draw(rt, "key share"), ByteShare: figure.Draw(rt, "byte share")})
+				b.v.Sample.Shards[len(b.v.Sample.Shards)-1].Seconds = figure.Draw(rt, "seconds")
+			}
+		}
+		for _, name := range []string{"UserRecordExpired", "ErrorsByCode"} {
+			if rapid.Bool().Draw(rt, name) {
+				code := ""
+				if name == "ErrorsByCode" {
+					code = rapid.SampledFrom([]string{"KMSAccessDeniedException", "KMSDisabledException", "ProvisionedThroughputExceededException", "Odd"}).Draw(rt, "code")
+				}
+				b.kpl(name, "Sum", code, draw(name))
+			}
+		}
+		for _, name := range []string{"BufferingTime", "RetriesPerRecord", "UserRecordsPending"} {
+			if rapid.Bool().Draw(rt, name) {
+				b.agent(rapid.SampledFrom([]string{"a", "b"}).Draw(rt, "agent"), name, "Average", draw(name))
+			}
+		}
+		a := New(Config{})
+		a.ObserveOutside(b.v)
+		_ = Unseen(b.v)
+		for _, fd := range a.History() {
+			if severityRank(fd.Severity) == 0 && fd.Severity != Info || fd.Title == "" || fd.Summary == "" || fd.Advice == "" || fd.Rule == "" || fd.Basis == "" {
+				rt.Fatalf("ill-formed finding %+v", fd)
+			}
+			for _, text := range []string{fd.Title, fd.Summary, fd.Advice, fd.Basis} {
+				if strings.Contains(text, "NaN") || strings.Contains(text, "Inf") {
+					rt.Fatalf("%s: %q", fd.Rule, text)
+				}
+			}
+			if need, ok := fd.Evidence["shards_needed"].(int); ok && (need < fd.Evidence["shards_needed_at_least"].(int) || need <= n) {
+				rt.Fatalf("%s advises %d shards for a stream of %d: %s", fd.Rule, need, n, fd.Advice)
+			}
+			if fd.Key != "" && !(fd.Evidence["key_share"].(float64) >= dominantKeyShare) {
+				rt.Fatalf("%s names key %q at share %v", fd.Rule, fd.Key, fd.Evidence["key_share"])
 			}
 		}
 	})

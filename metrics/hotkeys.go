@@ -31,7 +31,7 @@ type KeyCount struct {
 
 type shardKeys struct {
 	mu        sync.Mutex
-	cur, prev [2]*spaceSaving // [records, bytes]
+	cur, prev *KeySketch
 	curStart  time.Time
 }
 
@@ -62,15 +62,13 @@ func (h *HotKeys) OnRecordRouted(shardID, key string, bytes int) {
 	if s == nil {
 		h.mu.Lock()
 		if s = h.shards[shardID]; s == nil {
-			s = &shardKeys{curStart: h.now()}
-			s.cur = [2]*spaceSaving{newSpaceSaving(h.k), newSpaceSaving(h.k)}
+			s = &shardKeys{curStart: h.now(), cur: NewKeySketch(h.k)}
 			h.shards[shardID] = s
 		}
 		h.mu.Unlock()
 	}
 	s.mu.Lock()
-	s.cur[0].add(key, 1)
-	s.cur[1].add(key, int64(bytes))
+	s.cur.Add(key, int64(bytes))
 	s.mu.Unlock()
 }
 
@@ -79,12 +77,10 @@ func (h *HotKeys) OnRecordRouted(shardID, key string, bytes int) {
 func (s *shardKeys) rotate(now time.Time, window time.Duration, k int) {
 	switch {
 	case now.Sub(s.curStart) >= 2*window: // idle for a whole window: nothing recent to keep
-		s.prev = [2]*spaceSaving{}
-		s.cur = [2]*spaceSaving{newSpaceSaving(k), newSpaceSaving(k)}
+		s.prev, s.cur = nil, NewKeySketch(k)
 		s.curStart = now
 	case now.Sub(s.curStart) >= window:
-		s.prev = s.cur
-		s.cur = [2]*spaceSaving{newSpaceSaving(k), newSpaceSaving(k)}
+		s.prev, s.cur = s.cur, NewKeySketch(k)
 		s.curStart = now
 	}
 }
@@ -100,42 +96,8 @@ func (h *HotKeys) Top(shardID string, n int, byBytes bool) []KeyCount {
 	}
 	s.mu.Lock()
 	s.rotate(h.now(), h.window, h.k)
-	m := map[string]*KeyCount{}
-	var records, bytes int64
-	for _, w := range [][2]*spaceSaving{s.prev, s.cur} {
-		if w[0] == nil {
-			continue
-		}
-		w[0].mergeInto(m, false)
-		w[1].mergeInto(m, true)
-		records += w[0].total
-		bytes += w[1].total
-	}
-	s.mu.Unlock()
-	out := make([]KeyCount, 0, len(m))
-	for _, kc := range m {
-		if records > 0 {
-			kc.RecordShare = float64(kc.Records) / float64(records)
-		}
-		if bytes > 0 {
-			kc.ByteShare = float64(kc.Bytes) / float64(bytes)
-		}
-		out = append(out, *kc)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Records, out[j].Records
-		if byBytes {
-			a, b = out[i].Bytes, out[j].Bytes
-		}
-		if a != b {
-			return a > b
-		}
-		return out[i].Key < out[j].Key
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
+	defer s.mu.Unlock()
+	return TopKeys(n, byBytes, s.prev, s.cur)
 }
 
 // MinDominantShare is the share of a shard's records a key must be known to have (its estimate

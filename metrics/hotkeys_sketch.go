@@ -1,6 +1,9 @@
 package metrics
 
-import "container/heap"
+import (
+	"container/heap"
+	"sort"
+)
 
 // spaceSaving is the Space-Saving heavy-hitters sketch (Metwally, Agrawal, El Abbadi 2005) over
 // weighted updates: it keeps k counters; a new key takes over the smallest one, inheriting its
@@ -75,4 +78,67 @@ func (s *spaceSaving) mergeInto(m map[string]*KeyCount, bytes bool) {
 			kc.RecordsError += e.err
 		}
 	}
+}
+
+// KeySketch counts keys' records and bytes in k counters each: the sketch HotKeys keeps per
+// shard and window, for readers that count keys themselves (the record sample of watch, which
+// keeps one per shard and window segment).
+type KeySketch struct{ records, bytes *spaceSaving }
+
+// NewKeySketch returns a sketch of k counters per measure (k ≤ 0: DefaultHotKeysK).
+func NewKeySketch(k int) *KeySketch {
+	if k <= 0 {
+		k = DefaultHotKeysK
+	}
+	return &KeySketch{newSpaceSaving(k), newSpaceSaving(k)}
+}
+
+// Add counts one record of key holding bytes.
+func (s *KeySketch) Add(key string, bytes int64) {
+	s.records.add(key, 1)
+	s.bytes.add(key, bytes)
+}
+
+// TopKeys merges sketches (nil ones are skipped) and returns up to n keys, the heaviest first by
+// records (byBytes false) or by bytes, with their shares of the records and bytes the sketches
+// counted.
+func TopKeys(n int, byBytes bool, sketches ...*KeySketch) []KeyCount {
+	if n <= 0 {
+		return nil
+	}
+	m := map[string]*KeyCount{}
+	var records, bytes int64
+	for _, s := range sketches {
+		if s == nil {
+			continue
+		}
+		s.records.mergeInto(m, false)
+		s.bytes.mergeInto(m, true)
+		records += s.records.total
+		bytes += s.bytes.total
+	}
+	out := make([]KeyCount, 0, len(m))
+	for _, kc := range m {
+		if records > 0 {
+			kc.RecordShare = float64(kc.Records) / float64(records)
+		}
+		if bytes > 0 {
+			kc.ByteShare = float64(kc.Bytes) / float64(bytes)
+		}
+		out = append(out, *kc)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Records, out[j].Records
+		if byBytes {
+			a, b = out[i].Bytes, out[j].Bytes
+		}
+		if a != b {
+			return a > b
+		}
+		return out[i].Key < out[j].Key
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
 }

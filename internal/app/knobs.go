@@ -92,6 +92,7 @@ var knobs = concat(
 		knobFor("max-p99", KindDuration, "threshold: fail (exit 3) if the end-to-end p99 latency exceeds this (0 = no threshold)",
 			func(s *RunSettings) *time.Duration { return &s.MaxP99 }, above(0, true, parseDuration), formatDuration),
 	},
+	publishKnobs(),
 )
 
 // workloadKnobs are --workload FILE and one knob per workload spec field (workload.Fields),

@@ -42,6 +42,8 @@ type Options struct {
 	Window         time.Duration
 	// CloudWatch polls the stream's CloudWatch metrics. Default on (set NoCloudWatch to skip).
 	NoCloudWatch bool
+	// Publish uploads the producer's metrics to CloudWatch (`--publish-metrics`). Default off.
+	Publish PublishOptions
 	// EncryptStream, on the embedded emulator, KMS-encrypts the stream with this key id before
 	// the load starts (with Emulator.Faults.KMSAccessDenied: the KMS permission story).
 	EncryptStream string

@@ -48,6 +48,7 @@ type Run struct {
 	hot     *metrics.HotKeys
 	offered *metrics.OfferCounter
 	poller  *cwmetrics.Poller
+	pub     *cwmetrics.Publisher // nil unless Options.Publish.Enabled
 	csv     *metrics.CSVWriter
 	events  *EventLog
 	api     *metrics.APICalls
@@ -133,6 +134,10 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 		}
 	}
 
+	if r.pub, err = r.newPublisher(); err != nil {
+		return nil, err
+	}
+
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	r.sampler.Start()
@@ -140,6 +145,13 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 		if err := r.poller.Start(runCtx); err != nil {
 			return nil, err
 		}
+	}
+	if r.pub != nil {
+		// Its own context: Stop ends it after the drain, whose figures it uploads last.
+		if err := r.pub.Start(context.Background()); err != nil {
+			return nil, err
+		}
+		r.events.Addf(Info, "publishing metrics to CloudWatch: %s", r.PublishDescription())
 	}
 	go func() {
 		r.genErr = r.gen.Run(runCtx)
@@ -307,7 +319,7 @@ func (r *Run) watch(ctx context.Context) {
 	defer t.Stop()
 	var lastChanges int64
 	var lastErr string
-	var lastCW cwmetrics.Status
+	var lastCW, lastPub cwmetrics.Status
 	for {
 		select {
 		case <-ctx.Done():
@@ -339,6 +351,9 @@ func (r *Run) watch(ctx context.Context) {
 		if r.poller != nil {
 			r.events.noteCloudWatch(r.poller, &lastCW)
 		}
+		if r.pub != nil {
+			r.notePublisher(&lastPub)
+		}
 	}
 }
 
@@ -366,6 +381,7 @@ func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
 	}
 	closeErr := r.prod.Close(ctx)
 	r.watchWG.Wait()
+	r.finishPublishing()
 	sum := r.sampler.Summary(time.Now(), config)
 	sum.Findings = r.adv.History()
 	r.keepServer = r.verify != nil
@@ -392,6 +408,9 @@ func (r *Run) teardown() {
 	}
 	if r.poller != nil {
 		r.poller.Stop()
+	}
+	if r.pub != nil {
+		r.pub.Stop()
 	}
 	if r.sampler != nil {
 		r.sampler.Stop()

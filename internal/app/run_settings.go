@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	cwmetrics "github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
 )
@@ -38,7 +39,8 @@ type FaultSettings struct {
 // DefaultRunSettings are the settings of `shardstorm` with no flags: the demo.
 func DefaultRunSettings() *RunSettings {
 	return &RunSettings{
-		Options:       Options{Stream: "shardstorm-demo", Shards: 4, Producer: producer.DefaultConfig("")},
+		Options: Options{Stream: "shardstorm-demo", Shards: 4, Producer: producer.DefaultConfig(""),
+			Publish: PublishOptions{Namespace: cwmetrics.DefaultPublisherNamespace, Agent: defaultAgentName(), Granularity: string(cwmetrics.PublisherStream)}},
 		Workload:      workload.NewOverrides(DefaultWorkload()),
 		ProgressEvery: 5 * time.Second,
 	}

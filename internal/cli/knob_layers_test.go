@@ -37,6 +37,8 @@ var knobSamples = map[string][3]string{
 	"headless":                          {"true", "true", "true"}, "progress-every": {"1s", "2s", "3s"}, "metrics-addr": {"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"},
 	"report": {"r1.json", "r2.json", "r3.json"}, "csv": {"s1.csv", "s2.csv", "s3.csv"}, "max-throttled": {"1%", "2%", "3%"}, "max-failed": {"10", "20", "30"},
 	"min-put-rate": {"10", "20", "30"}, "max-p99": {"1s", "2s", "3s"},
+	"publish-metrics": {"true", "true", "true"}, "publish-namespace": {"MyApp", "Fleet/Agents", "ns3"},
+	"agent": {"a1", "a2", "a3"}, "publish-granularity": {"global", "shard", "global"}, "publish-interval": {"5s", "10s", "15s"},
 }
 
 // knobContext are other flags a knob's samples need to make sense (a template is for JSON).

@@ -300,6 +300,13 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 			"internal_failures":     truth.Total.InternalFailures,
 		}
 	}
+	if t, ok := run.PublishTotals(); ok {
+		// What --publish-metrics uploaded: in the report, and on stderr beside the progress.
+		config["publish_metrics"] = map[string]any{"where": run.PublishDescription(),
+			"calls": t.Calls, "datums": t.Published, "dropped": t.Dropped, "pending": t.Pending}
+		fmt.Fprintf(stderr, "published metrics (%s): %d PutMetricData calls, %d datums, %d dropped, %d not delivered\n",
+			run.PublishDescription(), t.Calls, t.Published, t.Dropped, t.Pending)
+	}
 	if closeCSV != nil {
 		stopErr = errors.Join(stopErr, closeCSV())
 	}

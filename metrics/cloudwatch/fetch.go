@@ -35,33 +35,55 @@ type fetchResult struct {
 	partial []error
 }
 
-// cwFetch reads metrics over [start, end) in batches of up to 500 queries, paging each batch
-// with NextToken. A failed batch does not stop the others: stream-level data is still worth
-// showing when one batch of shard queries fails.
+// cwFetch reads the poller's AWS/Kinesis metrics over [start, end) through cwRead.
 func cwFetch(ctx context.Context, api Reader, stream string, period time.Duration,
 	start, end time.Time, metrics []Metric, res *fetchResult) {
-	for lo := 0; lo < len(metrics); lo += maxQueriesPerCall {
-		batch := metrics[lo:min(lo+maxQueriesPerCall, len(metrics))]
-		res.calls++
-		if err := fetchBatch(ctx, api, stream, period, start, end, batch, res); err != nil {
-			res.failed++
-			res.partial = append(res.partial, err)
+	stats := make([]types.MetricStat, len(metrics))
+	for i, m := range metrics {
+		stats[i] = cwStat(m, stream, period)
+	}
+	calls, failed, partial := cwRead(ctx, api, start, end, stats,
+		func(i int) string { return metricWhat(metrics[i]) },
+		func(i int, pts []Point) { res.points[metrics[i]] = pts })
+	res.calls += calls
+	res.failed += failed
+	res.partial = append(res.partial, partial...)
+}
+
+// cwRead reads one series per MetricStat over [start, end) in batches of up to 500 queries,
+// paging each batch with NextToken, and hands each series' points to store (possibly none: "no
+// data in the window" is an answer too) when its batch succeeded. A failed batch does not stop
+// the others: stream-level data is still worth showing when one batch of shard queries fails.
+// what names a query in error messages. It is the one GetMetricData reader of this package:
+// the poller and the namespace reader both go through it.
+func cwRead(ctx context.Context, api Reader, start, end time.Time, stats []types.MetricStat,
+	what func(i int) string, store func(i int, pts []Point)) (calls, failed int, partial []error) {
+	for lo := 0; lo < len(stats); lo += maxQueriesPerCall {
+		hi := min(lo+maxQueriesPerCall, len(stats))
+		calls++
+		if err := fetchBatch(ctx, api, start, end, stats[lo:hi], lo, what, store, &partial); err != nil {
+			failed++
+			partial = append(partial, err)
 			if ctx.Err() != nil {
 				return
 			}
 		}
 	}
+	return
 }
 
-func fetchBatch(ctx context.Context, api Reader, stream string, period time.Duration,
-	start, end time.Time, batch []Metric, res *fetchResult) error {
+func fetchBatch(ctx context.Context, api Reader, start, end time.Time, batch []types.MetricStat, offset int,
+	what func(int) string, store func(int, []Point), partial *[]error) error {
 	in := &cwsdk.GetMetricDataInput{
 		StartTime: aws.Time(start),
 		EndTime:   aws.Time(end),
 		ScanBy:    types.ScanByTimestampAscending,
 	}
-	for i, m := range batch {
-		in.MetricDataQueries = append(in.MetricDataQueries, cwQuery(i, m, stream, period))
+	for i := range batch {
+		in.MetricDataQueries = append(in.MetricDataQueries, types.MetricDataQuery{
+			// Ids must start with a lowercase letter; the index maps answers back to the batch.
+			Id: aws.String("q" + strconv.Itoa(i)), MetricStat: &batch[i], ReturnData: aws.Bool(true),
+		})
 	}
 	got := make(map[int][]Point, len(batch))
 	var bad []string
@@ -88,7 +110,7 @@ func fetchBatch(ctx context.Context, api Reader, stream string, period time.Dura
 			// Forbidden and InternalError answer one query, not the call: report them, keep
 			// the rest.
 			if r.StatusCode == types.StatusCodeForbidden || r.StatusCode == types.StatusCodeInternalError {
-				bad = append(bad, resultProblem(batch[i], r))
+				bad = append(bad, resultProblem(what(offset+i), r))
 			}
 		}
 		if out.NextToken == nil {
@@ -101,30 +123,33 @@ func fetchBatch(ctx context.Context, api Reader, stream string, period time.Dura
 		seen[tok] = true
 		in.NextToken = out.NextToken
 	}
-	for i, m := range batch {
-		res.points[m] = got[i]
+	for i := range batch {
+		store(offset+i, got[i])
 	}
 	if len(bad) > 0 {
-		res.partial = append(res.partial, fmt.Errorf("GetMetricData: %s", strings.Join(bad, "; ")))
+		*partial = append(*partial, fmt.Errorf("GetMetricData: %s", strings.Join(bad, "; ")))
 	}
 	return nil
 }
 
-func cwQuery(i int, m Metric, stream string, period time.Duration) types.MetricDataQuery {
+func cwStat(m Metric, stream string, period time.Duration) types.MetricStat {
 	dims := []types.Dimension{{Name: aws.String("StreamName"), Value: aws.String(stream)}}
 	if m.ShardID != "" {
 		dims = append(dims, types.Dimension{Name: aws.String("ShardId"), Value: aws.String(m.ShardID)})
 	}
-	return types.MetricDataQuery{
-		// Ids must start with a lowercase letter; the index maps answers back to the batch.
-		Id: aws.String("q" + strconv.Itoa(i)),
-		MetricStat: &types.MetricStat{
-			Metric: &types.Metric{Namespace: aws.String(kinesisNamespace), MetricName: aws.String(m.Name), Dimensions: dims},
-			Period: aws.Int32(int32(period / time.Second)),
-			Stat:   aws.String(m.Stat),
-		},
-		ReturnData: aws.Bool(true),
+	return types.MetricStat{
+		Metric: &types.Metric{Namespace: aws.String(kinesisNamespace), MetricName: aws.String(m.Name), Dimensions: dims},
+		Period: aws.Int32(int32(period / time.Second)),
+		Stat:   aws.String(m.Stat),
 	}
+}
+
+func metricWhat(m Metric) string {
+	what := m.Name + " " + m.Stat
+	if m.ShardID != "" {
+		what += " of " + m.ShardID
+	}
+	return what
 }
 
 func queryIndex(id string, n int) (int, bool) {
@@ -136,14 +161,10 @@ func queryIndex(id string, n int) (int, bool) {
 	return i, err == nil && i >= 0 && i < n
 }
 
-func resultProblem(m Metric, r types.MetricDataResult) string {
+func resultProblem(what string, r types.MetricDataResult) string {
 	var msgs []string
 	for _, msg := range r.Messages {
 		msgs = append(msgs, aws.ToString(msg.Code)+": "+aws.ToString(msg.Value))
-	}
-	what := m.Name + " " + m.Stat
-	if m.ShardID != "" {
-		what += " of " + m.ShardID
 	}
 	return fmt.Sprintf("%s: %s %s", what, r.StatusCode, strings.Join(msgs, ", "))
 }

@@ -42,9 +42,34 @@ func kplUnit(name string) types.StandardUnit {
 
 const errorsByCodePrefix = "ErrorsByCode."
 
+// AgentDimension is the dimension a shardstorm agent adds to every datum it publishes
+// (PublisherConfig.Agent), so that one agent's series stay apart from another's and from a
+// KPL application's plain series in the same namespace.
+const AgentDimension = "Agent"
+
+// kplCloudWatchNames maps the producer's metric keys (producer.Stats.KPLMetrics, one word
+// each) to the names the KPL really publishes in CloudWatch, which for four metrics have
+// spaces and other words ("Monitor the Kinesis Producer Library with Amazon CloudWatch", the
+// KPL's list of metrics). Dashboards and alarms made for the KPL look for these.
+var kplCloudWatchNames = map[string]string{
+	"RequestTime":                        "Request Time",
+	"UserRecordsPerKinesisRecord":        "User Records per Kinesis Record",
+	"KinesisRecordsPerPutRecordsRequest": "Amazon Kinesis Records per PutRecordsRequest",
+	"UserRecordsPerPutRecordsRequest":    "User Records per PutRecordsRequest",
+}
+
+// kplCloudWatchName is the KPL's CloudWatch name of a producer metric key.
+func kplCloudWatchName(key string) string {
+	if n, ok := kplCloudWatchNames[key]; ok {
+		return n
+	}
+	return key
+}
+
 // kplDatums turns one interval (a deltaStats) into datums stamped at, under every
-// dimension set the granularity asks for. Names are the KPL's; "ErrorsByCode.<code>" becomes
-// the KPL's ErrorsByCode metric with an ErrorCode dimension.
+// dimension set the granularity asks for. Names are the KPL's CloudWatch names
+// (kplCloudWatchName); "ErrorsByCode.<code>" becomes the KPL's ErrorsByCode metric with an
+// ErrorCode dimension. With cfg.Agent set every datum also carries Agent=<name>.
 func kplDatums(d producer.Stats, cfg PublisherConfig, at time.Time) []types.MetricDatum {
 	level := cfg.Granularity.level()
 	var scopes [][]types.Dimension // the dimension sets of stream-wide figures
@@ -55,9 +80,14 @@ func kplDatums(d producer.Stats, cfg PublisherConfig, at time.Time) []types.Metr
 	var out []types.MetricDatum
 	add := func(name string, dims []types.Dimension, v float64) {
 		unit := kplUnit(name)
+		dims = append([]types.Dimension(nil), dims...)
 		if code, ok := strings.CutPrefix(name, errorsByCodePrefix); ok {
-			name, dims = "ErrorsByCode", append(append([]types.Dimension(nil), dims...), cwDim("ErrorCode", code))
+			name, dims = "ErrorsByCode", append(dims, cwDim("ErrorCode", code))
 		}
+		if cfg.Agent != "" {
+			dims = append(dims, cwDim(AgentDimension, cfg.Agent))
+		}
+		name = kplCloudWatchName(name)
 		out = append(out, types.MetricDatum{
 			MetricName: aws.String(name), Dimensions: dims, Value: aws.Float64(v), Unit: unit,
 			Timestamp: aws.Time(at), StorageResolution: aws.Int32(cfg.StorageResolution),

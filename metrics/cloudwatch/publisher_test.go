@@ -88,8 +88,8 @@ func TestPublisherDatumsReadBackAsKPLDeltas(t *testing.T) {
 			}
 		}
 		wantRatio := (want["UserRecordsPut"] - prev["UserRecordsPut"]) / (want["KinesisRecordsPut"] - prev["KinesisRecordsPut"])
-		if got, _ := readBack(t, e.cw, ns, "UserRecordsPerKinesisRecord", "Average", at, time.Second); !cwNear(got, wantRatio) {
-			t.Errorf("UserRecordsPerKinesisRecord over the interval = %v, want %v", got, wantRatio)
+		if got, _ := readBack(t, e.cw, ns, "User Records per Kinesis Record", "Average", at, time.Second); !cwNear(got, wantRatio) {
+			t.Errorf("User Records per Kinesis Record over the interval = %v, want %v", got, wantRatio)
 		}
 		for i, sh := range to.Shards {
 			var old producer.ShardStats

@@ -216,8 +216,42 @@ func TestCWDeltaStatsAndGranularity(t *testing.T) {
 	if shard["UserRecordsPut[StreamName,ShardId]"] != 2 || shard["UserRecordsPut[StreamName]"] != 1 {
 		t.Errorf("shard: %v", shard)
 	}
-	// RequestTime had no requests in the interval: no value, nothing published.
-	if global["RequestTime[]"] != 0 || global["BufferingTime[]"] != 1 || global["RetriesPerRecord[]"] != 1 {
+	// Request Time had no requests in the interval: no value, nothing published.
+	if global["Request Time[]"] != 0 || global["RequestTime[]"] != 0 || global["BufferingTime[]"] != 1 || global["RetriesPerRecord[]"] != 1 {
 		t.Errorf("ratios and means: %v", global)
+	}
+}
+
+// With an Agent set every datum carries Agent=<name> besides its granularity's dimensions, and
+// the four metrics whose KPL names have spaces are published under those names.
+func TestCWDatumsCarryAgentAndKPLNames(t *testing.T) {
+	d := producer.Stats{Stream: producer.StreamStats{UserRecordsPut: 10, KinesisRecordsPut: 5, Requests: 1, RequestRecords: 5,
+		ErrorsByCode:  map[string]int64{"KMSAccessDeniedException": 1},
+		BufferingTime: cwHist(1000), RequestTime: cwHist(5000), EndToEndTime: cwHist()},
+		Shards: []producer.ShardStats{{ShardID: "a", UserRecordsPut: 10, KinesisRecordsPut: 5}}}
+	cfg := PublisherConfig{StreamName: "s", Granularity: PublisherShard, Agent: "a1"}.withDefaults()
+	names := map[string]bool{}
+	for _, dt := range kplDatums(d, cfg, time.Unix(1000, 0)) {
+		names[aws.ToString(dt.MetricName)] = true
+		var agent []string
+		for _, dim := range dt.Dimensions {
+			if aws.ToString(dim.Name) == AgentDimension {
+				agent = append(agent, aws.ToString(dim.Value))
+			}
+		}
+		if len(agent) != 1 || agent[0] != "a1" {
+			t.Errorf("%s %v: Agent dimension %v, want exactly a1", aws.ToString(dt.MetricName), dt.Dimensions, agent)
+		}
+	}
+	for _, n := range []string{"Request Time", "User Records per Kinesis Record", "Amazon Kinesis Records per PutRecordsRequest",
+		"User Records per PutRecordsRequest", "BufferingTime", "ErrorsByCode"} {
+		if !names[n] {
+			t.Errorf("no datum named %q in %v", n, names)
+		}
+	}
+	for _, n := range []string{"RequestTime", "UserRecordsPerKinesisRecord"} {
+		if names[n] {
+			t.Errorf("datum named %q: the KPL does not publish that name", n)
+		}
 	}
 }
