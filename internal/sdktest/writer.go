@@ -24,10 +24,13 @@ type Writer struct {
 	Duration time.Duration
 }
 
-// WriterTotals is what the writer printed at the end.
+// WriterTotals is what the writer printed at the end. Due is the records the clock scheduled,
+// Records those sent: fewer when the writer could not keep up (PutRecord, one call per record
+// and at most 64 at once, tops out at a few hundred records/s on a busy machine).
 type WriterTotals struct {
 	API                                string
-	Records, Bytes, Succeeded, Failed  int64
+	Due, Records, Bytes                int64
+	Succeeded, Failed                  int64
 	Throttled, Requests, RequestErrors int64
 	Errors                             map[string]int64
 	Seconds                            float64

@@ -25,7 +25,9 @@ const req = createRequire(modules + "/");
 const K = req("@aws-sdk/client-kinesis");
 const client = new K.KinesisClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "y" }, maxAttempts: 1 });
 
-const totals = { api, records: 0, bytes: 0, succeeded: 0, failed: 0, throttled: 0, requests: 0, requestErrors: 0, errors: {}, seconds: 0 };
+// due: records the clock scheduled; records: those sent (fewer when the writer could not keep
+// up: at most maxInFlight requests at once). Never silently slower than asked.
+const totals = { api, due: 0, records: 0, bytes: 0, succeeded: 0, failed: 0, throttled: 0, requests: 0, requestErrors: 0, errors: {}, seconds: 0 };
 const data = Buffer.alloc(size, 120);
 function key() {
   return Math.random() < hot ? "hot-key" : "k-" + Math.floor(Math.random() * 1e12).toString(36);
@@ -93,6 +95,7 @@ async function main() {
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+  totals.due = Math.floor(rate * seconds);
   await Promise.all(pending);
   totals.seconds = (Date.now() - start) / 1000;
   process.stdout.write(JSON.stringify(totals) + "\n");
