@@ -76,7 +76,7 @@ func (v *findingsView) findingLines() []string {
 	st := v.e.st
 	lines := []string{st.Title.Render("Findings") + st.Muted.Render(" (the advisor's diagnoses, most severe first)")}
 	if len(v.findings) == 0 {
-		lines = append(lines, v.noFindingLine())
+		lines = append(lines, v.noFindingLines()...)
 	}
 	for _, f := range v.findings {
 		glyph, style := "• ", st.Info
@@ -110,9 +110,10 @@ func (v *findingsView) findingLines() []string {
 		}
 	}
 	if more := v.outsideLines(); more != nil {
-		// Watch mode: what was checked matters more than the log; leave the log a few lines.
+		// Watch mode: what was checked matters more than the log; leave the log its header and
+		// a few lines (fewer when it has fewer events).
 		lines = append(lines, more...)
-		return lines[:min(len(lines), max(v.h-6, 2))]
+		return lines[:min(len(lines), max(v.h-3-min(max(len(v.events), 1), 4), 2))]
 	}
 	return lines[:min(len(lines), max(v.h/2, 2))]
 }

@@ -61,12 +61,13 @@ func (v *findingsView) outsideLines() []string {
 	return lines
 }
 
-// noFindingLine replaces "nothing is wrong" in watch mode: no finding from the sources read.
-func (v *findingsView) noFindingLine() string {
+// noFindingLines say there is no finding: in watch mode, none from the sources read — never
+// "nothing is wrong".
+func (v *findingsView) noFindingLines() []string {
 	st := v.e.st
 	outside, ok := v.e.src.(OutsideSource)
 	if !ok {
-		return st.OK.Render("✔ No finding applies: nothing the advisor checks is wrong right now.")
+		return []string{st.OK.Render("✔ No finding applies: nothing the advisor checks is wrong right now.")}
 	}
 	var read []string
 	if view := outside.Outside(); view != nil {
@@ -76,10 +77,15 @@ func (v *findingsView) noFindingLine() string {
 			}
 		}
 	}
+	text, style := "✔ No finding from what can be seen: "+strings.Join(read, ", ")+".", st.OK
 	if len(read) == 0 {
-		return st.Muted.Render("No finding: no source has given figures yet, so nothing has been checked.")
+		text, style = "No finding: no source has given figures yet, so nothing has been checked.", st.Muted
 	}
-	return st.OK.Render("✔ No finding from what can be seen: " + strings.Join(read, ", ") + ".")
+	var out []string
+	for _, l := range wrap(text, v.w) {
+		out = append(out, style.Render(l))
+	}
+	return out
 }
 
 // The names shardstorm agents publish (the KPL's), read into the agents' table.

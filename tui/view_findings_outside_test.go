@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -115,5 +116,22 @@ func TestShardMetricsKeyAsksFirst(t *testing.T) {
 	m := newTestModel(newWatchSource(t), nil, ViewFindings, 120, 48)
 	if strings.Contains(ansi.Strip(m.View()), "shard metrics on") {
 		t.Error("e is offered without a ShardMetricsEnabler")
+	}
+}
+
+// The watch-mode Findings view, its question and its help fit every size exactly.
+func TestWatchFindingsViewFitsEverySize(t *testing.T) {
+	src := newWatchSource(t)
+	src.findings = []metrics.Finding{{Rule: "hot-shard", Severity: "warning", Title: "Hot shard", Summary: strings.Repeat("a long summary ", 12),
+		Advice: strings.Repeat("some advice ", 12), ShardID: "shardId-000000000000", Basis: strings.Repeat("a long basis ", 12)}}
+	for _, sz := range [][2]int{{80, 24}, {100, 30}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				m := newTestModel(src, &metricsEnabler{}, ViewFindings, sz[0], sz[1])
+				checkFits(t, m.View(), sz[0], sz[1])
+				checkFits(t, press(t, m, "e").View(), sz[0], sz[1])
+				checkFits(t, press(t, m, "?").View(), sz[0], sz[1])
+			})
+		})
 	}
 }
