@@ -67,7 +67,7 @@ func (w *Watch) buildOutside(now time.Time) *metrics.OutsideView {
 		var ms []cloudwatch.Metric
 		for _, s := range stream.Shards {
 			for _, m := range cloudwatch.ShardMetrics(s.ShardID) {
-				if slices.Contains(stream.ShardLevelMetrics, m.Name) {
+				if slices.Contains(stream.ShardLevelMetrics, m.Name) || slices.Contains(stream.ShardLevelMetrics, "ALL") {
 					ms = append(ms, m)
 				}
 			}
@@ -95,7 +95,12 @@ func (w *Watch) sources(stream metrics.OutsideStream, st cloudwatch.State, cfg c
 	streamSrc := metrics.Source{Name: srcStreamMetrics, Status: cwStatus(st), Resolution: res,
 		Cost: getMetricDataCost(len(cloudwatch.StreamMetrics()), cfg.Interval, local, "the stream"), Detail: st.Err}
 	shardSrc := metrics.Source{Name: srcShardMetrics, Resolution: res}
-	perShard := len(cloudwatch.ShardMetrics(""))
+	perShard := 0 // the shard-level series the poller reads per shard: those enabled
+	for _, m := range cloudwatch.ShardMetrics("") {
+		if slices.Contains(stream.ShardLevelMetrics, m.Name) || slices.Contains(stream.ShardLevelMetrics, "ALL") {
+			perShard++
+		}
+	}
 	switch {
 	case len(stream.ShardLevelMetrics) == 0:
 		shardSrc.Status = "off"
