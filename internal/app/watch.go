@@ -116,6 +116,7 @@ func StartWatch(ctx context.Context, o WatchOptions) (_ *Watch, err error) {
 		return nil, err
 	}
 	w.sampler.Start()
+	w.parts.start(runCtx)
 	w.events.Addf(Info, "watching %s: CloudWatch figures, shown %v late (CloudWatch publishes whole %v periods)", o.Stream, w.counts.delay, cfg.Period)
 	w.wg.Add(1)
 	go w.loop(runCtx)
@@ -127,6 +128,7 @@ func (w *Watch) Stop() {
 	w.cancel()
 	w.wg.Wait()
 	w.poller.Stop()
+	w.parts.stop()
 	w.sampler.Stop()
 }
 

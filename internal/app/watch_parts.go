@@ -1,6 +1,10 @@
 package app
 
-import "github.com/shardstorm/shardstorm/metrics"
+import (
+	"context"
+
+	"github.com/shardstorm/shardstorm/metrics"
+)
 
 // The sources of a watch beyond ListShards, DescribeStreamSummary and the AWS/Kinesis poller
 // are optional parts, each behind a small interface so that this package depends on what it
@@ -54,4 +58,35 @@ func sourceNotWired(name, what string) metrics.Source {
 func newWatchParts(conn *Run, o WatchOptions) watchParts {
 	_, _ = conn, o
 	return watchParts{}
+}
+
+// background is a part that reads in the background between Start and Stop (the namespace
+// readers and the record sampler do).
+type background interface {
+	Start(ctx context.Context)
+	Stop()
+}
+
+// each lists the parts that run in the background.
+func (p watchParts) each() []background {
+	var out []background
+	for _, part := range []any{p.kpl, p.agents, p.sample} {
+		if b, ok := part.(background); ok && part != nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// start starts the background parts with the watch; stop stops them when it ends.
+func (p watchParts) start(ctx context.Context) {
+	for _, b := range p.each() {
+		b.Start(ctx)
+	}
+}
+
+func (p watchParts) stop() {
+	for _, b := range p.each() {
+		b.Stop()
+	}
 }
