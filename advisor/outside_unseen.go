@@ -28,7 +28,7 @@ func Unseen(v *metrics.OutsideView) []string {
 		out = append(out, "The stream's accepted and throttled writes and its PutRecord/PutRecords calls: the CloudWatch stream metrics are not read"+sourceStatus(v, "CloudWatch stream metrics")+".")
 	}
 	if v.ShardLevel == nil || len(v.ShardLevel.Series) == 0 {
-		out = append(out, "Which shards refuse writes (per-shard throttles): shard-level metrics are not read"+sourceStatus(v, "CloudWatch shard metrics")+"; enhanced monitoring costs per shard-hour.")
+		out = append(out, "Which shards refuse writes (per-shard throttles): shard-level metrics are not read"+sourceStatus(v, "CloudWatch shard metrics")+"; enhanced monitoring (--enable-shard-metrics) is billed per shard as CloudWatch custom metrics.")
 	}
 	s := v.Sample
 	switch {

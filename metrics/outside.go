@@ -191,7 +191,7 @@ type Source struct {
 	// Name: "CloudWatch stream metrics", "CloudWatch shard metrics", "KPL metrics",
 	// "shardstorm agents", "record sample".
 	Name string `json:"name"`
-	// Status: "reading", "off", "none published", "denied", "unavailable", "backing off".
+	// Status: "starting", "reading", "off", "none published", "denied", "unavailable", "backing off".
 	Status string `json:"status"`
 	// Resolution says how fine the figures are: "1-minute sums", "1-second sample of 3 of 8
 	// shards".

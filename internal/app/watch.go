@@ -32,7 +32,19 @@ type WatchOptions struct {
 	// EnableShardMetrics turns on the shard-level metrics the advisor needs (the user
 	// consented: --enable-shard-metrics). It never turns anything off.
 	EnableShardMetrics bool
+
+	// KPLNamespace is where a KPL application publishes its metrics (the KPL's
+	// metrics_namespace; default KinesisProducerLibrary); AgentsNamespace where shardstorm agents
+	// do (`run --publish-namespace`; default the same). "off" reads none.
+	KPLNamespace, AgentsNamespace string
+	// SampleShards is the most shards the record sample reads at once (0: no sample) and
+	// SampleBytesPerSec its byte budget over all of them (0: 2 MiB/s).
+	SampleShards      int
+	SampleBytesPerSec int64
 }
+
+// NamespaceOff is the namespace value that turns a CloudWatch namespace source off.
+const NamespaceOff = "off"
 
 // Watch is the dashboard's source for a stream it does not load. CloudWatch's IncomingRecords,
 // IncomingBytes and (with enhanced monitoring) the shard-level metrics become a producer.Stats
@@ -96,7 +108,9 @@ func StartWatch(ctx context.Context, o WatchOptions) (_ *Watch, err error) {
 			return nil, err
 		}
 	}
-	w.parts = newWatchParts(conn, o)
+	if w.parts, err = newWatchParts(conn, o); err != nil {
+		return nil, err
+	}
 	cfg := cloudwatch.DefaultConfig(o.Stream, conn.endpoint)
 	if w.poller, err = cloudwatch.NewPoller(conn.cw, conn.kin, cfg); err != nil {
 		return nil, err

@@ -3,7 +3,10 @@ package app
 import (
 	"context"
 
+	"github.com/shardstorm/shardstorm/advisor"
 	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/metrics/cloudwatch"
+	"github.com/shardstorm/shardstorm/metrics/recordsample"
 )
 
 // The sources of a watch beyond ListShards, DescribeStreamSummary and the AWS/Kinesis poller
@@ -47,17 +50,41 @@ type watchParts struct {
 	unseen  func(v *metrics.OutsideView) []string
 }
 
-// sourceNotWired is the Source of a part this build does not read.
-func sourceNotWired(name, what string) metrics.Source {
-	return metrics.Source{Name: name, Status: "off", Detail: what + " is not read by this watch"}
+// sourceOff is the Source of a part turned off, saying how to turn it on.
+func sourceOff(name, how string) metrics.Source {
+	return metrics.Source{Name: name, Status: "off", Detail: "off for this watch; " + how}
 }
 
-// newWatchParts builds the optional parts over the watch's clients. None is wired yet: each
-// shows in Sources as not read. (Wiring point for metrics/cloudwatch's namespace readers,
-// metrics/recordsample and the advisor's outside rules.)
-func newWatchParts(conn *Run, o WatchOptions) watchParts {
-	_, _ = conn, o
-	return watchParts{}
+// newWatchParts builds the optional parts over the watch's clients: the KPL's and the agents'
+// namespace readers (unless "off"), the record sample (unless SampleShards is 0) and the
+// advisor's outside rules. A part turned off shows in Sources as off, saying how to turn it on.
+func newWatchParts(conn *Run, o WatchOptions) (watchParts, error) {
+	period := cloudwatch.PeriodFor(conn.endpoint)
+	p := watchParts{advisor: advisor.New(advisor.Config{}), unseen: advisor.Unseen}
+	reader := func(ns string, agents bool) (figureSource, error) {
+		if ns == NamespaceOff {
+			return nil, nil
+		}
+		if ns == "" {
+			ns = cloudwatch.DefaultPublisherNamespace
+		}
+		return cloudwatch.NewNamespaceReader(conn.cw, cloudwatch.NamespaceConfig{Namespace: ns, StreamName: o.Stream, Agents: agents, Period: period})
+	}
+	var err error
+	if p.kpl, err = reader(o.KPLNamespace, false); err != nil {
+		return p, err
+	}
+	if p.agents, err = reader(o.AgentsNamespace, true); err != nil {
+		return p, err
+	}
+	if o.SampleShards > 0 {
+		s, err := recordsample.New(conn.kin, recordsample.Config{Stream: o.Stream, MaxShards: o.SampleShards, MaxBytesPerSec: o.SampleBytesPerSec})
+		if err != nil {
+			return p, err
+		}
+		p.sample = s
+	}
+	return p, nil
 }
 
 // background is a part that reads in the background between Start and Stop (the namespace

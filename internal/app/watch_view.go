@@ -113,19 +113,19 @@ func (w *Watch) sources(stream metrics.OutsideStream, st cloudwatch.State, cfg c
 	}
 	out := []metrics.Source{streamSrc, shardSrc}
 	p := w.parts
-	out = append(out, partSource(p.kpl, srcKPL, "the KPL's CloudWatch namespace (KinesisProducerLibrary)"))
-	out = append(out, partSource(p.agents, srcAgents, "shardstorm agents' published metrics (run --publish-metrics)"))
+	out = append(out, partSource(p.kpl, srcKPL, "--kpl-namespace NAME reads a KPL application's metrics"))
+	out = append(out, partSource(p.agents, srcAgents, "--agents-namespace NAME reads shardstorm agents' metrics (run --publish-metrics)"))
 	if p.sample != nil {
 		out = append(out, p.sample.Source())
 	} else {
-		out = append(out, sourceNotWired(srcSample, "a sample of the stream's records (GetRecords)"))
+		out = append(out, sourceOff(srcSample, "--sample-shards N reads a paced sample of the stream's newest records (kinesis:GetRecords)"))
 	}
 	return out
 }
 
-func partSource(f figureSource, name, what string) metrics.Source {
+func partSource(f figureSource, name, how string) metrics.Source {
 	if f == nil {
-		return sourceNotWired(name, what)
+		return sourceOff(name, how)
 	}
 	return f.Source()
 }
@@ -184,18 +184,13 @@ func (w *Watch) Outside() *metrics.OutsideView {
 // latest view.
 func (w *Watch) Unseen() []string {
 	v := w.Outside()
-	if w.parts.unseen != nil && v != nil {
-		return w.parts.unseen(v)
+	if v == nil {
+		v = &metrics.OutsideView{} // before the first view: no source has been read yet
 	}
-	return unseenWithoutAdvisor
-}
-
-// unseenWithoutAdvisor is what no source of a watch shows, said plainly while the advisor's
-// own list (advisor.Unseen) is not wired.
-var unseenWithoutAdvisor = []string{
-	"the producer's own control-plane calls (DescribeStream, ListShards) and their throttling",
-	"the producer's connections, requests in flight and buffers",
-	"the producer's retries and the records it dropped or let expire, unless it publishes KPL metrics",
+	if w.parts.unseen == nil {
+		return nil
+	}
+	return w.parts.unseen(v)
 }
 
 // Findings are the advisor's active findings, most severe first (none without an advisor).

@@ -159,12 +159,17 @@ func TestWatchSeesTheStreamAndAsksBeforeShardMetrics(t *testing.T) {
 	if src := v.Sources[1]; src.Status != "off" || !strings.Contains(src.Detail, "--enable-shard-metrics") || !strings.Contains(src.Cost, "USD 0.90 per shard-month") {
 		t.Errorf("shard metrics source: %+v", src)
 	}
-	for _, src := range v.Sources[2:] {
-		if src.Status != "off" || !strings.Contains(src.Detail, "not read") {
-			t.Errorf("a part not wired must say so: %+v", src)
+	// Nobody publishes KPL or agents' metrics for this stream: the readers say what they looked
+	// for. The sample is off (SampleShards 0) and says how to turn it on.
+	for _, src := range v.Sources[2:4] {
+		if src.Status != "none published" || !strings.Contains(src.Detail, `StreamName="orders"`) {
+			t.Errorf("a namespace with nothing for the stream must say so: %+v", src)
 		}
 	}
-	if w.Findings() != nil || len(w.Unseen()) == 0 {
+	if src := v.Sources[4]; src.Status != "off" || !strings.Contains(src.Detail, "--sample-shards N") {
+		t.Errorf("the sample turned off must say how to turn it on: %+v", src)
+	}
+	if len(w.Findings()) != 0 || len(w.Unseen()) == 0 {
 		t.Errorf("findings %v, unseen %v", w.Findings(), w.Unseen())
 	}
 	rep := w.Report(time.Now())

@@ -64,7 +64,7 @@ func TestWatchHeadlessWritesTheReport(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d:\n%s", code, errOut)
 	}
-	if !strings.Contains(errOut, "incoming ") || !strings.Contains(errOut, "open shards 2  sources: CloudWatch stream metrics reading, CloudWatch shard metrics off, KPL metrics off") {
+	if !strings.Contains(errOut, "incoming ") || !strings.Contains(errOut, "open shards 2  sources: CloudWatch stream metrics reading, CloudWatch shard metrics off, KPL metrics none published, shardstorm agents none published, record sample reading") {
 		t.Errorf("progress lines:\n%s", errOut)
 	}
 	raw, err := os.ReadFile(report)

@@ -160,7 +160,7 @@ func (s *Sampler) Source() metrics.Source {
 			src.Detail += fmt.Sprintf("; %d calls throttled so far, backed off", s.throttled)
 		}
 	case len(s.open) == 0:
-		src.Status, src.Detail = "unavailable", "no open shard known yet (ListShards)"
+		src.Status, src.Detail = "starting", "no open shard known yet (ListShards)"
 	case s.lastErr != "":
 		src.Status, src.Detail = "unavailable", s.lastErr
 	default:
