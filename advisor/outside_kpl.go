@@ -55,7 +55,7 @@ func producerExpiring(o *outside, p producerSource) []metrics.Finding {
 		Evidence: map[string]any{"expired_per_sec": round3(expired), "errors_per_sec": p.errorRates()},
 		Basis:    basis(p.basis, thrBasis),
 		Advice: expiryAdvice(thr != "" || p.throttleErrors() > 0, "(throttled)", "above the application's current setting",
-			p.topErrors()),
+			p.topErrors(), permanentCodes(p.errorRates())),
 	}
 	if p.agents {
 		f.Evidence["expired_per_sec_by_agent"] = agentEvidence(byAgent)

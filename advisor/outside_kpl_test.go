@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -20,6 +21,18 @@ func TestOutsideKPLRecordsExpiring(t *testing.T) {
 	wantContains(t, "advice", f.Advice, "Raise RecordTtl above the application's current setting (the KPL default is 30s)", "fix the capacity")
 	if f.Evidence["expired_per_sec"] != 12.0 {
 		t.Errorf("evidence %v", f.Evidence)
+	}
+}
+
+// Records expiring while every attempt fails on KMS access denied, with no throttling: a longer
+// RecordTtl saves nothing, and the advice says so instead of asking for one.
+func TestOutsideKPLRecordsExpiringOnAPermanentError(t *testing.T) {
+	b := newView(2, time.Minute, 5).kpl("UserRecordExpired", "Sum", "", flat(12)).
+		kpl("ErrorsByCode", "Sum", "KMSAccessDeniedException", flat(25))
+	f := oneFinding(t, b.v, "records-expiring")
+	wantContains(t, "advice", f.Advice, "no retry cures (KMSAccessDeniedException)", "a longer TTL will not save them", "see the KMS finding")
+	if strings.Contains(f.Advice, "Raise RecordTtl") {
+		t.Errorf("advice asks for a longer TTL against a permanent error: %s", f.Advice)
 	}
 }
 

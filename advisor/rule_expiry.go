@@ -3,6 +3,7 @@ package advisor
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/shardstorm/shardstorm/metrics"
 )
@@ -37,14 +38,22 @@ func recordsExpiring(w *window, loads []shardLoad) []metrics.Finding {
 		f.Evidence["maybe_stored_per_sec"] = round3(maybe)
 	}
 	longer := max(metrics.DefaultRecordTtl, 4*ttl)
-	f.Advice = expiryAdvice(thr >= 0.01 || queued >= 1, "(throttled, or queued by the limiter)", "to "+dur(longer), topErrors(w))
+	f.Advice = expiryAdvice(thr >= 0.01 || queued >= 1, "(throttled, or queued by the limiter)", "to "+dur(longer), topErrors(w), permanentCodes(errorRates(w)))
 	return []metrics.Finding{f}
 }
 
 // expiryAdvice says what to do about expiring records: ride out the wait behind shards at
 // their limits (how is what shows the wait) and fix the capacity, or, without throttling,
 // look at the errors that make records fail (errs). raise says to what RecordTtl goes.
-func expiryAdvice(throttled bool, how, raise, errs string) string {
+//
+// permanent names the failing codes that no wait cures (KMS access denied, a missing stream, a
+// refused request): records retried on them expire whatever the TTL, so the advice is to fix
+// them, not to raise it.
+func expiryAdvice(throttled bool, how, raise, errs string, permanent []string) string {
+	if len(permanent) > 0 && !throttled {
+		return fmt.Sprintf("Records fail on errors that no retry cures (%s) and are retried until RecordTtl: a longer TTL will not save them. Fix the cause (see the %s finding); until then every record is lost.",
+			strings.Join(permanent, ", "), permanentFindingName(permanent[0]))
+	}
 	if throttled {
 		return fmt.Sprintf("Records wait behind shards at their limits %s longer than they may live. Raise RecordTtl %s (the KPL default is 30s) so they ride out the wait, and fix the capacity (see the stream-capacity or hot-shard finding): while demand exceeds capacity, a longer TTL only delays the loss and grows the buffers.", how, raise)
 	}
@@ -84,4 +93,38 @@ func topErrors(w *window) string {
 		s += fmt.Sprintf("%s %s/s", c, count(rates[c]))
 	}
 	return s
+}
+
+// permanentCodes lists, sorted, the codes among rates (failures per second by error code) that
+// waiting does not cure.
+func permanentCodes(rates map[string]float64) []string {
+	var out []string
+	for code, r := range rates {
+		if r > 0 && isPermanentCode(code) {
+			out = append(out, code)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// isPermanentCode says whether an error code fails every retry until something is changed:
+// a KMS error other than throttling, access denied, a missing stream, a refused request.
+func isPermanentCode(code string) bool {
+	if k, ok := kmsErrorFor(code); ok {
+		return k.code != "KMSThrottlingException"
+	}
+	switch code {
+	case "AccessDeniedException", "ResourceNotFoundException", "ValidationException", "InvalidArgumentException":
+		return true
+	}
+	return false
+}
+
+// permanentFindingName names the finding that explains a permanent error.
+func permanentFindingName(code string) string {
+	if _, ok := kmsErrorFor(code); ok {
+		return "KMS"
+	}
+	return code
 }

@@ -68,7 +68,13 @@ type WatchShardRates struct {
 
 // WatchAgentRates are one agent's published rates (user records and their bytes put, errors);
 // Agent is "" for the sums over all agents.
+//
+// Records and Errors are totals over every period the watch read: with the watch running from
+// before an agent starts until after it ends, Records is what that agent's producer
+// acknowledged (its final publication follows its drain).
 type WatchAgentRates struct {
+	Records       Float  `json:"records"`
+	Errors        Float  `json:"errors"`
 	Agent         string `json:"agent,omitempty"`
 	RecordsPerSec Float  `json:"records_per_sec"`
 	BytesPerSec   Float  `json:"bytes_per_sec"`

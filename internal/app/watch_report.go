@@ -119,13 +119,15 @@ func (a *watchFigures) figures() metrics.WatchFigures {
 	slices.Sort(agents)
 	if len(agents) > 0 {
 		none := metrics.Float(math.NaN()) // a figure no agent published stays missing in the sums
-		total := metrics.WatchAgentRates{RecordsPerSec: none, BytesPerSec: none, ErrorsPerSec: none}
+		total := metrics.WatchAgentRates{RecordsPerSec: none, BytesPerSec: none, ErrorsPerSec: none, Records: none, Errors: none}
 		for _, ag := range agents {
 			r := a.agentRates(ag)
 			f.Agents = append(f.Agents, r)
 			total.RecordsPerSec = addFloat(total.RecordsPerSec, r.RecordsPerSec)
 			total.BytesPerSec = addFloat(total.BytesPerSec, r.BytesPerSec)
 			total.ErrorsPerSec = addFloat(total.ErrorsPerSec, r.ErrorsPerSec)
+			total.Records = addFloat(total.Records, r.Records)
+			total.Errors = addFloat(total.Errors, r.Errors)
 		}
 		f.AgentsTotal = &total
 	}
@@ -137,7 +139,12 @@ func (a *watchFigures) agentRates(agent string) metrics.WatchAgentRates {
 		_, mean, _ := a.stats(metrics.CWSeriesID{Name: name, Stat: "Sum", Agent: agent})
 		return metrics.Float(mean)
 	}
-	return metrics.WatchAgentRates{Agent: agent, RecordsPerSec: rate(agentRecords), BytesPerSec: rate(agentBytes), ErrorsPerSec: rate(agentErrors)}
+	sum := func(name string) metrics.Float {
+		total, _, _ := a.stats(metrics.CWSeriesID{Name: name, Stat: "Sum", Agent: agent})
+		return metrics.Float(total)
+	}
+	return metrics.WatchAgentRates{Agent: agent, RecordsPerSec: rate(agentRecords), BytesPerSec: rate(agentBytes), ErrorsPerSec: rate(agentErrors),
+		Records: sum(agentRecords), Errors: sum(agentErrors)}
 }
 
 // addFloat sums two figures, a missing one (NaN) counting as nothing.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,9 +91,34 @@ func watchProgressLine(elapsed time.Duration, v *metrics.OutsideView) string {
 	for _, s := range v.Sources {
 		states = append(states, s.Name+" "+s.Status)
 	}
-	return fmt.Sprintf("%6s  incoming %s records/s (%s MiB/s)  throttled %s records/s  open shards %d  sources: %s",
+	return fmt.Sprintf("%6s  incoming %s records/s (%s MiB/s)  throttled %s records/s  open shards %d%s  sources: %s",
 		elapsed.Round(time.Second), app.Figure(per("IncomingRecords")), app.Figure(per("IncomingBytes")/(1<<20)),
-		app.Figure(per("WriteProvisionedThroughputExceeded")), len(v.Stream.Shards), strings.Join(states, ", "))
+		app.Figure(per("WriteProvisionedThroughputExceeded")), len(v.Stream.Shards), agentsProgress(v.Agents), strings.Join(states, ", "))
+}
+
+// agentsProgress is the progress line's part for shardstorm agents: their summed user records/s
+// in the latest period and each agent's ("" when no agent publishes).
+func agentsProgress(f *metrics.CWFigures) string {
+	if f == nil || f.Period <= 0 {
+		return ""
+	}
+	rates := map[string]float64{}
+	for id := range f.Series {
+		if id.Name == "UserRecordsPut" && id.Stat == "Sum" && id.Agent != "" && id.ShardID == "" {
+			rates[id.Agent] = f.Last(id) / f.Period.Seconds()
+		}
+	}
+	if len(rates) == 0 {
+		return ""
+	}
+	names := slices.Sorted(maps.Keys(rates))
+	var sum float64
+	parts := make([]string, len(names))
+	for i, n := range names {
+		sum += rates[n]
+		parts[i] = n + " " + app.Figure(rates[n])
+	}
+	return fmt.Sprintf("  agents %d: %s records/s (%s)", len(names), app.Figure(sum), strings.Join(parts, ", "))
 }
 
 // failedOn lists the findings at least as severe as failOn ("" fails on none).
