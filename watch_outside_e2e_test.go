@@ -364,3 +364,16 @@ func TestWatchShowsAFleetOfAgentsAsOne(t *testing.T) {
 	}
 	t.Logf("agents %+v, total %+v (acknowledged %v)", f.Agents, *f.AgentsTotal, acked)
 }
+
+// Devices calling PutRecord, one record a call (AWS's JS SDK, 300 calls/s on 2 shards; 50 a second make the finding): the
+// watch says so from the stream's PutRecord.* metrics and advises batching with PutRecords.
+func TestWatchSeesManySmallPutRecordCalls(t *testing.T) {
+	bin := buildBinary(t)
+	url := nodeWriter(t, bin, "devices", 2, sdktest.Writer{RecordsPerSec: 300, RecordBytes: 120, API: "PutRecord", Duration: 2 * time.Minute})
+	w := watchUntil(t, bin, url, "devices", 60*time.Second, "finding [", "Many single-record PutRecord calls")
+	f := w.finding(t, "small-putrecord-calls")
+	if !strings.Contains(f.Advice, "PutRecords") || !strings.Contains(f.Basis, "CloudWatch") {
+		t.Errorf("many PutRecord calls without the batching advice or its source: %+v", f)
+	}
+	t.Logf("%s: %s\n  advice: %s\n  basis: %s", f.Title, f.Summary, f.Advice, f.Basis)
+}
