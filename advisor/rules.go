@@ -17,7 +17,19 @@ func evaluate(w *window, in *Input) []metrics.Finding {
 	}
 	out = append(out, recordsExpiring(w, loads)...)
 	out = append(out, apiThrottling(w, in)...)
-	out = append(out, producerBound(w, d)...)
+	if w.settings.Fleet() {
+		// A fleet of simple clients has no connections setting to raise: its own rules say
+		// what bounds it.
+		out = append(out, putRecordThreadBound(w, d)...)
+	} else {
+		out = append(out, producerBound(w, d)...)
+	}
 	out = append(out, workloadBehind(w)...)
+	if w.writing() {
+		out = append(out, putRecordRounding(w, loads)...)
+	}
+	out = append(out, unbatchedClients(w)...)
+	out = append(out, criticalPathPuts(w)...)
+	out = append(out, reconnectBurst(w)...)
 	return out
 }

@@ -28,8 +28,7 @@ type producerContender struct {
 func producerConfig(c Contender, stream string) producer.Config {
 	cfg := producer.Config{StreamName: stream}
 	if c == ContenderKPL {
-		cfg.RateLimit = 150
-		cfg.DisableAdaptive = true
+		cfg = producer.KPLBehaviour(cfg)
 	}
 	return cfg
 }

@@ -39,6 +39,12 @@ type Config struct {
 	// Offered, if set (and installed as a producer hook), gives offered_records/bytes per
 	// shard, and per stream when there is no Workload.
 	Offered *OfferCounter
+	// Fleet, if set, is the producer's clients when the producer is a fleet of simple clients:
+	// the clients_* and reconnects series and the summary's fleet section.
+	Fleet FleetSource
+	// Profile names the producer (shardstorm, kpl, putrecords, putrecord) in the snapshots'
+	// Settings and the summary; "" is shardstorm's.
+	Profile string
 	// Interval is the sampling period of Start. Default 250 ms.
 	Interval time.Duration
 	// Window is how far back the stream's series reach: they hold Window/Interval points.
@@ -101,7 +107,7 @@ func NewSampler(cfg Config) (*Sampler, error) {
 	var streamOn, shardOn [numMetrics]bool
 	for m := range numMetrics {
 		info := metricTable[m]
-		streamOn[m] = !info.workload || cfg.Workload != nil
+		streamOn[m] = (!info.workload || cfg.Workload != nil) && (!fleetMetric(m) || cfg.Fleet != nil)
 		shardOn[m] = info.perShard
 	}
 	streamOn[OfferedBytes] = cfg.Workload != nil || cfg.Offered != nil

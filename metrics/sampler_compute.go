@@ -16,6 +16,7 @@ type reading struct {
 	w              workload.Stats
 	hasW           bool
 	offRec, offByt int64 // OfferCounter totals
+	fleet          FleetClients
 }
 
 // shardTrack is what the sampler remembers of a shard from its readings, for the deltas of the
@@ -40,6 +41,7 @@ type readState struct {
 	errTotals map[string]int64
 	// capacitySec is ∑ open shards × interval: shard-seconds of write capacity the run had.
 	capacitySec float64
+	fleet       fleetTrack
 }
 
 func (s *Sampler) read(now time.Time) reading {
@@ -49,6 +51,9 @@ func (s *Sampler) read(now time.Time) reading {
 	}
 	if s.cfg.Offered != nil {
 		r.offRec, r.offByt = s.cfg.Offered.Total()
+	}
+	if s.cfg.Fleet != nil {
+		r.fleet = s.cfg.Fleet.FleetClients()
 	}
 	return r
 }
@@ -70,7 +75,7 @@ func (s *Sampler) compute(cur reading) *Snapshot {
 		st.first = cur
 	}
 	prev := &st.prev
-	snap := &Snapshot{Seq: st.n, Time: cur.t, Producer: cur.p, Settings: settingsOf(&cur.p.Stream), Shards: make([]ShardValues, len(cur.p.Shards)), shardOffers: s.cfg.Offered != nil}
+	snap := &Snapshot{Seq: st.n, Time: cur.t, Producer: cur.p, Settings: settingsOf(&cur.p.Stream, s.cfg.Profile), Shards: make([]ShardValues, len(cur.p.Shards)), shardOffers: s.cfg.Offered != nil}
 	if cur.hasW {
 		w := cur.w
 		snap.Workload = &w
@@ -142,6 +147,12 @@ func (s *Sampler) compute(cur reading) *Snapshot {
 	for i, base := range [3]Metric{BufferingP50, RequestP50, EndToEndP50} {
 		pct := st.lat[i].next(hists[i])
 		copy(v[base:base+4], pct[:])
+	}
+
+	if s.cfg.Fleet != nil {
+		st.fleet.values(v, cur.fleet, rate)
+		c := cur.fleet
+		snap.Fleet = &c
 	}
 
 	snap.Totals = Totals{ThrottledRecords: st.throttled, ErrorsByCode: make(map[string]int64, len(st.errTotals)), Outcomes: o}

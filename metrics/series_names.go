@@ -53,6 +53,12 @@ import "strings"
 //	request_ms_p50 … _p90, _p99, _max        ms  stream: PutRecords round trip, per request
 //	end_to_end_ms_p50 … _p90, _p99, _max     ms  stream: arrival → success, per user record
 //	                                         end_to_end_ms_p99 also per shard, from coarse buckets (±15%)
+//	                                         a fleet's: put call → result, what the application waits
+//	clients_online           clients    stream, fleet: clients with a network
+//	clients_offline          clients    stream, fleet: clients without one
+//	clients_buffering        clients    stream, fleet: clients holding records they could not send
+//	clients_buffered_records records    stream, fleet: the records those clients hold
+//	reconnects               clients/s  stream, fleet: clients getting their network back (the burst after an outage)
 //	errors.<CODE>            attempts/s failed attempts by error code (e.g. errors.ProvisionedThroughputExceededException,
 //	                                    errors.InternalFailure, errors.Timeout); stream and shard
 type Metric uint8
@@ -111,6 +117,11 @@ const (
 	EndToEndP90
 	EndToEndP99
 	EndToEndMax
+	ClientsOnline
+	ClientsOffline
+	ClientsBuffering
+	ClientsBufferedRecords
+	ReconnectsPerSec
 
 	numMetrics
 )
@@ -178,6 +189,12 @@ var metricTable = [numMetrics]metricInfo{
 	EndToEndP90:         {"end_to_end_ms_p90", "ms", false, false},
 	EndToEndP99:         {"end_to_end_ms_p99", "ms", true, false}, // per shard too, to ±15% (producer.LatencyCounts)
 	EndToEndMax:         {"end_to_end_ms_max", "ms", false, false},
+	// A fleet's clients (Config.Fleet only).
+	ClientsOnline:          {"clients_online", "clients", false, false},
+	ClientsOffline:         {"clients_offline", "clients", false, false},
+	ClientsBuffering:       {"clients_buffering", "clients", false, false},
+	ClientsBufferedRecords: {"clients_buffered_records", "records", false, false},
+	ReconnectsPerSec:       {"reconnects", "clients/s", false, false},
 }
 
 var metricByName = func() map[string]Metric {

@@ -10,6 +10,10 @@ import (
 // Reconfigure): what a diagnosis weighs the figures against. They are metrics' own copy, so a
 // reader of snapshots (the advisor) does not depend on the producer package.
 type ProducerSettings struct {
+	// Profile names the producer: shardstorm (its engine), kpl (the same as the KPL behaves),
+	// putrecords or putrecord (a fleet of simple clients, which has no limiter, aggregation or
+	// buffer bounds: those fields are zero).
+	Profile               string
 	MaxConnections        int
 	RateLimit             float64 // % of the shard limits
 	Aggregation           bool
@@ -25,8 +29,11 @@ type ProducerSettings struct {
 // names it.
 const DefaultRecordTtl = producer.DefaultRecordTtl
 
-func settingsOf(st *producer.StreamStats) ProducerSettings {
-	return ProducerSettings{
+func settingsOf(st *producer.StreamStats, profile string) ProducerSettings {
+	if profile == "" {
+		profile = "shardstorm"
+	}
+	return ProducerSettings{Profile: profile,
 		MaxConnections: st.MaxConnections, RateLimit: st.RateLimit,
 		Aggregation: st.AggregationEnabled, Adaptive: st.AdaptiveEnabled,
 		RecordTtl: st.RecordTtl, RecordMaxBufferedTime: st.RecordMaxBufferedTime,
@@ -34,3 +41,6 @@ func settingsOf(st *producer.StreamStats) ProducerSettings {
 		AggregationMaxSize: st.AggregationMaxSize,
 	}
 }
+
+// Fleet reports whether the producer is a fleet of simple clients (putrecords, putrecord).
+func (s ProducerSettings) Fleet() bool { return s.Profile == "putrecords" || s.Profile == "putrecord" }

@@ -24,7 +24,7 @@ func TestSnapshotCarriesWhatTheAdvisorWeighs(t *testing.T) {
 	})
 	s := newSampler(t, metrics.Config{Stream: "s", Producer: fp})
 	snap := s.Sample(t0)
-	want := metrics.ProducerSettings{MaxConnections: 12, RateLimit: 80, Aggregation: true, Adaptive: false,
+	want := metrics.ProducerSettings{Profile: "shardstorm", MaxConnections: 12, RateLimit: 80, Aggregation: true, Adaptive: false,
 		RecordTtl: 7 * time.Second, RecordMaxBufferedTime: 300 * time.Millisecond,
 		MaxBufferedRecords: 5000, MaxBufferedBytes: 1 << 22, AggregationMaxSize: 51200}
 	if snap.Settings != want {

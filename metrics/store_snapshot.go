@@ -27,6 +27,8 @@ type Snapshot struct {
 	// the advisor needs nothing from the producer package.
 	Producer producer.Stats
 	Workload *workload.Stats
+	// Fleet is the clients of a fleet of simple clients; nil for shardstorm's engine.
+	Fleet *FleetClients
 
 	shardOffers bool // the shards' offered counts are measured (an OfferCounter is set)
 }

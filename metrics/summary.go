@@ -20,6 +20,8 @@ const SummaryVersion = 2
 type Summary struct {
 	SchemaVersion int    `json:"schema_version"`
 	Stream        string `json:"stream"`
+	// Producer is the profile that loaded the stream (shardstorm, kpl, putrecords, putrecord).
+	Producer string `json:"producer,omitempty"`
 	// Config is the run's configuration as the caller passed it, opaque here.
 	Config          any           `json:"config"`
 	Started         time.Time     `json:"started"`
@@ -38,6 +40,9 @@ type Summary struct {
 	Findings []Finding `json:"findings"`
 	// Verify is the read-back's check of the run (shardstorm run --verify); absent without it.
 	Verify *VerifySummary `json:"verify,omitempty"`
+	// Fleet is the clients of a fleet of simple clients (--producer putrecords|putrecord);
+	// absent for shardstorm's engine.
+	Fleet *FleetSummary `json:"fleet,omitempty"`
 }
 
 // SummaryTotals are the producer's counts for the whole run.

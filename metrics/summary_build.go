@@ -53,6 +53,13 @@ func (s *Sampler) Summary(now time.Time, config any) Summary {
 	sum.Accounting = accounting(last)
 	sum.Throughput = s.throughput(first, last)
 	sum.Shards = s.shardSummaries()
+	sum.Producer = s.cfg.Profile
+	if sum.Producer == "" {
+		sum.Producer = "shardstorm"
+	}
+	if s.cfg.Fleet != nil {
+		sum.Fleet = st.fleet.summary(sum.Latency.EndToEnd)
+	}
 	return sum
 }
 

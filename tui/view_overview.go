@@ -42,10 +42,15 @@ func (o *overview) refresh(e *env) {
 	heatCell := 6
 	perLine := max(1, (o.w-2)/heatCell)
 	heatLines := max(1, (shards+perLine-1)/perLine)
-	chartH := o.h - overviewFixed - heatLines
+	fleet := fleetLine(st, e.snap) // a fleet of simple clients: one more line, its clients
+	fixed := overviewFixed
+	if fleet != "" {
+		fixed++
+	}
+	chartH := o.h - fixed - heatLines
 	if chartH < 4 { // keep the chart readable; the heat strip gives way (it says how many are hidden)
 		heatLines = max(1, heatLines-(4-chartH))
-		chartH = o.h - overviewFixed - heatLines
+		chartH = o.h - fixed - heatLines
 	}
 
 	var b strings.Builder
@@ -73,6 +78,9 @@ func (o *overview) refresh(e *env) {
 		{2, "throttled", fmtBytes(v.Get(metrics.ThrottledBytes)) + "/s"},
 		{3, "cap", fmtBytes(capBytes) + "/s"}, // "capacity" is spelt out in the title; 80 columns are tight
 	}) + "\n")
+	if fleet != "" {
+		b.WriteString(fitLine(fleet, o.w) + "\n")
+	}
 
 	// Heat strip.
 	b.WriteString(st.Title.Render("Shards") + st.Muted.Render(" % of limit (max of records, bytes) — ▁ low … █ ≥100%, ! over") + "\n")

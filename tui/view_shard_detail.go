@@ -67,6 +67,10 @@ func (d *shardDetail) refresh(e *env, id string, share float64) {
 		{"buffered", metrics.BufferedRecords, fmtNum},
 		{"record tokens", metrics.RecordTokens, fmtNum},
 	} {
+		if note := notThisProducer(e.snap); note != "" && r.m == metrics.RecordTokens {
+			b.WriteString(st.Label.Render(padRight(r.label, 14)) + st.Muted.Render(padLeft(dash, 8)+"  "+note) + "\n")
+			continue
+		}
 		d.cols = bucketMax(d.cols, e.series(r.m.String(), id), e.now.Add(-e.window), e.now, sw)
 		b.WriteString(st.Label.Render(padRight(r.label, 14)) + st.Value.Render(padLeft(r.f(get(r.m)), 8)) + "  " +
 			st.Info.Render(sparkline(d.cols, 0)) + "\n")

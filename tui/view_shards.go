@@ -256,6 +256,9 @@ func (v *shardsView) View() string {
 	var b strings.Builder
 	title := st.Title.Render("Shards") + st.Muted.Render(" "+fmtNum(float64(len(v.rows)))+" of "+fmtNum(float64(v.total))+
 		" · sorted by "+shardCols[v.sortBy].title+" (o) · ↑↓ enter: details · / filter · limits 1000 rec/s, 1 MiB/s")
+	if note := notThisProducer(v.e.snap); note != "" {
+		title += st.Muted.Render(" · tok — " + note)
+	}
 	b.WriteString(title + "\n")
 	// Header.
 	b.WriteString("  ")
@@ -315,10 +318,15 @@ func (v *shardsView) row(r *shardRow, selected bool) string {
 			cell = st.level(r.recPct).Render(padLeft(fmtPct(r.recPct), w))
 		case 3:
 			cell = st.level(r.bytePct).Render(padLeft(fmtPct(r.bytePct), w))
-		case 4:
-			cell = miniBar(st, r.recTok, r.recCap, w)
-		case 5:
-			cell = miniBar(st, r.byteTok, r.byteCap, w)
+		case 4, 5:
+			switch {
+			case notThisProducer(v.e.snap) != "": // a fleet has no token buckets
+				cell = st.Muted.Render(padLeft(dash, w))
+			case i == 4:
+				cell = miniBar(st, r.recTok, r.recCap, w)
+			default:
+				cell = miniBar(st, r.byteTok, r.byteCap, w)
+			}
 		case 6:
 			cell = padLeft(fmtNum(r.buffered), w)
 		case 7:

@@ -55,8 +55,12 @@ func (r *Run) ScaleRate(factor float64) (float64, error) {
 
 // AdjustRateLimit moves the producer's RateLimit by delta percentage points (at least 10%).
 func (r *Run) AdjustRateLimit(delta float64) (float64, error) {
+	t, err := r.tunable()
+	if err != nil {
+		return 0, err
+	}
 	var now float64
-	err := r.prod.Reconfigure(func(c *producer.Config) {
+	err = t.Reconfigure(func(c *producer.Config) {
 		c.RateLimit = max(10, c.RateLimit+delta)
 		now = c.RateLimit
 	})
@@ -97,15 +101,23 @@ func (r *Run) AdjustHotFraction(delta float64) (float64, error) {
 
 // ToggleAggregation flips the producer's aggregation.
 func (r *Run) ToggleAggregation() (bool, error) {
+	t, err := r.tunable()
+	if err != nil {
+		return false, err
+	}
 	var on bool
-	err := r.prod.Reconfigure(func(c *producer.Config) { on = c.DisableAggregation; c.DisableAggregation = !on })
+	err = t.Reconfigure(func(c *producer.Config) { on = c.DisableAggregation; c.DisableAggregation = !on })
 	return on, err
 }
 
 // ToggleAdaptive flips adaptive limiting.
 func (r *Run) ToggleAdaptive() (bool, error) {
+	t, err := r.tunable()
+	if err != nil {
+		return false, err
+	}
 	var on bool
-	err := r.prod.Reconfigure(func(c *producer.Config) { on = c.DisableAdaptive; c.DisableAdaptive = !on })
+	err = t.Reconfigure(func(c *producer.Config) { on = c.DisableAdaptive; c.DisableAdaptive = !on })
 	return on, err
 }
 
@@ -122,7 +134,7 @@ func (r *Run) SplitHottest(ctx context.Context) (string, error) {
 	if r.opts.AWS {
 		return "", tui.ErrNeedsConfirmation
 	}
-	st := r.prod.Stats()
+	st := r.eng.Stats()
 	hottest, best := "", -1.0
 	if snap := r.sampler.Store().Latest(); snap != nil {
 		for _, s := range st.Shards {

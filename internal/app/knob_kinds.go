@@ -67,13 +67,24 @@ func producerKnob[T any](name string, kind Kind, help string, field func(*produc
 	k := knobFor(name, kind, help, func(s *RunSettings) *T { return field(&s.Options.Producer) }, parse, format)
 	if live {
 		k.live = &liveKnob{
-			get: func(r *Run) string { c := r.prod.Config(); return format(*field(&c)) },
+			get: func(r *Run) string {
+				t, err := r.tunable()
+				if err != nil {
+					return notThisProducerValue(r)
+				}
+				c := t.Config()
+				return format(*field(&c))
+			},
 			set: func(r *Run, v string) error {
 				x, err := parse(v)
 				if err != nil {
 					return err
 				}
-				return r.prod.Reconfigure(func(c *producer.Config) { *field(c) = x })
+				t, err := r.tunable()
+				if err != nil {
+					return err
+				}
+				return t.Reconfigure(func(c *producer.Config) { *field(c) = x })
 			},
 		}
 	}

@@ -15,6 +15,7 @@ import (
 // KnobForConfigField.
 var knobs = concat(
 	workloadKnobs(),
+	producerProfileKnobs(),
 	[]Knob{
 		producerKnob("rate-limit", KindFloat, "producer RateLimit, `PERCENT` of each shard's limits",
 			func(c *producer.Config) *float64 { return &c.RateLimit }, positive(parseFloat), formatFloat, true).forField("RateLimit"),

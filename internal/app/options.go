@@ -33,8 +33,11 @@ type Options struct {
 	// loopback socket: for tests that run a whole run inside a testing/synctest bubble, where
 	// a socket would block outside the bubble. Users always get the socket.
 	InProcess bool
-	// Producer configures the engine; its StreamName and Hooks are set by the run.
+	// Producer configures shardstorm's engine (and, for a fleet, PutRecord's threads from
+	// MaxConnections, the request timeout and RecordTtl); its StreamName and Hooks are set by the run.
 	Producer producer.Config
+	// Engine picks the producer (--producer) and shapes a fleet of simple clients.
+	Engine EngineOptions
 	// Workload is the load offered.
 	Workload workload.Spec
 	// SampleInterval and Window: see metrics.Config. Defaults 250 ms and 10 minutes.

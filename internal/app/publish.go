@@ -55,7 +55,7 @@ func (r *Run) newPublisher() (*cwmetrics.Publisher, error) {
 		cfg.Interval = o.Interval
 		cfg.BackoffMax = 0 // recomputed from the interval
 	}
-	return cwmetrics.NewPublisher(r.cw, r.prod, cfg)
+	return cwmetrics.NewPublisher(r.cw, r.eng, cfg)
 }
 
 // PublishTotals reports what `--publish-metrics` uploaded (calls, datums, dropped, pending),

@@ -37,7 +37,7 @@ func testRunPublishesItsMetrics(t *testing.T) {
 	if _, err := r.Stop(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	put := r.prod.Stats().Stream.UserRecordsPut
+	put := r.eng.Stats().Stream.UserRecordsPut
 	if put == 0 {
 		t.Fatal("nothing put")
 	}
@@ -137,7 +137,7 @@ func testRunLogsPublishingDenied(t *testing.T) {
 	if tot.Calls != 0 || tot.Published != 0 || tot.Pending == 0 {
 		t.Errorf("totals %+v, want nothing published and the datums still pending", tot)
 	}
-	if r.prod.Stats().Stream.UserRecordsPut == 0 {
+	if r.eng.Stats().Stream.UserRecordsPut == 0 {
 		t.Error("the load stopped with publishing")
 	}
 }

@@ -41,7 +41,7 @@ type Run struct {
 	cw       *cloudwatch.Client
 	endpoint string
 
-	prod    *producer.Producer
+	eng     Engine // the producer of --producer (see startEngine)
 	gen     *workload.Generator
 	sink    *ProducerSink
 	sampler *metrics.Sampler
@@ -104,12 +104,12 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	pcfg := opts.Producer
 	pcfg.StreamName, pcfg.Hooks = opts.Stream, []producer.Hook{r.hot, r.offered}
 	if err = r.startupCall(ctx, "DescribeStreamSummary and ListShards", func(ctx context.Context) (err error) {
-		r.prod, err = producer.New(ctx, r.client("producer (shard map)"), pcfg)
+		r.eng, err = r.startEngine(ctx, pcfg)
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	r.sink = &ProducerSink{P: r.prod}
+	r.sink = &ProducerSink{P: r.eng}
 	var sink workload.Sink = r.sink
 	spec := opts.Workload
 	if opts.Verify {
@@ -117,14 +117,15 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 		sink = &verifySink{ProducerSink: r.sink, runID: r.verify.runID, ledger: &r.verify.ledger}
 		spec = roomForEnvelope(spec)
 	}
-	if r.gen, err = workload.New(workload.Config{Spec: spec, Sink: sink, Shards: shardRanges(r.prod.Stats())}); err != nil {
+	if r.gen, err = workload.New(workload.Config{Spec: spec, Sink: sink, Shards: shardRanges(r.eng.Stats())}); err != nil {
 		return nil, envelopeTooBig(opts, err)
 	}
 	if opts.CSV != nil {
 		r.csv = metrics.NewCSVWriter(opts.CSV, opts.Stream)
 	}
-	if r.sampler, err = metrics.NewSampler(metrics.Config{Stream: opts.Stream, Producer: r.prod, Workload: r.gen, Offered: r.offered,
-		Interval: opts.SampleInterval, Window: opts.Window, ShardWindow: shardWindow(opts.Window, len(r.prod.Stats().Shards)),
+	if r.sampler, err = metrics.NewSampler(metrics.Config{Stream: opts.Stream, Producer: r.eng, Workload: r.gen, Offered: r.offered,
+		Fleet: fleetSource(r.eng), Profile: opts.profile(),
+		Interval: opts.SampleInterval, Window: opts.Window, ShardWindow: shardWindow(opts.Window, len(r.eng.Stats().Shards)),
 		OnSample: r.onSample}); err != nil {
 		return nil, err
 	}
@@ -167,7 +168,7 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 		r.watchWG.Add(1)
 		go r.reshardAfter(runCtx, opts.ReshardAfter)
 	}
-	r.events.Addf(Info, "started: stream %s (%s), workload %s, keys %s", opts.Stream, opts.Backend(), describeShape(opts.Workload), opts.Workload.Keys)
+	r.events.Addf(Info, "started: stream %s (%s), producer %s, workload %s, keys %s", opts.Stream, opts.Backend(), describeProducer(opts), describeShape(opts.Workload), opts.Workload.Keys)
 	return r, nil
 }
 
@@ -379,7 +380,7 @@ func (r *Run) Stop(ctx context.Context, config any) (metrics.Summary, error) {
 	if errors.Is(genErr, context.Canceled) {
 		genErr = nil
 	}
-	closeErr := r.prod.Close(ctx)
+	closeErr := r.eng.Close(ctx)
 	r.watchWG.Wait()
 	r.finishPublishing()
 	sum := r.sampler.Summary(time.Now(), config)
@@ -401,9 +402,9 @@ func (r *Run) teardown() {
 	if r.cancel != nil {
 		r.cancel()
 	}
-	if r.prod != nil {
+	if r.eng != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		r.prod.Close(ctx)
+		r.eng.Close(ctx)
 		cancel()
 	}
 	if r.poller != nil {

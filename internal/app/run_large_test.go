@@ -30,12 +30,12 @@ func testRunOverTenThousandShards(t *testing.T) {
 	}
 	// Polled every 250 ms of virtual time: a snapshot covers 10,000 shards.
 	eventually.NilEvery(t, 15*time.Second, 250*time.Millisecond, "records put", func() error {
-		if r.prod.Stats().Stream.UserRecordsPut > 15_000 {
+		if r.eng.Stats().Stream.UserRecordsPut > 15_000 {
 			return nil
 		}
 		return errors.New("not yet")
 	})
-	if n := len(r.prod.Stats().Shards); n != shards {
+	if n := len(r.eng.Stats().Shards); n != shards {
 		t.Fatalf("the producer routes over %d shards, want %d", n, shards)
 	}
 	// Pause and let the sampler see the producer drained: with nothing throttled, draining takes

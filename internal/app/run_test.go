@@ -27,12 +27,12 @@ func testLocalRunWithControls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "records put", func() bool { return r.prod.Stats().Stream.UserRecordsPut > 500 })
+	waitFor(t, "records put", func() bool { return r.eng.Stats().Stream.UserRecordsPut > 500 })
 
 	if rate, err := r.ScaleRate(1.25); err != nil || rate != 2500 {
 		t.Fatalf("ScaleRate: %v %v", rate, err)
 	}
-	if pct, err := r.AdjustRateLimit(-10); err != nil || pct != 140 || r.prod.Config().RateLimit != 140 {
+	if pct, err := r.AdjustRateLimit(-10); err != nil || pct != 140 || r.eng.(tunable).Config().RateLimit != 140 {
 		t.Fatalf("AdjustRateLimit: %v %v", pct, err)
 	}
 	if k, err := r.CycleKeys(); err != nil || k != "pool:1000" || r.gen.Stats().Keys != "pool:1000" {
@@ -41,10 +41,10 @@ func testLocalRunWithControls(t *testing.T) {
 	if f, err := r.AdjustHotFraction(0.2); err != nil || f != 0.2 {
 		t.Fatalf("AdjustHotFraction: %v %v", f, err)
 	}
-	if on, err := r.ToggleAggregation(); err != nil || on || !r.prod.Config().DisableAggregation {
+	if on, err := r.ToggleAggregation(); err != nil || on || !r.eng.(tunable).Config().DisableAggregation {
 		t.Fatalf("ToggleAggregation: %v %v", on, err)
 	}
-	if on, err := r.ToggleAdaptive(); err != nil || on || !r.prod.Config().DisableAdaptive {
+	if on, err := r.ToggleAdaptive(); err != nil || on || !r.eng.(tunable).Config().DisableAdaptive {
 		t.Fatalf("ToggleAdaptive: %v %v", on, err)
 	}
 	if err := r.Set("record-size", "200"); err != nil || r.gen.Stats().Size != "200" {
@@ -61,7 +61,7 @@ func testLocalRunWithControls(t *testing.T) {
 	if err != nil || !strings.HasPrefix(msg, "split shardId-") {
 		t.Fatalf("SplitHottest: %q %v", msg, err)
 	}
-	waitFor(t, "the producer to see the split", func() bool { return len(r.prod.Stats().Shards) == 5 })
+	waitFor(t, "the producer to see the split", func() bool { return len(r.eng.Stats().Shards) == 5 })
 	waitFor(t, "the event log to show the split", func() bool {
 		for _, e := range r.Events() {
 			if strings.Contains(e.Text, "shard map changed: 5 open shards") {
@@ -133,7 +133,7 @@ func testPollerAndReshardStories(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Stop(ctx, nil)
-	waitFor(t, "the producer to follow the reshard to 8 shards", func() bool { return len(r.prod.Stats().Shards) == 8 })
+	waitFor(t, "the producer to follow the reshard to 8 shards", func() bool { return len(r.eng.Stats().Shards) == 8 })
 	waitFor(t, "the poller's refusals in the event log", func() bool {
 		for _, e := range r.Events() {
 			if strings.Contains(e.Text, "calls refused with LimitExceededException") {

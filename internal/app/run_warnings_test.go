@@ -31,7 +31,7 @@ func TestCreateStreamOnAnExistingStreamWarns(t *testing.T) {
 	if !strings.Contains(w, "2 open shards") || !strings.Contains(w, "8 of --shards") {
 		t.Fatalf("warnings: %q, want one naming 2 and 8 shards", w)
 	}
-	if got := len(r.prod.Stats().Shards); got != 2 {
+	if got := len(r.eng.Stats().Shards); got != 2 {
 		t.Fatalf("the run has %d shards, want the stream's 2", got)
 	}
 }

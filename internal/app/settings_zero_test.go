@@ -23,7 +23,7 @@ func testSettingsRefuseZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Stop(context.Background(), nil)
-	before := r.prod.Config()
+	before := r.eng.(tunable).Config()
 	for _, name := range []string{"rate-limit", "max-connections", "record-max-buffered-time", "rate"} {
 		value := "0"
 		if name == "record-max-buffered-time" {
@@ -34,7 +34,7 @@ func testSettingsRefuseZero(t *testing.T) {
 			t.Errorf("Set %s %s: %v, want a refusal naming it", name, value, err)
 		}
 	}
-	if after := r.prod.Config(); after.RateLimit != before.RateLimit || after.MaxConnections != before.MaxConnections {
+	if after := r.eng.(tunable).Config(); after.RateLimit != before.RateLimit || after.MaxConnections != before.MaxConnections {
 		t.Errorf("a refused 0 changed the producer: rate-limit %v → %v, connections %d → %d", before.RateLimit, after.RateLimit,
 			before.MaxConnections, after.MaxConnections)
 	}

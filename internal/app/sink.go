@@ -16,7 +16,7 @@ import (
 // producer's own per-outcome counters; these, counted from the results the callers see, are an
 // independent check of them (a test compares the two) and the run's latest error messages.
 type ProducerSink struct {
-	P *producer.Producer
+	P Engine
 
 	byOutcome                [producer.NeverSent + 1]atomic.Int64 // indexed by producer.Outcome
 	expired, maybeDuplicated atomic.Int64

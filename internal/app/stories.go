@@ -82,7 +82,7 @@ func (r *Run) reshardAfter(ctx context.Context, d time.Duration) {
 		return
 	case <-time.After(d):
 	}
-	target := 2 * len(r.prod.Stats().Shards)
+	target := 2 * len(r.eng.Stats().Shards)
 	if _, err := r.ScaleShards(ctx, target); err != nil {
 		r.events.Addf(Error, "reshard after %v: UpdateShardCount to %d: %v", d, target, err)
 		return

@@ -82,7 +82,7 @@ func TestVerifyCleanRun(t *testing.T) {
 			t.Fatalf("envelope %d, cost %+v", v.EnvelopeBytes, v.Cost)
 		}
 		// The envelope is in what the producer put: every record carries its 27 bytes.
-		ps, ws := r.prod.Stats().Stream, r.gen.Stats()
+		ps, ws := r.eng.Stats().Stream, r.gen.Stats()
 		if ps.UserRecordsPut != int64(ws.Emitted) || ps.UserBytesPut != int64(ws.EmittedBytes)+27*int64(ws.Emitted) {
 			t.Fatalf("user bytes put %d, emitted %d + 27 × %d records", ps.UserBytesPut, ws.EmittedBytes, ws.Emitted)
 		}

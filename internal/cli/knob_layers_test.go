@@ -38,11 +38,17 @@ var knobSamples = map[string][3]string{
 	"report": {"r1.json", "r2.json", "r3.json"}, "csv": {"s1.csv", "s2.csv", "s3.csv"}, "max-throttled": {"1%", "2%", "3%"}, "max-failed": {"10", "20", "30"},
 	"min-put-rate": {"10", "20", "30"}, "max-p99": {"1s", "2s", "3s"},
 	"publish-metrics": {"true", "true", "true"}, "publish-namespace": {"MyApp", "Fleet/Agents", "ns3"},
-	"agent": {"a1", "a2", "a3"}, "publish-granularity": {"global", "shard", "global"}, "publish-interval": {"5s", "10s", "15s"},
+	"producer": {"putrecords", "putrecords", "putrecords"}, // the fleet scenarios' client settings need a fleet
+	"clients":  {"10", "20", "30"}, "client-batch": {"10", "20", "30"},
+	"client-interval": {"1s", "2s", "3s"}, "client-buffer": {"100", "200", "300"},
+	"connectivity": {"flaky:30s/5s", "outage:5s:10s", "outage:10s:20s"},
+	"agent":        {"a1", "a2", "a3"}, "publish-granularity": {"global", "shard", "global"}, "publish-interval": {"5s", "10s", "15s"},
 }
 
 // knobContext are other flags a knob's samples need to make sense (a template is for JSON).
-var knobContext = map[string][]string{"template": {"--payload", "json"}}
+var knobContext = map[string][]string{"template": {"--payload", "json"},
+	"clients": {"--producer", "putrecords"}, "client-batch": {"--producer", "putrecords"}, "client-interval": {"--producer", "putrecords"},
+	"client-buffer": {"--producer", "putrecords"}, "connectivity": {"--producer", "putrecords"}}
 
 // Every knob of the table, alone, through the layers: its default, then a config file, then
 // SHARDSTORM_<NAME> over the file, then the flag over both (and a scenario that sets it, under

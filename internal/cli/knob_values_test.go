@@ -41,12 +41,13 @@ var knobAccepts = func() map[string]map[string]string {
 	accept("valid CloudWatch namespaces and agent names", []string{"zero", "negative", "huge", "huge duration", "overflow", "huge float"},
 		"publish-namespace", "agent")
 	accept("empty leaves it unset: the default (no file, no endpoint, no latency, no listener)", []string{"empty"},
-		"workload", "endpoint", "fault-latency", "fault-answer-latency", "metrics-addr")
+		"workload", "endpoint", "fault-latency", "fault-answer-latency", "metrics-addr", "connectivity")
 	accept("0 is false, as the flag package reads it", []string{"zero"},
 		"aggregation", "adaptive", "fail-if-throttled", "aws", "create-stream", "no-cloudwatch", "fault-kms-denied", "headless", "verify", "publish-metrics")
 	accept("0 has a documented meaning (the knob's help says which)", []string{"zero"},
 		"seed", "duration", "describe-poll-rate", "reshard-after", "fault-internal-failure-rate", "fault-server-error-rate",
-		"fault-control-plane-throttle-rate", "fault-latency", "fault-answer-latency", "min-put-rate", "max-p99", "publish-interval")
+		"fault-control-plane-throttle-rate", "fault-latency", "fault-answer-latency", "min-put-rate", "max-p99", "publish-interval",
+		"clients", "client-batch", "client-interval", "client-buffer")
 	accept("0% is a threshold: no throttling allowed", []string{"zero"}, "max-throttled")
 	accept("0 is a threshold: no failed record allowed (the default)", []string{"zero"}, "max-failed")
 	accept("a large limit is the user's to choose: nothing is allocated or waited for up front", []string{"huge", "huge duration", "overflow", "huge float"},

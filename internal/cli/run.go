@@ -173,6 +173,9 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 		return o, err
 	}
 	o.Workload = spec
+	if err := app.CheckEngine(o.Engine); err != nil {
+		return o, err
+	}
 	o.Producer.StreamName = o.Stream
 	if err := o.Producer.Validate(); err != nil {
 		return o, asFlagErrors(err)

@@ -29,6 +29,10 @@ func TestRunFlagErrorsNameTheFlag(t *testing.T) {
 		{[]string{"--stream", "my stream"}, []string{"-stream", "Kinesis stream name"}},
 		{[]string{"--stream", long + " x"}, []string{"-stream"}}, // not echoed whole: see below
 		{[]string{"--shards", "10001"}, []string{"--shards 10001: want 1..10000"}},
+		{[]string{"--producer", "kpl", "--clients", "300"}, []string{"--clients with --producer kpl", "putrecords or putrecord"}},
+		{[]string{"--clients", "300"}, []string{"--clients with --producer shardstorm"}},
+		{[]string{"--producer", "putrecord", "--client-batch", "10"}, []string{"--client-batch with --producer putrecord"}},
+		{[]string{"--producer", "putrecords", "--clients", "100001"}, []string{"-clients", "0..100000"}},
 		{[]string{"--stream", ""}, []string{"-stream", "Kinesis stream name"}},
 		{[]string{"--endpoint", "ftp://x"}, []string{"-endpoint", "http:// or https://"}},
 		{[]string{"--endpoint", "notaurl"}, []string{"-endpoint", "http:// or https://"}},

@@ -16,7 +16,8 @@ func TestScenariosCommandListsThePresets(t *testing.T) {
 		}
 	}
 	// The stories the issue names, all present.
-	for _, name := range []string{"hot-key", "under-provisioned", "small-records-without-aggregation", "api-throttling", "kms-denied", "reshard-under-load", "internal-failures"} {
+	for _, name := range []string{"hot-key", "under-provisioned", "small-records-without-aggregation", "api-throttling", "kms-denied", "reshard-under-load", "internal-failures",
+		"putrecord-rounding", "mobile-fleet", "iot-flaky", "browser-putrecord"} {
 		if _, err := findScenario(name); err != nil {
 			t.Errorf("scenario %s: %v", name, err)
 		}

@@ -1,0 +1,214 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
+	"github.com/shardstorm/shardstorm/internal/hashkey"
+	"github.com/shardstorm/shardstorm/metrics"
+	"github.com/shardstorm/shardstorm/producer"
+	"github.com/shardstorm/shardstorm/producer/fleet"
+)
+
+// EngineOptions pick and shape the run's producer (--producer, --clients, --client-*,
+// --connectivity).
+type EngineOptions struct {
+	// Profile is one of Profiles; "" is shardstorm's engine.
+	Profile string
+	// Clients is the fleet's size (putrecords, putrecord); 0 is one client.
+	Clients int
+	// ClientBatch, ClientInterval and ClientBuffer are each client's batch size, flush interval
+	// and offline buffer; 0 takes the fleet's defaults.
+	ClientBatch    int
+	ClientInterval time.Duration
+	ClientBuffer   int
+	// Connectivity is the clients' network: always, flaky:UP/DOWN or outage:AT:FOR ("" always).
+	Connectivity string
+}
+
+// parseConnectivity checks --connectivity's value; the text is kept for config print.
+func parseConnectivity(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if _, err := fleet.ParseConnectivity(s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// fleetConfig is the fleet of the run's options: PutRecord's threads are --max-connections, the
+// request timeout and the records' time to live are the producer's.
+func fleetConfig(o Options, pcfg producer.Config) (fleet.Config, error) {
+	conn, err := fleet.ParseConnectivity(nonEmpty(o.Engine.Connectivity, "always"))
+	if err != nil {
+		return fleet.Config{}, fmt.Errorf("--connectivity: %w", err)
+	}
+	cfg := fleet.Config{StreamName: o.Stream, API: fleet.PutRecords, Clients: max(o.Engine.Clients, 1),
+		Batch: o.Engine.ClientBatch, Interval: o.Engine.ClientInterval, Buffer: o.Engine.ClientBuffer,
+		RequestTimeout: pcfg.RequestTimeout, RecordTtl: pcfg.RecordTtl, Connectivity: conn}
+	if o.profile() == ProfilePutRecord {
+		cfg.API, cfg.Threads = fleet.PutRecord, pcfg.MaxConnections
+	}
+	return cfg, nil
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// startFleet starts the fleet of simple clients, with the stream's open shards listed once so
+// that the hot-key tracker and the offered counts see each record's shard as the producer's
+// hooks do. The clients themselves know no shard map (small clients do not).
+func (r *Run) startFleet(ctx context.Context, pcfg producer.Config) (Engine, error) {
+	cfg, err := fleetConfig(r.opts, pcfg)
+	if err != nil {
+		return nil, err
+	}
+	shards, err := listOpenShards(ctx, r.client("fleet (shard list)"), r.opts.Stream)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fleet.New(ctx, r.client("fleet"), cfg)
+	if err != nil {
+		return nil, err
+	}
+	conns := cfg.Clients * max(cfg.Threads, 1)
+	return &routedFleet{Fleet: f, shards: shards, hooks: pcfg.Hooks, connections: conns}, nil
+}
+
+// routedFleet is a fleet whose Puts are shown to the producer hooks (hot keys, offered counts)
+// with the shard the stream's map at the start routes them to.
+type routedFleet struct {
+	*fleet.Fleet
+	shards []openShard // by starting hash key
+	hooks  []producer.Hook
+	// connections is the calls the fleet can have in flight (clients × threads): its
+	// MaxConnections in the figures, which a diagnosis weighs calls in flight against.
+	connections int
+}
+
+type openShard struct {
+	id         string
+	rng        hashkey.Range
+	start, end string
+}
+
+func (f *routedFleet) Put(ctx context.Context, rec producer.Record, done func(producer.Result)) error {
+	if err := f.Fleet.Put(ctx, rec, done); err != nil {
+		return err
+	}
+	f.routed(rec)
+	return nil
+}
+
+func (f *routedFleet) TryPut(rec producer.Record, done func(producer.Result)) error {
+	if err := f.Fleet.TryPut(rec, done); err != nil {
+		return err
+	}
+	f.routed(rec)
+	return nil
+}
+
+func (f *routedFleet) routed(rec producer.Record) {
+	if len(f.hooks) == 0 || len(f.shards) == 0 {
+		return
+	}
+	k, ok := hashkey.Key{}, false
+	if rec.ExplicitHashKey != "" {
+		k, ok = hashkey.Parse(rec.ExplicitHashKey)
+	}
+	if !ok {
+		k = hashkey.OfPartitionKey(rec.PartitionKey)
+	}
+	i := sort.Search(len(f.shards), func(i int) bool { return f.shards[i].rng.End.Cmp(k) >= 0 })
+	if i == len(f.shards) {
+		return
+	}
+	for _, h := range f.hooks {
+		if rh, ok := h.(producer.RecordRoutedHook); ok {
+			rh.OnRecordRouted(f.shards[i].id, rec.PartitionKey, len(rec.Data)+len(rec.PartitionKey))
+		}
+	}
+}
+
+// Stats lists every open shard of the list, in hash key order, with the fleet's figures of the
+// shards the service answered for (the others at zero), then any shard the list did not know.
+// The sampler and the dashboard see the stream's shards from the start, as with the producer.
+func (f *routedFleet) Stats() producer.Stats {
+	st := f.Fleet.Stats()
+	byID := make(map[string]producer.ShardStats, len(st.Shards))
+	for _, s := range st.Shards {
+		byID[s.ShardID] = s
+	}
+	shards := make([]producer.ShardStats, 0, len(f.shards)+len(st.Shards))
+	for _, s := range f.shards {
+		ss, ok := byID[s.id]
+		if !ok {
+			ss = producer.ShardStats{ShardID: s.id}
+		}
+		delete(byID, s.id)
+		ss.StartingHashKey, ss.EndingHashKey = s.start, s.end
+		shards = append(shards, ss)
+	}
+	for _, s := range st.Shards {
+		if _, left := byID[s.ShardID]; left {
+			shards = append(shards, s)
+		}
+	}
+	st.Shards = shards
+	if st.Stream.MaxConnections == 0 {
+		st.Stream.MaxConnections = f.connections
+	}
+	if st.Stream.RequestsInFlight == 0 {
+		st.Stream.RequestsInFlight = int64(f.Fleet.Clients().InFlight)
+	}
+	return st
+}
+
+// FleetClients is the fleet's clients for the sampler (metrics.FleetSource).
+func (f *routedFleet) FleetClients() metrics.FleetClients {
+	c := f.Fleet.Clients()
+	return metrics.FleetClients{Clients: int64(c.Clients), Online: int64(c.Online), Offline: int64(c.Offline),
+		Buffering: int64(c.Buffering), Buffered: int64(c.Buffered), Reconnects: int64(c.Reconnects), InFlight: int64(c.InFlight)}
+}
+
+// listOpenShards lists the stream's open shards, in hash key order.
+func listOpenShards(ctx context.Context, kin *kinesis.Client, stream string) ([]openShard, error) {
+	var out []openShard
+	in := &kinesis.ListShardsInput{StreamName: aws.String(stream)}
+	for {
+		page, err := kin.ListShards(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("list the shards of %s: %w", stream, err)
+		}
+		for _, s := range page.Shards {
+			if s.SequenceNumberRange != nil && s.SequenceNumberRange.EndingSequenceNumber != nil {
+				continue // closed
+			}
+			lo, ok1 := hashkey.Parse(aws.ToString(s.HashKeyRange.StartingHashKey))
+			hi, ok2 := hashkey.Parse(aws.ToString(s.HashKeyRange.EndingHashKey))
+			if !ok1 || !ok2 {
+				continue
+			}
+			out = append(out, openShard{id: aws.ToString(s.ShardId), rng: hashkey.Range{Start: lo, End: hi},
+				start: aws.ToString(s.HashKeyRange.StartingHashKey), end: aws.ToString(s.HashKeyRange.EndingHashKey)})
+		}
+		if page.NextToken == nil {
+			break
+		}
+		in = &kinesis.ListShardsInput{NextToken: page.NextToken}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].rng.Start.Cmp(out[j].rng.Start) < 0 })
+	return out, nil
+}
