@@ -18,6 +18,9 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 	var b strings.Builder
 	t := s.Throughput
 	fmt.Fprintf(&b, "shardstorm run on %s — %s\n\n", s.Stream, fmtDuration(s.DurationSeconds))
+	if s.Producer != "" && s.Producer != ProfileShardstorm {
+		fmt.Fprintf(&b, "  producer    %s\n", s.Producer)
+	}
 	if wl := s.Workload; wl != nil {
 		fmt.Fprintf(&b, "  workload    %s, keys %s, size %s: %d scheduled, %d late, %d dropped\n",
 			wl.Shape, wl.Keys, wl.Size, wl.Scheduled, wl.Late, wl.Dropped)
@@ -30,6 +33,13 @@ func WriteSummary(w io.Writer, s metrics.Summary) error {
 		num(t.UserRecordsPerKinesisRecord), num(t.KinesisRecordsPerRequest))
 	l := s.Latency.EndToEnd
 	fmt.Fprintf(&b, "  latency     end to end p50 %s  p90 %s  p99 %s  max %s ms\n", num(l.P50), num(l.P90), num(l.P99), num(l.Max))
+	if f := s.Fleet; f != nil {
+		// For a fleet, end to end is what the application waits for each put.
+		fmt.Fprintf(&b, "  clients     %d: %d online, %d offline, %d buffering (%d records) at the end; at most %d offline, %d records buffered\n",
+			f.Clients, f.Online, f.Offline, f.Buffering, f.Buffered, f.MaxOffline, f.MaxBufferedRecords)
+		fmt.Fprintf(&b, "              %d reconnects, at most %s/s; the application waits p99 %s ms per put\n",
+			f.Reconnects, Figure(f.PeakReconnectsPerSecond), num(f.ApplicationLatency.P99))
+	}
 	if len(s.Totals.ErrorsByCode) > 0 {
 		codes := make([]string, 0, len(s.Totals.ErrorsByCode))
 		for code := range s.Totals.ErrorsByCode {
