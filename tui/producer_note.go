@@ -17,7 +17,8 @@ func notThisProducer(snap *metrics.Snapshot) string {
 
 // fleetLine is the Overview's line about a fleet's clients — online, offline, buffering, the
 // records they hold and the reconnections per second (the burst after an outage) — or "".
-func fleetLine(st *theme, snap *metrics.Snapshot) string {
+func fleetLine(e *env) string {
+	st, snap := e.st, e.snap
 	if snap == nil || snap.Fleet == nil {
 		return ""
 	}
@@ -37,6 +38,14 @@ func fleetLine(st *theme, snap *metrics.Snapshot) string {
 			rs = st.Warn.Render("↑ " + fmtNum(r) + "/s")
 		}
 		line += sep + st.Label.Render("reconnects ") + rs
+		// The burst after an outage lasts a sample or two: keep its peak in view.
+		peak := 0.0
+		for _, p := range e.series(metrics.ReconnectsPerSec.String(), "") {
+			peak = math.Max(peak, p.V)
+		}
+		if peak > r {
+			line += st.Muted.Render(" (peak ") + st.Warn.Render(fmtNum(peak)+"/s") + st.Muted.Render(" in "+fmtWindow(e.window)+")")
+		}
 	}
 	if p99 := snap.Stream.Get(metrics.EndToEndP99); !math.IsNaN(p99) {
 		line += sep + st.Label.Render("app waits p99 ") + st.Value.Render(fmtMs(p99))

@@ -42,7 +42,7 @@ func (o *overview) refresh(e *env) {
 	heatCell := 6
 	perLine := max(1, (o.w-2)/heatCell)
 	heatLines := max(1, (shards+perLine-1)/perLine)
-	fleet := fleetLine(st, e.snap) // a fleet of simple clients: one more line, its clients
+	fleet := fleetLine(e) // a fleet of simple clients: one more line, its clients
 	fixed := overviewFixed
 	if fleet != "" {
 		fixed++
@@ -89,11 +89,15 @@ func (o *overview) refresh(e *env) {
 	// Latency.
 	b.WriteString(st.Label.Render(padRight("latency ms", 14)+padLeft("p50", 8)+padLeft("p90", 8)+padLeft("p99", 8)+padLeft("max", 8)) + "  " + st.Muted.Render("p99 over the window") + "\n")
 	spark := max(0, o.w-14-32-2)
+	endToEnd := "end to end"
+	if fleet != "" {
+		endToEnd = "app waits" // a fleet's end to end is from the put call to its result
+	}
 	for _, row := range []struct {
 		name string
 		m    [4]metrics.Metric
 	}{
-		{"end to end", [4]metrics.Metric{metrics.EndToEndP50, metrics.EndToEndP90, metrics.EndToEndP99, metrics.EndToEndMax}},
+		{endToEnd, [4]metrics.Metric{metrics.EndToEndP50, metrics.EndToEndP90, metrics.EndToEndP99, metrics.EndToEndMax}},
 		{"request", [4]metrics.Metric{metrics.RequestP50, metrics.RequestP90, metrics.RequestP99, metrics.RequestMax}},
 		{"buffering", [4]metrics.Metric{metrics.BufferingP50, metrics.BufferingP90, metrics.BufferingP99, metrics.BufferingMax}},
 	} {
