@@ -33,10 +33,10 @@ func (f *Fleet) service(i int, now time.Time) {
 		return
 	}
 	wake := c.buf[0].arrival.Add(f.cfg.RecordTtl)
-	switch {
-	case !online:
+	if change != never { // a client holding records sees its network go and come back
 		wake = earliest(wake, f.start.Add(change))
-	case c.inFlight < f.cfg.Threads && !c.queued && !f.ready(c, now):
+	}
+	if online && c.inFlight < f.cfg.Threads && !c.queued && !f.ready(c, now) {
 		wake = earliest(wake, c.buf[0].arrival.Add(f.cfg.Interval))
 	}
 	if wake.Equal(c.wakeAt) {
