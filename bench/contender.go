@@ -24,13 +24,8 @@ func newContender(ctx context.Context, cfg childConfig, t *tally) (contender, *r
 	switch cfg.Contender {
 	case ContenderPutRecord, ContenderPutRecords:
 		client, rc := newClient(cfg.Endpoint, 0, cfg.Workers, true)
-		q := newQueue(cfg.Queue, t)
-		if cfg.Contender == ContenderPutRecord {
-			q.start(cfg.Workers, putRecordWorker{client: client, stream: cfg.Stream, t: t})
-		} else {
-			q.start(cfg.Workers, putRecordsWorker{client: client, stream: cfg.Stream, t: t})
-		}
-		return q, rc, nil
+		c, err := newFleetContender(ctx, client, cfg, t)
+		return c, rc, err
 	case ContenderKPL, ContenderShardstorm:
 		client, rc := newClient(cfg.Endpoint, 0, producerConnections, false)
 		p, err := newProducerContender(ctx, client, cfg, t)

@@ -121,7 +121,19 @@ func startEmulator(t *testing.T) *emulator.Server {
 	return srv
 }
 
-func emitAll(t *testing.T, q *queue, n int) {
+// newFleet starts contender c (PutRecord or PutRecords) as the child would, against srv.
+func newFleet(t *testing.T, srv *emulator.Server, c Contender, workers, queue int) (*fleetContender, *tally, *requestCounter) {
+	t.Helper()
+	client, rc := newClient(srv.URL, 0, workers, true)
+	tl := newTally()
+	fc, err := newFleetContender(t.Context(), client, childConfig{Contender: c, Stream: "s", Workers: workers, Queue: queue}, tl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fc, tl, rc
+}
+
+func emitAll(t *testing.T, q contender, n int) {
 	t.Helper()
 	for i := range n {
 		if err := q.TryEmit(workload.Record{PartitionKey: fmt.Sprint("k", i), Data: []byte("0123456789")}); err != nil {
@@ -134,11 +146,8 @@ func emitAll(t *testing.T, q *queue, n int) {
 // takes 1000 at once and 1000/s after.
 func TestPutRecordsLoopResendsUntilNoneFail(t *testing.T) {
 	srv := startEmulator(t)
-	client, rc := newClient(srv.URL, 0, 1, true)
-	tl := newTally()
-	q := newQueue(1500, tl)
+	q, tl, rc := newFleet(t, srv, ContenderPutRecords, 1, 1500)
 	emitAll(t, q, 1500)
-	q.start(1, putRecordsWorker{client: client, stream: "s", t: tl})
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	q.finish(ctx)
@@ -157,15 +166,8 @@ func TestQueueContendersAbandonAtTheEndOfTheDrain(t *testing.T) {
 	for _, c := range []Contender{ContenderPutRecord, ContenderPutRecords} {
 		t.Run(string(c), func(t *testing.T) {
 			srv := startEmulator(t)
-			client, _ := newClient(srv.URL, 0, 4, true)
-			tl := newTally()
-			q := newQueue(3000, tl)
+			q, tl, _ := newFleet(t, srv, c, 4, 3000)
 			emitAll(t, q, 3000) // three seconds' worth of records for one shard
-			if c == ContenderPutRecord {
-				q.start(4, putRecordWorker{client: client, stream: "s", t: tl})
-			} else {
-				q.start(4, putRecordsWorker{client: client, stream: "s", t: tl})
-			}
 			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 			defer cancel()
 			q.finish(ctx)
@@ -177,7 +179,7 @@ func TestQueueContendersAbandonAtTheEndOfTheDrain(t *testing.T) {
 				t.Fatalf("emulator stored %d, acknowledged %d", st.Total.AcceptedRecords, d)
 			}
 			if err := q.TryEmit(workload.Record{PartitionKey: "k", Data: []byte("x")}); err == nil {
-				t.Fatal("a finished queue takes no more records") // it panics on a closed channel otherwise
+				t.Fatal("a finished contender takes no more records")
 			}
 		})
 	}

@@ -45,34 +45,34 @@ func toProducer(r workload.Record) producer.Record {
 	return producer.Record{PartitionKey: r.PartitionKey, ExplicitHashKey: r.ExplicitHashKey, Data: r.Data}
 }
 
-// resolved returns the callback of one record handed over at start.
-func (c *producerContender) resolved(start time.Time) func(producer.Result) {
+// resolved returns the callback of one record handed over at start (producer's or fleet's).
+func (t *tally) resolved(start time.Time) func(producer.Result) {
 	return func(res producer.Result) {
 		switch {
 		case res.Err == nil:
-			c.t.succeed(time.Now(), pendingRecord{key: res.Record.PartitionKey, data: res.Record.Data, start: start})
+			t.succeed(time.Now(), pendingRecord{key: res.Record.PartitionKey, data: res.Record.Data, start: start})
 		case errors.Is(res.Err, producer.ErrExpired):
-			c.t.expired.Add(1)
+			t.expired.Add(1)
 		case errors.Is(res.Err, producer.ErrClosed):
-			c.t.pending.Add(1) // still held when the drain ran out: Close abandoned it
+			t.pending.Add(1) // still held when the drain ran out: Close abandoned it
 			if re := (*producer.RecordError)(nil); errors.As(res.Err, &re) && re.MaybeStored {
-				c.t.pendingInFlight.Add(1)
+				t.pendingInFlight.Add(1) // its request was in flight: the service may have stored it
 			}
 		default:
-			c.t.failed.Add(1)
-			c.t.noteError(res.Err)
+			t.failed.Add(1)
+			t.noteError(res.Err)
 		}
 	}
 }
 
 // Emit waits for room in the producer's buffers.
 func (c *producerContender) Emit(ctx context.Context, r workload.Record) error {
-	return c.p.Put(ctx, toProducer(r), c.resolved(time.Now()))
+	return c.p.Put(ctx, toProducer(r), c.t.resolved(time.Now()))
 }
 
 // TryEmit refuses at once when the producer's buffers are full.
 func (c *producerContender) TryEmit(r workload.Record) error {
-	err := c.p.TryPut(toProducer(r), c.resolved(time.Now()))
+	err := c.p.TryPut(toProducer(r), c.t.resolved(time.Now()))
 	if errors.Is(err, producer.ErrBufferFull) {
 		return fmt.Errorf("%w: %w", workload.ErrSinkFull, err)
 	}

@@ -113,9 +113,12 @@ func TestLargeRecordBurstsUpToMaxRecordSize(t *testing.T) {
 	must(env.kin.PutRecord(env.ctx, &kinesis.PutRecordInput{StreamName: aws.String("s"), PartitionKey: aws.String("k"), Data: big}))(t)
 }
 
-// The same accounting in real time over HTTP, with concurrent writers. The upper bound is
-// strict — no scheduling delay can make the emulator accept more than burst + rate × elapsed —
-// while the lower bound only asks that the writers, on a busy 2-core machine, got most of it.
+// The same accounting in real time over HTTP, with concurrent writers: the limit holds on the
+// wall clock too. Only the upper bound is asserted — no scheduling delay can make the emulator
+// accept more than burst + rate × elapsed — since how much the writers manage to offer on a busy
+// 2-core machine is the machine's throughput, not the emulator's (the manual-clock tests above
+// check the exact figures). An emulator that forgot the real clock (a bucket never charged, or
+// refilled at each call) accepts the whole 2 MiB/s offered and fails.
 func TestWriteLimitRealTime(t *testing.T) {
 	env := newEnv(t, Config{Streams: []StreamSpec{{Name: "s", Shards: 1}}}, false)
 	const duration = 3 * time.Second
@@ -143,9 +146,8 @@ func TestWriteLimitRealTime(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	upper := int64(mib) + int64(float64(mib)*elapsed.Seconds())
-	lower := (int64(mib) + int64(float64(mib)*duration.Seconds())) * 8 / 10
-	if got := accepted.Load(); got > upper || got < lower {
-		t.Fatalf("accepted %d bytes in %v; want within [%d, %d]", got, elapsed, lower, upper)
+	if got := accepted.Load(); got > upper {
+		t.Fatalf("accepted %d bytes in %v; the limit allows at most %d (1 MiB burst + 1 MiB/s)", got, elapsed, upper)
 	}
 }
 

@@ -38,6 +38,9 @@ func LatencyBucketUpper(i int) time.Duration {
 	return time.Duration(float64(latencyBase) * math.Pow(latencyGrowth, float64(i)))
 }
 
+// Record counts d in its bucket (not atomic: for counts kept under their owner's lock).
+func (c *LatencyCounts) Record(d time.Duration) { c[latencyBucket(d)]++ }
+
 // Sub returns the counts recorded since prev was read.
 func (c LatencyCounts) Sub(prev LatencyCounts) LatencyCounts {
 	var out LatencyCounts
