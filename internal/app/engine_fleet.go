@@ -23,8 +23,8 @@ type EngineOptions struct {
 	Profile string
 	// Clients is the fleet's size (putrecords, putrecord); 0 is one client.
 	Clients int
-	// ClientBatch, ClientInterval and ClientBuffer are each client's batch size, flush interval
-	// and offline buffer; 0 takes the fleet's defaults.
+	// ClientBatch, ClientInterval and ClientBuffer are each client's batch size (0: 500), flush
+	// interval (0: send as soon as a request can go) and buffer (0: DefaultClientBuffer).
 	ClientBatch    int
 	ClientInterval time.Duration
 	ClientBuffer   int
@@ -51,13 +51,32 @@ func fleetConfig(o Options, pcfg producer.Config) (fleet.Config, error) {
 	if err != nil {
 		return fleet.Config{}, fmt.Errorf("--connectivity: %w", err)
 	}
-	cfg := fleet.Config{StreamName: o.Stream, API: fleet.PutRecords, Clients: max(o.Engine.Clients, 1),
-		Batch: o.Engine.ClientBatch, Interval: o.Engine.ClientInterval, Buffer: o.Engine.ClientBuffer,
+	// The producer's defaults where its settings are unset (a library caller's Options).
+	pcfg.RequestTimeout = orDefault(pcfg.RequestTimeout, producer.DefaultRequestTimeout)
+	pcfg.RecordTtl = orDefault(pcfg.RecordTtl, producer.DefaultRecordTtl)
+	pcfg.MaxConnections = orDefault(pcfg.MaxConnections, producer.DefaultMaxConnections)
+	cfg := fleet.Config{StreamName: o.Stream, API: fleet.PutRecords, Clients: max(o.Engine.Clients, 1), Threads: 1,
+		Batch: orDefault(o.Engine.ClientBatch, fleet.MaxBatchRecords), Interval: o.Engine.ClientInterval,
+		Buffer: orDefault(o.Engine.ClientBuffer, DefaultClientBuffer),
 		RequestTimeout: pcfg.RequestTimeout, RecordTtl: pcfg.RecordTtl, Connectivity: conn}
 	if o.profile() == ProfilePutRecord {
-		cfg.API, cfg.Threads = fleet.PutRecord, pcfg.MaxConnections
+		cfg.API, cfg.Threads, cfg.Batch = fleet.PutRecord, pcfg.MaxConnections, 1
+	}
+	if err := cfg.Validate(); err != nil {
+		return fleet.Config{}, fmt.Errorf("the fleet's settings: %w", err)
 	}
 	return cfg, nil
+}
+
+// DefaultClientBuffer is each client's buffer when --client-buffer is 0: records it holds while
+// offline or behind before Put waits (a bound, not an allocation).
+const DefaultClientBuffer = 10_000
+
+func orDefault[T int | time.Duration](n, def T) T {
+	if n == 0 {
+		return def
+	}
+	return n
 }
 
 func nonEmpty(s, def string) string {
@@ -83,8 +102,7 @@ func (r *Run) startFleet(ctx context.Context, pcfg producer.Config) (Engine, err
 	if err != nil {
 		return nil, err
 	}
-	conns := cfg.Clients * max(cfg.Threads, 1)
-	return &routedFleet{Fleet: f, shards: shards, hooks: pcfg.Hooks, connections: conns}, nil
+	return &routedFleet{Fleet: f, shards: shards, hooks: pcfg.Hooks}, nil
 }
 
 // routedFleet is a fleet whose Puts are shown to the producer hooks (hot keys, offered counts)
@@ -93,9 +111,6 @@ type routedFleet struct {
 	*fleet.Fleet
 	shards []openShard // by starting hash key
 	hooks  []producer.Hook
-	// connections is the calls the fleet can have in flight (clients × threads): its
-	// MaxConnections in the figures, which a diagnosis weighs calls in flight against.
-	connections int
 }
 
 type openShard struct {
@@ -167,12 +182,6 @@ func (f *routedFleet) Stats() producer.Stats {
 		}
 	}
 	st.Shards = shards
-	if st.Stream.MaxConnections == 0 {
-		st.Stream.MaxConnections = f.connections
-	}
-	if st.Stream.RequestsInFlight == 0 {
-		st.Stream.RequestsInFlight = int64(f.Fleet.Clients().InFlight)
-	}
 	return st
 }
 
