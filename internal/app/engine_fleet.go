@@ -57,7 +57,7 @@ func fleetConfig(o Options, pcfg producer.Config) (fleet.Config, error) {
 	pcfg.MaxConnections = orDefault(pcfg.MaxConnections, producer.DefaultMaxConnections)
 	cfg := fleet.Config{StreamName: o.Stream, API: fleet.PutRecords, Clients: max(o.Engine.Clients, 1), Threads: 1,
 		Batch: orDefault(o.Engine.ClientBatch, fleet.MaxBatchRecords), Interval: o.Engine.ClientInterval,
-		Buffer: orDefault(o.Engine.ClientBuffer, DefaultClientBuffer),
+		Buffer:         orDefault(o.Engine.ClientBuffer, DefaultClientBuffer),
 		RequestTimeout: pcfg.RequestTimeout, RecordTtl: pcfg.RecordTtl, Connectivity: conn}
 	if o.profile() == ProfilePutRecord {
 		cfg.API, cfg.Threads, cfg.Batch = fleet.PutRecord, pcfg.MaxConnections, 1
