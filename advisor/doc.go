@@ -30,6 +30,7 @@
 //
 //	write-bursts           throttles while the busiest period is under capacity: the 1-second peak, or that sums hide it
 //	small-putrecord-calls  most records one PutRecord each: latency-bound calls, batch with PutRecords (info)
+//	putrecord-rounding     PutRecord's records rounded up to whole KiB waste the bytes limit near it: PutRecords rounds once a call
 //	kpl-buffering-time     records wait over 5× the KPL's default RecordMaxBufferedTime
 //	kpl-retries            RetriesPerRecord high: throttles or errors behind it
 //	kpl-errors             the producer's ErrorsByCode, code by code (KMS codes are named as KMS errors)

@@ -20,7 +20,9 @@ func evaluateOutside(v *metrics.OutsideView) []metrics.Finding {
 	out = append(out, hot...)
 	out = append(out, outsideCapacity(o)...)
 	out = append(out, outsideRecordBound(o)...)
-	out = append(out, outsideBursts(o, hot)...)
+	rounding := outsidePutRecordRounding(o)
+	out = append(out, outsideBursts(o, hot, rounding)...)
+	out = append(out, rounding...)
 	out = append(out, outsidePutRecordCalls(o)...)
 	for _, p := range producerSources(v) {
 		out = append(out, producerFindings(o, p)...)

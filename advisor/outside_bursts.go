@@ -12,8 +12,10 @@ import (
 // no shard stands out as hot. The shard limits are per second: writes that come in bursts are
 // refused in the second they exceed a shard's limit, and a 1-minute sum averages that second
 // away. The sample's one-second arrival peaks show the burst — the shard, its size, when.
-func outsideBursts(o *outside, hot []metrics.Finding) []metrics.Finding {
-	if !o.cw || o.n == 0 || !o.throttledAny || o.streamUtil() >= loadedUtil || len(hot) > 0 {
+// PutRecord's rounding (outside_putrecord_rounding.go) refuses writes under the capacity the
+// sums show too; when it does, its finding explains the refusals instead.
+func outsideBursts(o *outside, hot, rounding []metrics.Finding) []metrics.Finding {
+	if !o.cw || o.n == 0 || !o.throttledAny || o.streamUtil() >= loadedUtil || len(hot) > 0 || len(rounding) > 0 {
 		return nil
 	}
 	f := metrics.Finding{

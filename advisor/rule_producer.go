@@ -66,7 +66,7 @@ func producerBound(w *window, d demand) []metrics.Finding {
 }
 
 // batchAdvice is how a client making one request per record gets more through each round trip.
-const batchAdvice = "batch with PutRecords (up to 500 records or 5 MiB per call) rather than one PutRecord per record"
+const batchAdvice = "batch with PutRecords (up to 500 records or 10 MiB per call) rather than one PutRecord per record"
 
 // requestsHanging: every connection busy and no request completing. More connections would
 // only wait too; the endpoint is not answering, or answers slower than RequestTimeout.

@@ -91,7 +91,7 @@ func TestOutsideFindingsAreWellFormedForAnyView(t *testing.T) {
 		}
 		if rapid.Bool().Draw(rt, "stream metrics") {
 			k := b.figures(&b.v.Kinesis, "AWS/Kinesis")
-			for _, name := range []string{"IncomingRecords", "IncomingBytes", "WriteProvisionedThroughputExceeded", "PutRecord.Success"} {
+			for _, name := range []string{"IncomingRecords", "IncomingBytes", "WriteProvisionedThroughputExceeded", "PutRecord.Success", "PutRecord.Bytes"} {
 				b.series(k, streamSum(name), draw(name))
 			}
 			b.series(k, metrics.CWSeriesID{Name: "PutRecord.Latency", Stat: "Average"}, draw("latency"))
@@ -138,6 +138,11 @@ func TestOutsideFindingsAreWellFormedForAnyView(t *testing.T) {
 			}
 			if need, ok := fd.Evidence["shards_needed"].(int); ok && (need < fd.Evidence["shards_needed_at_least"].(int) || need <= n) {
 				rt.Fatalf("%s advises %d shards for a stream of %d: %s", fd.Rule, need, n, fd.Advice)
+			}
+			// PutRecord's rounding costs throughput only above 1 KiB a record (1,000 records/s of
+			// 1 KiB fit in 1 MiB/s), and only from records that came by PutRecord.
+			if fd.Rule == "putrecord-rounding" && !(fd.Evidence["putrecord_mean_record_bytes"].(float64) > 1024 && fd.Evidence["putrecord_share_of_records"].(float64) > 0) {
+				rt.Fatalf("%s from a mean of %v bytes, %v of the records: %s", fd.Rule, fd.Evidence["putrecord_mean_record_bytes"], fd.Evidence["putrecord_share_of_records"], fd.Summary)
 			}
 			if fd.Key != "" && !(fd.Evidence["key_share"].(float64) >= dominantKeyShare) {
 				rt.Fatalf("%s names key %q at share %v", fd.Rule, fd.Key, fd.Evidence["key_share"])

@@ -78,6 +78,10 @@ type Limits struct {
 	// size), so a single maximum-size record always fits an idle shard.
 	ShardBytesBurst   int64
 	ShardRecordsBurst int64 // 1000
+	// SizeAccounting is how a write's size is charged to the bytes bucket: SizeRounded (AWS's
+	// documented 1 KiB rounding: PutRecord per record, PutRecords per call and shard; the
+	// default) or SizeRaw (the bytes sent). See size_accounting.go.
+	SizeAccounting SizeAccounting
 
 	// Per-shard read limits for GetRecords.
 	ShardReadBytesPerSec int64 // 2 MiB/s
@@ -125,6 +129,7 @@ func DefaultLimits() Limits {
 		ShardBytesPerSec:              mib,
 		ShardRecordsPerSec:            1000,
 		ShardRecordsBurst:             1000,
+		SizeAccounting:                SizeRounded,
 		ShardReadBytesPerSec:          2 * mib,
 		GetRecordsPerShard:            5,
 		MaxRequestBytes:               10 * mib,
@@ -212,6 +217,9 @@ func (l Limits) withDefaults(d Limits) Limits {
 	set(&l.ShardBytesPerSec, d.ShardBytesPerSec)
 	set(&l.ShardRecordsPerSec, d.ShardRecordsPerSec)
 	set(&l.ShardRecordsBurst, d.ShardRecordsBurst)
+	if l.SizeAccounting == "" {
+		l.SizeAccounting = d.SizeAccounting
+	}
 	set(&l.ShardReadBytesPerSec, d.ShardReadBytesPerSec)
 	seti(&l.GetRecordsPerShard, d.GetRecordsPerShard)
 	set(&l.MaxRequestBytes, d.MaxRequestBytes)
@@ -263,6 +271,11 @@ func (c Config) configErrors() []*ConfigError {
 	} {
 		if v.v < 0 || v.v > maxBucketTokens {
 			bad("Limits."+v.name, v.v, "outside 0..%d", int64(maxBucketTokens))
+		}
+	}
+	if l.SizeAccounting != "" {
+		if _, err := ParseSizeAccounting(string(l.SizeAccounting)); err != nil {
+			bad("Limits.SizeAccounting", fmt.Sprintf("%.40q", string(l.SizeAccounting)), sizeAccountingWant)
 		}
 	}
 	if l.MaxRequestBytes < 0 || l.MaxRequestBytes > maxRequestBytesLimit {

@@ -154,22 +154,25 @@ const (
 	writeInternalFailure
 )
 
-// offer runs one record through its shard: an injected internal failure, or both write buckets
-// (records and bytes, partition key included) with room for it, or a throttle. Accepted records
-// get the next sequence number and are retained. Caller holds s.mu.
-func (e *Emulator) offer(s *stream, sh *shard, ent putEntry, ehk string, req request) (writeOutcome, uint64) {
+// offer runs one record of write call `call` through its shard: an injected internal failure,
+// or both write buckets (records, and bytes as the size accounting charges them: partition key
+// included) with room for it, or a throttle. Accepted records get the next sequence number and
+// are retained. Caller holds s.mu.
+func (e *Emulator) offer(s *stream, sh *shard, ent putEntry, ehk string, call uint64, req request) (writeOutcome, uint64) {
 	if req.faults.InternalFailureRate > 0 && s.rng.Float64() < req.faults.InternalFailureRate {
 		sh.stats.InternalFailures++
 		return writeInternalFailure, 0
 	}
 	size := int64(len(ent.Data) + len(*ent.PartitionKey))
-	if !sh.writeRecords.has(1, req.now) || !sh.writeBytes.has(size, req.now) {
+	cost := sh.chargeFor(e.cfg.Limits.SizeAccounting, call, size)
+	if !sh.writeRecords.has(1, req.now) || !sh.writeBytes.has(cost, req.now) {
 		sh.stats.ThrottledRecords++
 		sh.stats.ThrottledBytes += size
 		return writeThrottled, 0
 	}
 	sh.writeRecords.take(1)
-	sh.writeBytes.take(size)
+	sh.writeBytes.take(cost)
+	sh.charged(call, size, cost)
 	s.counter++
 	sh.expire(req.now.Add(-s.retention))
 	sh.appendRecord(storedRecord{counter: s.counter, key: *ent.PartitionKey, data: ent.Data, arrival: req.now, ehk: ehk},
@@ -219,6 +222,7 @@ func (e *Emulator) opPutRecords(req request) (any, *apiError) {
 		return nil, aerr
 	}
 	s.writeCalls.putRecords++
+	s.writeSeq++
 	if aerr := checkRecordSizes(s, in.Records); aerr != nil {
 		s.mu.Unlock()
 		return nil, aerr
@@ -231,7 +235,7 @@ func (e *Emulator) opPutRecords(req request) (any, *apiError) {
 		if ent.ExplicitHashKey != nil {
 			ehk = *ent.ExplicitHashKey
 		}
-		outcome, counter := e.offer(s, sh, ent, ehk, req)
+		outcome, counter := e.offer(s, sh, ent, ehk, s.writeSeq, req)
 		size := int64(len(ent.Data) + len(*ent.PartitionKey))
 		tally.add(sh, outcome, size)
 		switch outcome {
@@ -294,6 +298,7 @@ func (e *Emulator) opPutRecord(req request) (any, *apiError) {
 		return nil, aerr
 	}
 	s.writeCalls.putRecord++
+	s.writeSeq++
 	if aerr := checkRecordSizes(s, []putEntry{in.putEntry}); aerr != nil {
 		s.mu.Unlock()
 		return nil, aerr
@@ -303,7 +308,7 @@ func (e *Emulator) opPutRecord(req request) (any, *apiError) {
 	if in.ExplicitHashKey != nil {
 		ehk = *in.ExplicitHashKey
 	}
-	outcome, counter := e.offer(s, sh, in.putEntry, ehk, req)
+	outcome, counter := e.offer(s, sh, in.putEntry, ehk, s.writeSeq, req)
 	tally := newWriteTally(s)
 	tally.add(sh, outcome, int64(len(in.Data)+len(*in.PartitionKey)))
 	streamName, encryption := s.name, s.encryption

@@ -27,6 +27,7 @@ type shard struct {
 	readBytes    tokenBucket
 	readCalls    tokenBucket
 	iterCalls    tokenBucket // GetShardIterator, 5/s per open shard
+	charge       callCharge  // what the current write call has charged writeBytes (size_accounting.go)
 
 	log      []storedRecord // oldest first, from head on
 	head     int

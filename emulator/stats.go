@@ -9,6 +9,9 @@ type ShardStats struct {
 	Open            bool
 	AcceptedRecords int64 // records stored
 	AcceptedBytes   int64 // data + partition key bytes stored
+	// ChargedBytes is what those records cost the shard's bytes bucket: AcceptedBytes under
+	// SizeRaw, more under SizeRounded (AWS's 1 KiB rounding, size_accounting.go).
+	ChargedBytes int64
 	// AcceptedUserRecords counts the user records in the records stored: the sub-records of
 	// each valid KPL aggregated record (as a consumer deaggregates them), 1 for any other
 	// record. AcceptedUserBytes sums their data + partition key bytes.
@@ -70,6 +73,7 @@ func (e *Emulator) StreamStats(name string) (StreamStats, bool) {
 		t := &out.Total
 		t.AcceptedRecords += st.AcceptedRecords
 		t.AcceptedBytes += st.AcceptedBytes
+		t.ChargedBytes += st.ChargedBytes
 		t.AcceptedUserRecords += st.AcceptedUserRecords
 		t.AcceptedUserBytes += st.AcceptedUserBytes
 		t.ThrottledRecords += st.ThrottledRecords

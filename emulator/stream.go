@@ -40,6 +40,7 @@ type stream struct {
 	counter uint64   // stream-wide sequence counter
 
 	writeCalls struct{ putRecords, putRecord int64 } // write requests that reached the stream
+	writeSeq   uint64                                // numbers each write call, for its bytes charge (size_accounting.go)
 
 	encryption string // NONE or KMS
 	keyID      string

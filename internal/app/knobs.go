@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/verify"
 	"github.com/shardstorm/shardstorm/workload"
@@ -61,6 +62,9 @@ var knobs = concat(
 		boolean("verify", fmt.Sprintf("after the load, read the stream back and check every record against what the producer said (each payload gets a %d-byte envelope; exit 1 on data loss)", verify.EnvelopeLen),
 			func(s *RunSettings) *bool { return &s.Options.Verify }),
 
+		knobFor("size-accounting", KindString, "embedded emulator: how writes count against a shard's bytes limit: rounded (AWS's documented rule: PutRecord rounds each record up to the next KiB, PutRecords the call's sum per shard) or raw (the bytes sent)",
+			func(s *RunSettings) *emulator.SizeAccounting { return &s.Options.Emulator.Limits.SizeAccounting }, emulator.ParseSizeAccounting,
+			func(a emulator.SizeAccounting) string { return string(a) }),
 		knobFor("fault-internal-failure-rate", KindFloat, "embedded emulator fault: probability of InternalFailure per record",
 			func(s *RunSettings) *float64 { return &s.Faults.InternalFailureRate }, parseFloat, formatFloat),
 		knobFor("fault-server-error-rate", KindFloat, "embedded emulator fault: probability of a 500/503 per request",

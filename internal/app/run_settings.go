@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shardstorm/shardstorm/emulator"
 	cwmetrics "github.com/shardstorm/shardstorm/metrics/cloudwatch"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
@@ -40,7 +41,8 @@ type FaultSettings struct {
 func DefaultRunSettings() *RunSettings {
 	return &RunSettings{
 		Options: Options{Stream: "shardstorm-demo", Shards: 4, Producer: producer.DefaultConfig(""),
-			Publish: PublishOptions{Namespace: cwmetrics.DefaultPublisherNamespace, Agent: defaultAgentName(), Granularity: string(cwmetrics.PublisherStream)}},
+			Emulator: emulator.Config{Limits: emulator.Limits{SizeAccounting: emulator.SizeRounded}},
+			Publish:  PublishOptions{Namespace: cwmetrics.DefaultPublisherNamespace, Agent: defaultAgentName(), Granularity: string(cwmetrics.PublisherStream)}},
 		Workload:      workload.NewOverrides(DefaultWorkload()),
 		ProgressEvery: 5 * time.Second,
 	}

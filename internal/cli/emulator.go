@@ -79,6 +79,7 @@ func bindEmulatorFlags(fs *pflag.FlagSet, e *emulatorFlags) {
 	fs.DurationVar(&e.reshard, "reshard-delay", d.ReshardDelay, "how long resharding keeps a stream UPDATING")
 	fs.Int64Var(&e.bytesPerSec, "shard-bytes-per-sec", d.Limits.ShardBytesPerSec, "per-shard write limit, bytes/s (partition keys included)")
 	fs.Int64Var(&e.recsPerSec, "shard-records-per-sec", d.Limits.ShardRecordsPerSec, "per-shard write limit, records/s")
+	fs.StringVar(&e.sizeAccounting, "size-accounting", string(d.Limits.SizeAccounting), "how writes count against a shard's bytes limit: rounded (AWS's documented rule: PutRecord rounds each record up to the next KiB, PutRecords the call's sum per shard) or raw (the bytes sent)")
 	fs.Int64Var(&e.maxRequest, "max-request-bytes", d.Limits.MaxRequestBytes, "PutRecords request size limit (5242880 models the limit before Oct 2025)")
 	fs.IntVar(&e.retainRecs, "retain-records", d.RetainRecordsPerShard, "records kept per shard for GetRecords")
 	fs.Int64Var(&e.retainBytes, "retain-bytes", d.RetainBytesPerShard, "bytes kept per shard for GetRecords")
@@ -105,6 +106,7 @@ type emulatorFlags struct {
 	streams                             streamFlags
 	shardQuota                          optionalInt
 	addr, region, account, latency      string
+	sizeAccounting                      string
 	answerLatency                       string
 	allowRemote, kmsDenied, blackHole   bool
 	createDelay, deleteDelay            time.Duration

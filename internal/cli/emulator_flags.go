@@ -19,6 +19,7 @@ var emulatorFlagOf = map[string]string{
 	"Limits.ShardRecordsPerSec":       "shard-records-per-sec",
 	"Limits.MaxRequestBytes":          "max-request-bytes",
 	"Limits.ShardLimit":               "shard-quota",
+	"Limits.SizeAccounting":           "size-accounting",
 	"CreateDelay":                     "create-delay",
 	"DeleteDelay":                     "delete-delay",
 	"ReshardDelay":                    "reshard-delay",
@@ -71,6 +72,9 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 			refuse(p.flag, p.v, "want a whole number ≥ 1")
 		}
 	}
+	if _, err := emulator.ParseSizeAccounting(e.sizeAccounting); err != nil && e.sizeAccounting == "" {
+		refuse("size-accounting", `""`, err.Error()) // the emulator reads "" as its default; its check refuses the rest
+	}
 	if e.shardQuota.set && e.shardQuota.n < 1 { // unset (0) is the region's default; a typed 0 is not
 		refuse("shard-quota", e.shardQuota.n, fmt.Sprintf("want a whole number in 1..%d", emulator.MaxShardQuota))
 	}
@@ -95,7 +99,7 @@ func (e emulatorFlags) config() (emulator.Config, error) {
 	cfg := emulator.Config{
 		Region: e.region, AccountID: e.account, CreateDelay: e.createDelay, DeleteDelay: e.deleteDelay, ReshardDelay: e.reshard,
 		Limits: emulator.Limits{ShardBytesPerSec: e.bytesPerSec, ShardRecordsPerSec: e.recsPerSec, MaxRequestBytes: e.maxRequest,
-			ShardLimit: e.shardQuota.n},
+			ShardLimit: e.shardQuota.n, SizeAccounting: emulator.SizeAccounting(e.sizeAccounting)},
 		RetainRecordsPerShard: e.retainRecs, RetainBytesPerShard: e.retainBytes, Seed: e.seed, Streams: e.streams,
 		OnDemandTimeScale: e.odTimeScale,
 		Faults: emulator.Faults{InternalFailureRate: e.failRate, ServerErrorRate: e.serverRate, Latency: lat, AnswerLatency: answerLat,

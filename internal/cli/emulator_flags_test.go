@@ -158,3 +158,35 @@ func TestEmulatorAnswerLatencyFlag(t *testing.T) {
 		t.Errorf("--answer-latency -5ms: exit %d, want 2 naming the flag:\n%s", code, errOut)
 	}
 }
+
+// --size-accounting chooses the emulator's bytes accounting: AWS's 1 KiB rounding by default,
+// raw on request; anything else is refused naming the flag.
+func TestEmulatorSizeAccountingFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want emulator.SizeAccounting
+		err  string
+	}{
+		{nil, emulator.SizeRounded, ""},
+		{[]string{"--size-accounting", "raw"}, emulator.SizeRaw, ""},
+		{[]string{"--size-accounting", "rounded"}, emulator.SizeRounded, ""},
+		{[]string{"--size-accounting", "exact"}, "", `--size-accounting "exact": want rounded (AWS's 1 KiB rounding rule) or raw`},
+		{[]string{"--size-accounting", ""}, "", `--size-accounting "": want rounded`},
+	} {
+		var e emulatorFlags
+		fs := pflag.NewFlagSet("emulator", pflag.ContinueOnError)
+		bindEmulatorFlags(fs, &e)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := e.config()
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%v: %v, want %q", c.args, err, c.err)
+		case c.err == "" && err != nil:
+			t.Errorf("%v: %v", c.args, err)
+		case c.err == "" && cfg.Limits.SizeAccounting != c.want:
+			t.Errorf("%v: size accounting %q, want %q", c.args, cfg.Limits.SizeAccounting, c.want)
+		}
+	}
+}

@@ -34,6 +34,7 @@ var knobSamples = map[string][3]string{
 	"fault-latency": {"10ms", "10ms-50ms", "lognormal:20ms:0.5"}, "fault-kms-denied": {"true", "true", "true"},
 	"fault-answer-latency":              {"300ms", "100ms-300ms", "lognormal:200ms:0.5"},
 	"fault-control-plane-throttle-rate": {"0.1", "0.2", "0.3"},
+	"size-accounting":                   {"raw", "raw", "raw"},
 	"headless":                          {"true", "true", "true"}, "progress-every": {"1s", "2s", "3s"}, "metrics-addr": {"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"},
 	"report": {"r1.json", "r2.json", "r3.json"}, "csv": {"s1.csv", "s2.csv", "s3.csv"}, "max-throttled": {"1%", "2%", "3%"}, "max-failed": {"10", "20", "30"},
 	"min-put-rate": {"10", "20", "30"}, "max-p99": {"1s", "2s", "3s"},

@@ -155,6 +155,9 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 	if faults != (emulator.Faults{}) && o.Backend() != "local" {
 		return o, fmt.Errorf("--fault-* flags need the embedded emulator (the backend is %s)", o.Backend())
 	}
+	if a := o.Emulator.Limits.SizeAccounting; a != "" && a != emulator.SizeRounded && o.Backend() != "local" {
+		return o, fmt.Errorf("--size-accounting %s needs the embedded emulator (the backend is %s)", o.Emulator.Limits.SizeAccounting, o.Backend())
+	}
 	if o.EncryptStream != "" && o.Backend() != "local" {
 		return o, fmt.Errorf("--encrypt-stream needs the embedded emulator (the backend is %s)", o.Backend())
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,33 @@ func TestRunFaultAnswerLatency(t *testing.T) {
 	}
 	if _, err := RunOptions([]string{"--fault-answer-latency", "soon"}); err == nil || !strings.Contains(err.Error(), "--fault-answer-latency") {
 		t.Fatalf("a bad --fault-answer-latency: %v", err)
+	}
+}
+
+// --size-accounting reaches the embedded emulator (AWS's rounding by default, raw on request),
+// and is refused naming itself for a backend the run does not configure, or for a bad value.
+func TestRunSizeAccounting(t *testing.T) {
+	clearEnv(t)
+	for _, c := range []struct {
+		args []string
+		want emulator.SizeAccounting
+		err  string
+	}{
+		{nil, emulator.SizeRounded, ""},
+		{[]string{"--size-accounting", "raw"}, emulator.SizeRaw, ""},
+		{[]string{"--size-accounting", "rounded", "--endpoint", "http://127.0.0.1:1"}, emulator.SizeRounded, ""},
+		{[]string{"--size-accounting", "raw", "--endpoint", "http://127.0.0.1:1"}, "", "--size-accounting raw needs the embedded emulator"},
+		{[]string{"--size-accounting", "bytes"}, "", "-size-accounting: want rounded (AWS's 1 KiB rounding rule) or raw"},
+	} {
+		o, err := RunOptions(c.args)
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) || !errors.As(err, new(usageError))):
+			t.Errorf("%v: %v, want a usage error with %q", c.args, err, c.err)
+		case c.err == "" && err != nil:
+			t.Errorf("%v: %v", c.args, err)
+		case c.err == "" && o.Emulator.Limits.SizeAccounting != c.want:
+			t.Errorf("%v: size accounting %q, want %q", c.args, o.Emulator.Limits.SizeAccounting, c.want)
+		}
 	}
 }
 
