@@ -1,22 +1,9 @@
 package advisor
 
-import "math"
-
-// Kinesis's 1 KiB rounding (AWS's troubleshooting page for slow producers): the single-record
-// PutRecord counts each record's data + partition key rounded up to the next KiB against the
-// shard's 1 MiB/s, while PutRecords rounds the sum of each call's records per shard once. The
-// arithmetic is here once, for the rules that read a run (putrecord-rounding) and a stream
+// kibRounding is what PutRecord's 1 KiB rounding costs one shard at a record size (data +
+// key), for the rule that reads a run (putrecord-rounding); the arithmetic is roundUpKiB and
+// shardRecordsAt (outside_putrecord_rounding.go), shared with the rule that reads a stream
 // watched from outside.
-
-// putRecordBilledBytes is what PutRecord counts a record of size bytes (data + key) as.
-func putRecordBilledBytes(size float64) float64 {
-	if !(size > 0) {
-		return 0
-	}
-	return math.Ceil(size/1024-1e-9) * 1024
-}
-
-// kibRounding is what the rounding costs one shard at a record size.
 type kibRounding struct {
 	size, billed float64 // bytes per record: sent, and counted by PutRecord
 	// wasted is the share of the shard's byte capacity PutRecord spends on rounding (0..1).
@@ -27,13 +14,10 @@ type kibRounding struct {
 }
 
 func roundingAt(size float64) kibRounding {
-	billed := putRecordBilledBytes(size)
-	r := kibRounding{size: size, billed: billed}
-	if billed <= 0 {
-		return r
+	if !(size > 0) {
+		return kibRounding{}
 	}
-	r.wasted = 1 - size/billed
-	r.putRecordPerShard = math.Min(shardRecordsPerSec, shardBytesPerSec/billed)
-	r.putRecordsPerShard = math.Min(shardRecordsPerSec, shardBytesPerSec/size)
-	return r
+	billed := roundUpKiB(size)
+	return kibRounding{size: size, billed: billed, wasted: 1 - size/billed,
+		putRecordPerShard: shardRecordsAt(billed), putRecordsPerShard: shardRecordsAt(size)}
 }

@@ -20,6 +20,17 @@ func findingOf(sum metrics.Summary, rule string) *metrics.Finding {
 	return nil
 }
 
+// meanOver is the mean of a stream series over [from, to).
+func meanOver(r *Run, m metrics.Metric, from, to time.Time) float64 {
+	var sum, n float64
+	for _, p := range r.sampler.Store().Series(m.String(), "", from) {
+		if p.T.Before(to) && p.V == p.V {
+			sum, n = sum+p.V, n+1
+		}
+	}
+	return sum / n
+}
+
 // `run --producer putrecord --shards 1 --record-size 1064 --rate 1500`: the report names
 // PutRecord's rounding, with PutRecords as the fix, and every record is accounted for.
 func TestPutRecordRunNamesTheRoundingAndPutRecords(t *testing.T) {
@@ -35,10 +46,24 @@ func TestPutRecordRunNamesTheRoundingAndPutRecords(t *testing.T) {
 		if sum.Producer != ProfilePutRecord || sum.Fleet == nil || sum.Fleet.Clients != 1 {
 			t.Errorf("summary: producer %q, fleet %+v", sum.Producer, sum.Fleet)
 		}
+		// The emulator counts each record as 2 KiB: a shard takes 512 of them a second, ± 3 %,
+		// where PutRecords would carry 953 (1 MiB ÷ 1,100 bytes of data and key).
+		if got := meanOver(r, metrics.PutRecords, sum.Started.Add(5*time.Second), sum.Started.Add(20*time.Second)); got < 512*0.97 || got > 512*1.03 {
+			t.Errorf("delivered %.0f records/s through PutRecord, want 512 ± 3%%", got)
+		}
 		if gt, _ := r.GroundTruth(); gt.PutRecordRequests == 0 || gt.PutRecordsRequests != 0 {
 			t.Errorf("the emulator saw %d PutRecord and %d PutRecords requests; want PutRecord only", gt.PutRecordRequests, gt.PutRecordsRequests)
 		}
 		accountingExact(t, r, sum)
+	})
+	// The rounding is the cause: with the emulator charging the bytes sent, the same run gets
+	// 1 MiB ÷ 1,100 bytes (1,064 of data and the random keys' 36) a second.
+	synctest.Test(t, func(t *testing.T) {
+		r, sum := profileRun(t, EngineOptions{Profile: ProfilePutRecord}, 1, 1500, "1064", 20*time.Second,
+			func(o *Options) { o.Emulator.Limits.SizeAccounting = emulator.SizeRaw })
+		if got := meanOver(r, metrics.PutRecords, sum.Started.Add(5*time.Second), sum.Started.Add(20*time.Second)); got < 953*0.97 || got > 953*1.03 {
+			t.Errorf("raw size accounting: delivered %.0f records/s, want 953 ± 3%%", got)
+		}
 	})
 }
 
