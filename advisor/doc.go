@@ -17,6 +17,16 @@
 //	rate-limit-too-low  the producer's own limiter holds records while the shards have room
 //	workload-behind     the generator cannot keep its schedule: it, not Kinesis, is the limit
 //
+// For the small producers of `run --producer putrecords|putrecord` (ProducerSettings.Profile):
+//
+//	putrecord-rounding         PutRecord at sizes just over a KiB multiple: the bytes wasted, PutRecords as the fix
+//	clients-not-batching       PutRecords calls of about one record: gather before sending
+//	puts-on-critical-path      a fleet's application waits ≥ 100 ms (p99) per put: send in the background
+//	reconnect-burst-throttles  clients back at once after an outage, and the stream throttles after
+//	putrecord-thread-bound     PutRecord threads all busy, no throttles: threads by Little's law, async, or PutRecords
+//
+// (producer-bound does not judge a fleet: it has no MaxConnections to raise.)
+//
 // A finding is raised as soon as its rule finds it over the window and cleared once the rule has
 // not found it for Config.ClearAfter, so a cause that goes away (keys spread, shards added)
 // clears its finding within seconds, and a flicker at the edge of a threshold does not flap.
