@@ -58,7 +58,10 @@ func fleetConfig(o Options, pcfg producer.Config) (fleet.Config, error) {
 	cfg := fleet.Config{StreamName: o.Stream, API: fleet.PutRecords, Clients: max(o.Engine.Clients, 1), Threads: 1,
 		Batch: orDefault(o.Engine.ClientBatch, fleet.MaxBatchRecords), Interval: o.Engine.ClientInterval,
 		Buffer:         orDefault(o.Engine.ClientBuffer, DefaultClientBuffer),
-		RequestTimeout: pcfg.RequestTimeout, RecordTtl: pcfg.RecordTtl, Connectivity: conn}
+		RequestTimeout: pcfg.RequestTimeout, RecordTtl: pcfg.RecordTtl, Connectivity: conn,
+		// Re-send failed entries after a jittered backoff, as AWS's guidance and its SDKs' own
+		// retries do: a loop that re-sends throttled entries at once only adds to the throttling.
+		RetryBackoff: ClientRetryBackoff}
 	if o.profile() == ProfilePutRecord {
 		cfg.API, cfg.Threads, cfg.Batch = fleet.PutRecord, pcfg.MaxConnections, 1
 	}
@@ -67,6 +70,10 @@ func fleetConfig(o Options, pcfg producer.Config) (fleet.Config, error) {
 	}
 	return cfg, nil
 }
+
+// ClientRetryBackoff is the fleet clients' first wait before re-sending failed PutRecords entries
+// (doubling to 2 s, jittered).
+const ClientRetryBackoff = 100 * time.Millisecond
 
 // DefaultClientBuffer is each client's buffer when --client-buffer is 0: records it holds while
 // offline or behind before Put waits (a bound, not an allocation).

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"math/rand/v2"
 	"time"
 
 	"github.com/shardstorm/shardstorm/producer"
@@ -14,6 +15,10 @@ type client struct {
 	flushAll bool    // reconnected: send the whole buffer at once, whatever Interval says
 	queued   bool    // in Fleet.waitingSlot
 	wakeAt   time.Time
+	// retryAt is when its failed entries may go again (RetryBackoff), after failedRounds
+	// rounds in a row had an entry fail.
+	retryAt      time.Time
+	failedRounds int
 }
 
 // service brings client i up to now: its connectivity, its expired records, the requests it can
@@ -37,7 +42,11 @@ func (f *Fleet) service(i int, now time.Time) {
 		wake = earliest(wake, f.start.Add(change))
 	}
 	if online && c.inFlight < f.cfg.Threads && !c.queued && !f.ready(c, now) {
-		wake = earliest(wake, c.buf[0].arrival.Add(f.cfg.Interval))
+		if c.retryAt.After(now) {
+			wake = earliest(wake, c.retryAt) // backing off: not before then, whatever Interval says
+		} else {
+			wake = earliest(wake, c.buf[0].arrival.Add(f.cfg.Interval))
+		}
 	}
 	if wake.Equal(c.wakeAt) {
 		return
@@ -61,6 +70,9 @@ func earliest(a, b time.Time) time.Time {
 func (f *Fleet) ready(c *client, now time.Time) bool {
 	if len(c.buf) == 0 {
 		return false
+	}
+	if now.Before(c.retryAt) {
+		return false // backing off after failed entries
 	}
 	oldest := c.buf[0]
 	return c.flushAll || f.closing || len(c.buf) >= f.cfg.Batch || len(oldest.attempts) > 0 ||
@@ -141,4 +153,21 @@ func (c *client) requeue(items []*item) {
 	buf := make([]*item, 0, len(items)+len(c.buf))
 	buf = append(append(buf, items...), c.buf...)
 	c.buf = buf
+}
+
+// backOff records a round of c's that ended (at now) with again entries to re-send: with
+// RetryBackoff set, c waits before its next request.
+func (f *Fleet) backOff(c *client, again int, now time.Time) {
+	if again == 0 {
+		c.failedRounds, c.retryAt = 0, time.Time{}
+		return
+	}
+	if f.cfg.RetryBackoff <= 0 {
+		return
+	}
+	wait := f.cfg.RetryBackoff << min(c.failedRounds, 5) // ×32 at most; capped below
+	wait = min(wait, 20*f.cfg.RetryBackoff)
+	wait = wait/2 + rand.N(wait/2+1)
+	c.failedRounds++
+	c.retryAt = now.Add(wait)
 }

@@ -46,6 +46,12 @@ type Config struct {
 	// RecordTtl: a record not acknowledged within it of its Put fails with producer.ErrExpired.
 	RecordTtl    time.Duration
 	Connectivity Connectivity
+	// RetryBackoff is how long a PutRecords client waits before re-sending failed entries: the
+	// first wait, doubled after each failed round up to 20 times it, each drawn at random
+	// between half and all of it (jitter, so clients throttled together do not come back
+	// together), reset by a round where every entry succeeded. 0 re-sends at once, as the
+	// simplest loops do (the bench's contender, to measure that loop).
+	RetryBackoff time.Duration
 }
 
 // ErrBufferFull is producer.ErrBufferFull: TryPut found the client's buffer full.
@@ -81,6 +87,9 @@ func (c Config) Validate() error {
 	}
 	if c.Interval < 0 {
 		bad("Interval", c.Interval, "negative")
+	}
+	if c.RetryBackoff < 0 {
+		bad("RetryBackoff", c.RetryBackoff, "negative")
 	}
 	if c.Buffer < 1 {
 		bad("Buffer", c.Buffer, "must be at least 1")

@@ -319,3 +319,38 @@ func TestTryPutRefusesWhenTheBufferIsFull(t *testing.T) {
 		}
 	})
 }
+
+// With RetryBackoff, a PutRecords client throttled by a shard it overloads three times over waits
+// (jittered) before re-sending, so its rounds are spaced: on virtual time against an emulator that
+// answers at once, a client re-sending at once would never let the clock move (the test would
+// hang), and against AWS it would only add to the throttling. Every record still resolves once.
+func TestThrottledClientsBackOff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e, kin := inProcess(t, 1, emulator.Faults{Latency: emulator.Latency{Kind: emulator.LatencyFixed}})
+		ctx := context.Background()
+		cfg := baseConfig(1)
+		cfg.Batch, cfg.Interval, cfg.Buffer, cfg.RetryBackoff, cfg.RecordTtl = 500, 0, 20000, 100*time.Millisecond, 10*time.Second
+		f, err := fleet.New(ctx, kin, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := newLedger(t)
+		start := time.Now()
+		l.drive(ctx, f, 3000, 3*time.Second, 100)
+		if err := f.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st := l.check(f)
+		es, _ := e.StreamStats("s")
+		if es.Total.ThrottledRecords == 0 || st.Retries == 0 {
+			t.Fatalf("no throttling at three times the shard's records limit: %+v", es.Total)
+		}
+		// Spaced rounds: at most one request per 50 ms (half the first backoff) while throttled,
+		// besides one per 10 ms step of the driver while not.
+		elapsed := time.Since(start)
+		if max := int64(elapsed/(10*time.Millisecond)) + 1; st.Requests > max {
+			t.Fatalf("%d requests in %v: not backing off", st.Requests, elapsed)
+		}
+		t.Logf("%d requests, %d retries, %d throttled in %v", st.Requests, st.Retries, es.Total.ThrottledRecords, elapsed)
+	})
+}

@@ -64,6 +64,7 @@ func (f *Fleet) send(i int, batch []*item, now time.Time) {
 		}
 	}
 	f.st.retries.Add(int64(len(again)))
+	f.backOff(c, len(again), end)
 	c.requeue(again)
 	c.inFlight--
 	f.inFlight--
