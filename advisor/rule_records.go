@@ -56,10 +56,15 @@ func recordBound(w *window, d demand, loads []shardLoad) []metrics.Finding {
 		gainText, gainShort = "", ""
 		delete(f.Evidence, "expected_gain")
 	}
-	if !w.settings.Aggregation {
+	switch {
+	case w.settings.Fleet():
+		// Simple clients have no aggregation setting: the records must be packed by the client.
+		f.Advice = fmt.Sprintf("These clients send one Kinesis record per user record: pack several into KPL-format aggregates before sending (aws-kinesis-agg for Node, Python and Java, or the KPL itself on a server): %s; at this demand that delivers %s records/s%s. %s",
+			aggregationGain(d.recordSize, kplAggregationMaxSize), count(expected), gainText, deaggregateNote)
+	case !w.settings.Aggregation:
 		f.Advice = fmt.Sprintf("Enable aggregation (AggregationEnabled=true, the KPL default): %s; at this demand that delivers %s records/s%s. %s",
 			aggregationGain(d.recordSize, w.settings.AggregationMaxSize), count(expected), gainText, deaggregateNote)
-	} else {
+	default:
 		f.Advice = fmt.Sprintf("Aggregates hold only %.1f records each: raise RecordMaxBufferedTime (now %s) so more records meet in an aggregate, and check AggregationMaxCount; at 1 MiB/s a shard would carry about %s records/s%s.",
 			d.aggRatio, dur(w.settings.RecordMaxBufferedTime), count(perShard), gainShort)
 	}

@@ -151,3 +151,26 @@ func TestPutRecordThreadBoundSizedByLittlesLaw(t *testing.T) {
 		t.Error("producer-bound (raise MaxConnections) raised for a fleet")
 	}
 }
+
+// Simple clients have no aggregation setting to turn on: a fleet that binds on the records limit
+// is told to pack its records into KPL-format aggregates itself, not to set AggregationEnabled.
+func TestRecordBoundFleetIsToldToAggregateInTheClient(t *testing.T) {
+	const size = 120
+	load := []shardFig{{offered: 1400, offeredBytes: 1400 * size, put: 1000, putBytes: 1000 * size, throttled: 400},
+		{offered: 1400, offeredBytes: 1400 * size, put: 1000, putBytes: 1000 * size, throttled: 400}}
+	for _, tc := range []struct {
+		feed      *feed
+		want, not string
+	}{
+		{fleetFeed("putrecords"), "aws-kinesis-agg", "AggregationEnabled"},
+		{func() *feed { f := newFeed(); f.settings.Aggregation = false; return f }(), "AggregationEnabled=true", "aws-kinesis-agg"},
+	} {
+		got := find(observeAll(New(Config{}), tc.feed, 12, load, nil), "record-bound")
+		if got == nil {
+			t.Fatalf("%s: no record-bound finding", tc.feed.settings.Profile)
+		}
+		if !strings.Contains(got.Advice, tc.want) || strings.Contains(got.Advice, tc.not) {
+			t.Errorf("%q: advice %q: want %q, not %q", tc.feed.settings.Profile, got.Advice, tc.want, tc.not)
+		}
+	}
+}
