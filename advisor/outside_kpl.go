@@ -57,12 +57,7 @@ func producerExpiring(o *outside, p producerSource) []metrics.Finding {
 		Advice: expiryAdvice(thr != "" || p.throttleErrors() > 0, "(throttled)", "above the application's current setting",
 			p.topErrors(), permanentCodes(p.errorRates())),
 	}
-	if p.agents {
-		f.Evidence["expired_per_sec_by_agent"] = agentEvidence(byAgent)
-		if agent != "" {
-			f.Evidence["agent"] = agent
-		}
-	}
+	p.agentFigures(&f, "expired_per_sec_by_agent", byAgent, agent)
 	return []metrics.Finding{f}
 }
 
@@ -88,12 +83,7 @@ func producerBuffering(o *outside, p producerSource) []metrics.Finding {
 	} else {
 		f.Advice += " because requests cannot leave fast enough: raise MaxConnections, and check that RateLimit is not set below the shards' limits."
 	}
-	if p.agents {
-		f.Evidence["buffering_time_ms_by_agent"] = agentEvidence(byAgent)
-		if agent != "" {
-			f.Evidence["agent"] = agent
-		}
-	}
+	p.agentFigures(&f, "buffering_time_ms_by_agent", byAgent, agent)
 	return []metrics.Finding{f}
 }
 
@@ -120,12 +110,7 @@ func producerRetries(o *outside, p producerSource) []metrics.Finding {
 	default:
 		f.Advice = "Neither error codes nor the stream's CloudWatch metrics are read, so the cause is not visible: read the stream metrics (WriteProvisionedThroughputExceeded shows throttles) or the producer's ErrorsByCode. Throttles call for capacity or spread keys; timeouts for a longer RequestTimeout."
 	}
-	if p.agents {
-		f.Evidence["retries_per_record_by_agent"] = agentEvidence(byAgent)
-		if agent != "" {
-			f.Evidence["agent"] = agent
-		}
-	}
+	p.agentFigures(&f, "retries_per_record_by_agent", byAgent, agent)
 	return []metrics.Finding{f}
 }
 

@@ -189,6 +189,18 @@ func (p producerSource) worstLevel(name string) (value float64, where, agent str
 }
 
 // agentEvidence rounds per-agent figures for a finding's evidence.
+// agentFigures adds a fleet of agents' figures to f's evidence under key, and the agent that
+// stands out (if one does); a KPL application (one producer) adds nothing.
+func (p producerSource) agentFigures(f *metrics.Finding, key string, byAgent map[string]float64, agent string) {
+	if !p.agents {
+		return
+	}
+	f.Evidence[key] = agentEvidence(byAgent)
+	if agent != "" {
+		f.Evidence["agent"] = agent
+	}
+}
+
 func agentEvidence(byAgent map[string]float64) map[string]float64 {
 	out := make(map[string]float64, len(byAgent))
 	for a, v := range byAgent {
