@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
-	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/producer/fleet"
 	"github.com/shardstorm/shardstorm/workload"
 )
@@ -56,18 +53,10 @@ func newFleetContender(ctx context.Context, client *kinesis.Client, cfg childCon
 
 // Emit waits for room in the client's buffer.
 func (c *fleetContender) Emit(ctx context.Context, r workload.Record) error {
-	return c.f.Put(ctx, toProducer(r), c.t.resolved(time.Now()))
+	return emit(ctx, c.f, c.t, r)
 }
 
 // TryEmit refuses at once when the buffer is full.
-func (c *fleetContender) TryEmit(r workload.Record) error {
-	err := c.f.TryPut(toProducer(r), c.t.resolved(time.Now()))
-	if errors.Is(err, producer.ErrBufferFull) {
-		return fmt.Errorf("%w: %w", workload.ErrSinkFull, err)
-	}
-	return err
-}
+func (c *fleetContender) TryEmit(r workload.Record) error { return tryEmit(c.f, c.t, r) }
 
-// finish sends what is held until ctx ends; Close then abandons the rest (ErrClosed: pending,
-// and in flight when its request was).
 func (c *fleetContender) finish(ctx context.Context) { _ = c.f.Close(ctx) }

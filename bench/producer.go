@@ -67,12 +67,27 @@ func (t *tally) resolved(start time.Time) func(producer.Result) {
 
 // Emit waits for room in the producer's buffers.
 func (c *producerContender) Emit(ctx context.Context, r workload.Record) error {
-	return c.p.Put(ctx, toProducer(r), c.t.resolved(time.Now()))
+	return emit(ctx, c.p, c.t, r)
 }
 
 // TryEmit refuses at once when the producer's buffers are full.
-func (c *producerContender) TryEmit(r workload.Record) error {
-	err := c.p.TryPut(toProducer(r), c.t.resolved(time.Now()))
+func (c *producerContender) TryEmit(r workload.Record) error { return tryEmit(c.p, c.t, r) }
+
+// putter is what the contenders write through: shardstorm's producer and a fleet alike.
+type putter interface {
+	Put(ctx context.Context, r producer.Record, done func(producer.Result)) error
+	TryPut(r producer.Record, done func(producer.Result)) error
+}
+
+// emit hands a record to p, waiting for room, its result counted in t.
+func emit(ctx context.Context, p putter, t *tally, r workload.Record) error {
+	return p.Put(ctx, toProducer(r), t.resolved(time.Now()))
+}
+
+// tryEmit hands a record to p at once: a full buffer is the generator's ErrSinkFull (counted as
+// not sent: full), so it keeps its schedule.
+func tryEmit(p putter, t *tally, r workload.Record) error {
+	err := p.TryPut(toProducer(r), t.resolved(time.Now()))
 	if errors.Is(err, producer.ErrBufferFull) {
 		return fmt.Errorf("%w: %w", workload.ErrSinkFull, err)
 	}
