@@ -95,6 +95,7 @@ type capabilities struct {
 	scaler   ShardScaler
 	settings SettingsEditor
 	metrics  ShardMetricsEnabler
+	drainer  Drainer
 }
 
 func findCapabilities(controls any) capabilities {
@@ -108,5 +109,6 @@ func findCapabilities(controls any) capabilities {
 	c.scaler, _ = controls.(ShardScaler)
 	c.settings, _ = controls.(SettingsEditor)
 	c.metrics, _ = controls.(ShardMetricsEnabler)
+	c.drainer, _ = controls.(Drainer)
 	return c
 }

@@ -13,7 +13,7 @@ import (
 func (s *state) key(msg tea.KeyMsg) tea.Cmd {
 	k := s.keys
 	if key.Matches(msg, k.ForceQuit) {
-		return tea.Quit
+		return s.quit()
 	}
 	if s.confirm > 0 {
 		target := s.confirm
@@ -50,7 +50,7 @@ func (s *state) key(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Help), key.Matches(msg, k.Back):
 			s.showHelp = false
 		case key.Matches(msg, k.Quit):
-			return tea.Quit
+			return s.quit()
 		}
 		return nil
 	}
@@ -66,7 +66,9 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 	k, c := s.keys, s.caps
 	switch {
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return s.quit()
+	case s.loadEnded(msg):
+		s.logf("warn", "%s: the load has finished (its --duration ended), there is nothing left to change; q prints the summary", s.keyName(msg))
 	case key.Matches(msg, k.Help):
 		s.showHelp = true
 	case key.Matches(msg, k.NextView):
@@ -247,4 +249,34 @@ func onOff(on bool, err error) (string, error) {
 		return "on", err
 	}
 	return "off", err
+}
+
+// quit ends the dashboard: with a Drainer, q stops the load and shows the drain until it is
+// done; without one it quits at once.
+func (s *state) quit() tea.Cmd {
+	if s.caps.drainer != nil {
+		return s.startDrain()
+	}
+	return tea.Quit
+}
+
+// loadEnded reports a key that would change the load once the load has finished: there is no
+// load left to change, and the key says so instead of answering "target 0/s".
+func (s *state) loadEnded(msg tea.KeyMsg) bool {
+	if s.env.info.Finished.IsZero() {
+		return false
+	}
+	k := s.keys
+	return key.Matches(msg, k.Pause, k.RateUp, k.RateDown, k.LimitDown, k.LimitUp, k.CycleKeys, k.HotUp, k.HotDown, k.Aggregation, k.Adapt)
+}
+
+// keyName is the help name and description of the binding msg matches, for a log line.
+func (s *state) keyName(msg tea.KeyMsg) string {
+	k := s.keys
+	for _, b := range []key.Binding{k.Pause, k.RateUp, k.RateDown, k.LimitDown, k.LimitUp, k.CycleKeys, k.HotUp, k.HotDown, k.Aggregation, k.Adapt} {
+		if key.Matches(msg, b) {
+			return b.Help().Key + " (" + b.Help().Desc + ")"
+		}
+	}
+	return msg.String()
 }

@@ -27,18 +27,17 @@ func (s *state) header() string {
 	}
 	elapsed := dash
 	if !info.Started.IsZero() {
-		elapsed = fmtDur(e.now.Sub(info.Started))
+		end := e.now
+		if !info.Finished.IsZero() {
+			end = info.Finished // the run's length, not the time spent reading it
+		}
+		elapsed = fmtDur(end.Sub(info.Started))
 	}
 	left := st.Title.Render("shardstorm") + sep +
 		st.Label.Render("stream ") + st.Value.Render(stream) + sep +
 		st.Label.Render("backend ") + st.Value.Render(backend) + sep +
 		st.Label.Render("elapsed ") + st.Value.Render(elapsed)
-	var badges []string
-	if s.paused {
-		badges = append(badges, st.Warn.Render("‖ PAUSED"))
-	} else {
-		badges = append(badges, st.OK.Render("▸ running"))
-	}
+	badges := []string{s.stateBadge()}
 	if s.frozen {
 		badges = append(badges, st.Frozen.Render(" FROZEN "))
 	}
@@ -132,4 +131,23 @@ func spread(left, right string, w int) string {
 		return fitLine(left, max(w-width(right)-1, 0)) + " " + right
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// stateBadge says what the run is doing: draining after q, finished after its --duration,
+// paused, running; a watch is watching, or waiting for its first figures.
+func (s *state) stateBadge() string {
+	st, info := s.st, s.env.info
+	switch {
+	case s.drain != nil:
+		return st.Warn.Render("◌ draining")
+	case info.Backend == "watch" && s.env.snap == nil:
+		return st.Muted.Render("◌ waiting for figures")
+	case info.Backend == "watch":
+		return st.OK.Render("◉ watching")
+	case !info.Finished.IsZero():
+		return st.Info.Render("■ finished")
+	case s.paused:
+		return st.Warn.Render("‖ PAUSED")
+	}
+	return st.OK.Render("▸ running")
 }

@@ -78,6 +78,8 @@ type state struct {
 	confirmEM string // != "": waiting for y/n before turning on shard-level metrics (the question)
 	filtering bool
 	filterIn  textinput.Model
+
+	drain *drainWatch // non-nil once q began the drain (see Drainer)
 }
 
 // chrome is the number of lines around the body: header (2), tabs, status, hint.
@@ -166,6 +168,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			s.refresh()
 		}
 		cmds := []tea.Cmd{m.tick()}
+		if s.drain != nil {
+			cmds = append(cmds, s.drainTick())
+		}
 		if s.view == ViewSettings && !s.comps[ViewSettings].(*settingsView).editing() {
 			cmds = append(cmds, fetchSettings(s.caps.settings))
 		}
@@ -199,6 +204,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, sv.receive(msg)
 	case tea.KeyMsg:
+		if s.drain != nil {
+			return m, s.drainKey(msg)
+		}
 		return m, s.key(msg)
 	}
 	return m, nil
@@ -228,10 +236,12 @@ func (m Model) View() string {
 	bw, bh := s.bodySize()
 	var body string
 	switch {
+	case s.drain != nil:
+		body = s.drainScreen()
 	case s.showHelp:
 		body = s.helpScreen(bw)
 	case s.env.info.Err != "":
-		body = runError(s.st, s.env.info.Err, bw)
+		body = runError(s.st, s.env.info.Err, bw, s.env.info.Backend == "watch")
 	default:
 		body = s.comps[s.view].View()
 	}
@@ -261,14 +271,26 @@ func tooSmall(st *theme, w, h int) string {
 		"Enlarge the window, or press q to quit."
 }
 
-func runError(st *theme, msg string, w int) string {
+// runError is the failed run's panel. What q does next is said as it is: a run drains and
+// prints its summary; a watch has none to print (its report is written headless).
+func runError(st *theme, msg string, w int, watching bool) string {
 	var b strings.Builder
-	b.WriteString(st.Error.Render("✖ The run failed"))
+	title := "✖ The run failed"
+	if watching {
+		title = "✖ The watch cannot read the stream"
+	}
+	b.WriteString(st.Error.Render(title))
 	b.WriteString("\n\n")
 	for _, l := range wrap(msg, w-2) {
 		b.WriteString("  " + l + "\n")
 	}
-	b.WriteString("\n" + st.Muted.Render("The dashboard stays up: q quits; the summary is printed after."))
+	next := "The dashboard stays up: q stops the run and prints its summary."
+	if watching {
+		next = "The dashboard stays up and keeps reading: q quits. A watch prints no summary; `shardstorm watch --headless --report FILE` writes one."
+	}
+	for _, l := range wrap(next, w-2) {
+		b.WriteString("\n" + st.Muted.Render(l))
+	}
 	return b.String()
 }
 

@@ -48,6 +48,9 @@ type Options struct {
 	View ViewID
 	// Now is the clock (default time.Now); tests fix it for deterministic frames.
 	Now func() time.Time
+	// Terminal is where Run draws and reads keys when it is not stdin and stdout (the
+	// controlling terminal, /dev/tty, when stdout is redirected to a file); nil: stdin/stdout.
+	Terminal *os.File
 }
 
 func (o Options) withDefaults() Options {

@@ -25,14 +25,21 @@ func Run(ctx context.Context, src Source, controls any, opts Options) error {
 	opts = opts.withDefaults()
 	// Ask the terminal for its background once, before Bubble Tea owns its input: the adaptive
 	// palette depends on it, and a query while the program reads keys would eat a key press.
+	var termOpts []tea.ProgramOption
+	if opts.Terminal != nil {
+		// Colours and the background are the terminal's the dashboard draws on, not stdout's
+		// (a file, which has none).
+		lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(opts.Terminal))
+		termOpts = append(termOpts, tea.WithInput(opts.Terminal), tea.WithOutput(opts.Terminal))
+	}
 	lipgloss.HasDarkBackground()
 	m := newModel(ctx, src, controls, opts)
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(maxFPS),
+	p := tea.NewProgram(m, append(termOpts, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(maxFPS),
 		// The caller owns the signals and cancels ctx on them. Bubble Tea's own handler would
 		// race that cancel and can hang the program's shutdown (its handler blocks sending
 		// InterruptMsg to an event loop that already ended), so SIGINT to the dashboard's
 		// process once hung or exited 1.
-		tea.WithoutSignalHandler())
+		tea.WithoutSignalHandler())...)
 	_, err := p.Run()
 	// Ending the program through ctx (the caller's signal handling) is a quit like the Ctrl-C
 	// key, not a failure.

@@ -31,6 +31,10 @@ type RunInfo struct {
 	Backend string // "local" (embedded emulator), "endpoint" (another Kinesis-compatible one) or "AWS"
 	Region  string
 	Started time.Time
+	// Finished is when the load ended by itself (its --duration), zero while it runs: the
+	// header says "finished", elapsed stops there, and the keys that would change the load
+	// say why they cannot. The dashboard stays up for reading until q.
+	Finished time.Time
 	// Err is a run-level error to show in place of the figures (bad credentials, missing stream,
 	// KMS denied): the dashboard stays up and shows it, never crashes or freezes.
 	Err string

@@ -60,6 +60,7 @@ type Run struct {
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when the workload ends (its Duration, or Stop)
 	genErr  error         // the workload's error, set before done closes
+	ended   time.Time     // when the workload ended, set before done closes
 	watchWG sync.WaitGroup
 
 	mu         sync.Mutex
@@ -156,6 +157,7 @@ func Start(ctx context.Context, opts Options) (_ *Run, err error) {
 	}
 	go func() {
 		r.genErr = r.gen.Run(runCtx)
+		r.ended = time.Now()
 		close(r.done)
 	}()
 	r.watchWG.Add(1)

@@ -13,6 +13,13 @@ var _ tui.Source = (*Run)(nil)
 // credentials show at once, in the service's words; sporadic failures stay in the event log.
 func (r *Run) Info() tui.RunInfo {
 	info := tui.RunInfo{Stream: r.opts.Stream, Backend: r.opts.Backend(), Region: r.opts.Region, Started: r.started}
+	select {
+	case <-r.done:
+		if !r.stopping.Load() { // its --duration ended; a stopped run shows its drain instead
+			info.Finished = r.ended
+		}
+	default:
+	}
 	if snap := r.sampler.Store().Latest(); snap != nil && snap.Stream.Get(metrics.Failed) > 0 && !(snap.Stream.Get(metrics.UserRecordsPut) > 0) {
 		info.Err = r.sink.Outcomes().LastError
 	}

@@ -244,6 +244,20 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 		defer ln.Close()
 	}
 
+	// Where the dashboard draws, decided before the load: with no terminal the run is headless
+	// and says so once.
+	var tty *os.File
+	if !f.Headless {
+		var why error
+		if tty, why = dashboardTerminal(stdout, os.Getenv, openControllingTerminal); why != nil {
+			fmt.Fprintln(stderr, "shardstorm: "+why.Error())
+			f.Headless = true
+		}
+		if tty != nil {
+			defer tty.Close()
+		}
+	}
+
 	var uiUp atomic.Bool
 	sig := watchSignals(stderr, uiUp.Load)
 	defer sig.stop()
@@ -267,35 +281,39 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	if metricsLn != nil {
 		defer serveMetrics(metricsLn, run.Store())()
 	}
+	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
+	drain := newRunDrain(run, config, drainTimeout, func() { sig.draining.Store(true) })
 	var uiErr error
 	if f.Headless {
 		lines.until(ctx, run.Done())
 	} else {
+		// q starts the drain and the dashboard shows it until it is done (tui.Drainer).
 		uiUp.Store(true)
-		uiErr = tui.Run(ctx, run, run, tui.Options{})
+		uiErr = tui.Run(ctx, run, dashboardControls{run, drain}, tui.Options{Terminal: tty})
 		uiUp.Store(false)
 		if sig.signalled.Load() {
 			fmt.Fprintln(stderr, drainMessage)
 		}
 	}
-	sig.draining.Store(true)
-	stopCtx, stopCancel := context.WithTimeout(context.Background(), drainTimeout)
-	defer stopCancel()
-	config := map[string]any{"backend": opts.Backend(), "stream": opts.Stream, "args": redactArgs(args)}
+	drain.StartDrain()
 	// Headless, the progress lines go on through the drain: a drain that takes its 30 s is
 	// something to watch, not a silence.
-	stopped, drainShown := make(chan struct{}), make(chan struct{})
+	drainShown := make(chan struct{})
 	if f.Headless {
 		go func() {
 			defer close(drainShown)
-			lines.until(context.Background(), stopped)
+			lines.until(context.Background(), drain.done)
 		}()
 	} else {
 		close(drainShown)
 	}
-	sum, stopErr := run.Stop(stopCtx, config)
-	close(stopped)
+	sum, stopErr := drain.wait()
 	<-drainShown
+	if drain.abandoned.Load() && errors.Is(stopErr, context.Canceled) {
+		// The user's second q: what was pending is counted as it stood, which the summary says.
+		fmt.Fprintln(stderr, "drain abandoned (q again): records still pending were counted as they stood")
+		stopErr = nil
+	}
 	if truth, ok := run.GroundTruth(); ok {
 		// What the embedded service itself counted, beside the producer's own figures.
 		config["emulator"] = map[string]int64{

@@ -17,7 +17,8 @@ const drainMessage = "stopping: draining the producer (Ctrl-C again to exit at o
 // runSignals turns SIGINT, SIGTERM and SIGHUP into a graceful stop of a run, the same for the
 // dashboard and headless: the first cancels ctx (the load stops, the producer drains, the
 // summary is printed, exit 0), a second exits at once (130). A signal once the drain has begun
-// (the dashboard quit with its Ctrl-C key, or the duration ended) counts as the second. The
+// (the duration ended, or the dashboard's drain after q) counts as the second; while the
+// dashboard is still up showing its drain, the first closes it and the drain goes on. The
 // dashboard's Ctrl-C key and a SIGINT sent to its process (kill -INT, or Ctrl-C where the
 // terminal is not raw) end the same way.
 type runSignals struct {
@@ -43,7 +44,10 @@ func watchSignals(stderr io.Writer, quiet func() bool) *runSignals {
 			case <-done:
 				return
 			}
-			if s.signalled.Load() || s.draining.Load() {
+			// While the dashboard shows the drain (after its q) the first signal closes the
+			// dashboard (restoring the terminal) and the drain goes on as after a headless
+			// run's; exiting at once would leave the terminal in the dashboard's raw mode.
+			if s.signalled.Load() || (s.draining.Load() && !quiet()) {
 				os.Exit(exitForced)
 			}
 			s.signalled.Store(true)
