@@ -85,3 +85,28 @@ func TestLatencyIntervalMatchesFreshHistogram(t *testing.T) {
 		}
 	})
 }
+
+// A shard's p99 is a figure from its records in the interval: records held for a 100 ms linger
+// read 100 ms, not their bucket's bound (119 ms, which every lightly loaded shard once showed);
+// a shard with no record in the interval has no p99.
+func TestShardP99IsFromItsRecords(t *testing.T) {
+	fp := newFakeProducer("shardId-000000000000", "shardId-000000000001")
+	s := newSampler(t, metrics.Config{Producer: fp})
+	s.Sample(t0)
+	fp.edit(func(st *producer.Stats) {
+		for range 20 {
+			shardOf(st, "shardId-000000000000").EndToEnd.Record(100 * time.Millisecond)
+		}
+	})
+	snap := s.Sample(t0.Add(time.Second))
+	if got := snap.Shard("shardId-000000000000").Get(metrics.EndToEndP99); got != 100 {
+		t.Fatalf("the lingering shard's p99 = %v ms, want 100 (its records' latency)", got)
+	}
+	if got := snap.Shard("shardId-000000000001").Get(metrics.EndToEndP99); !math.IsNaN(got) {
+		t.Fatalf("the idle shard's p99 = %v ms, want none (NaN, shown —)", got)
+	}
+	quiet := s.Sample(t0.Add(2 * time.Second))
+	if got := quiet.Shard("shardId-000000000000").Get(metrics.EndToEndP99); !math.IsNaN(got) {
+		t.Fatalf("an interval without records gives p99 %v ms, want none", got)
+	}
+}

@@ -36,3 +36,44 @@ func TestLatencyCountsPercentileWithinABucket(t *testing.T) {
 		t.Fatal("a percentile of nothing")
 	}
 }
+
+// Estimate is a figure from the records: records that all waited alike (a linger's 100 ms)
+// give exactly their latency, not their bucket's bound (119 ms); any set gives a value within
+// one bucket of the true percentile, either way; nothing counted gives none.
+func TestLatencyCountsEstimateFromTheRecords(t *testing.T) {
+	var alike latencyCounters
+	for range 50 {
+		alike.record(100 * time.Millisecond)
+	}
+	if got, ok := alike.snapshot().Estimate(99); !ok || got != 100*time.Millisecond {
+		t.Fatalf("50 records of 100 ms: p99 estimate %v (%v), want 100ms", got, ok)
+	}
+	if bound, _ := alike.snapshot().Percentile(99); bound == 100*time.Millisecond {
+		t.Fatalf("the bucket's bound is %v: the estimate proves nothing", bound)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		ds := rapid.SliceOfN(rapid.Int64Range(int64(latencyBase), int64(10*time.Minute)), 1, 500).Draw(t, "latencies")
+		var lc latencyCounters
+		for _, d := range ds {
+			lc.record(time.Duration(d))
+		}
+		got, ok := lc.snapshot().Estimate(99)
+		if !ok {
+			t.Fatal("no estimate")
+		}
+		sorted := append([]int64(nil), ds...)
+		for i := range sorted {
+			for j := i; j > 0 && sorted[j] < sorted[j-1]; j-- {
+				sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+			}
+		}
+		idx := (99*len(sorted) + 99) / 100
+		truth := float64(sorted[max(idx-1, 0)])
+		if g := float64(got); g < truth/latencyGrowth*0.999 || g > truth*latencyGrowth*1.001 {
+			t.Fatalf("p99 estimate %v, true p99 %v", got, time.Duration(truth))
+		}
+	})
+	if _, ok := (LatencyCounts{}).Estimate(99); ok {
+		t.Fatal("an estimate of nothing")
+	}
+}

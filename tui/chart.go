@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-
 	"github.com/shardstorm/shardstorm/metrics"
 )
 
@@ -159,8 +157,10 @@ func (c *brailleChart) refLine(v float64, series int8) int {
 	return y / 4
 }
 
-// render returns h rows of w cells, each run of one series in its style.
-func (c *brailleChart) render(styles []lipgloss.Style) []string {
+// render returns h rows of w cells, each run of one series in its style; under NO_COLOR each
+// series' cells are its glyph (seriesGlyphs) instead of braille, so the lines are told apart.
+func (c *brailleChart) render(st *theme) []string {
+	styles := st.Series[:]
 	rows := make([]string, c.h)
 	var b, run strings.Builder
 	for r := range c.h {
@@ -184,9 +184,12 @@ func (c *brailleChart) render(styles []lipgloss.Style) []string {
 				flush()
 				cur = o
 			}
-			if c.dots[i] == 0 {
+			switch {
+			case c.dots[i] == 0:
 				run.WriteByte(' ')
-			} else {
+			case st.noColor && o >= 0 && int(o) < len(seriesGlyphs):
+				run.WriteString(seriesGlyphs[o])
+			default:
 				run.WriteRune(rune(0x2800 + int(c.dots[i])))
 			}
 		}
@@ -196,11 +199,20 @@ func (c *brailleChart) render(styles []lipgloss.Style) []string {
 	return rows
 }
 
-// chartBlock is a chart with a y axis: labels of width labelW at the top (top value), at the
-// reference row (ref) and at the bottom (0).
-func chartBlock(st *theme, c *brailleChart, ref float64, refRow int, fmtY func(float64) string) string {
-	const labelW = 7
-	rows := c.render(st.Series[:])
+// axisWidth is the width of a chart's y axis: its widest label (the top, the reference line
+// when there is one, 0) and the tick, so no label is ever cut.
+func axisWidth(fmtY func(float64) string, top, ref float64) int {
+	w := max(width(fmtY(top)), 1)
+	if ref > 0 {
+		w = max(w, width(fmtY(ref)))
+	}
+	return w + 1
+}
+
+// chartBlock is a chart with a y axis of width labelW (axisWidth): labels at the top (top
+// value), at the reference row (ref) and at the bottom (0).
+func chartBlock(st *theme, c *brailleChart, labelW int, ref float64, refRow int, fmtY func(float64) string) string {
+	rows := c.render(st)
 	var b strings.Builder
 	for r, row := range rows {
 		label := ""

@@ -31,6 +31,20 @@ type theme struct {
 	BarEmpty                           lipgloss.Style
 	// Series colours of the charts, in drawing order: offered, put, throttled, capacity.
 	Series [4]lipgloss.Style
+	// noColor: the charts draw each series with its own glyph (seriesGlyphs), not in colour.
+	noColor bool
+}
+
+// seriesGlyphs mark the charts' series under NO_COLOR, where colour cannot tell the lines
+// apart: offered, put, throttled, capacity (the legend shows the same glyphs).
+var seriesGlyphs = [4]string{"o", "#", "x", "-"}
+
+// seriesMark is a series' mark in a legend: its glyph under NO_COLOR, a coloured dot otherwise.
+func (s *theme) seriesMark(i int) string {
+	if s.noColor {
+		return seriesGlyphs[i]
+	}
+	return s.Series[i].Render("●")
 }
 
 // newStyles builds the styles; noColor forces the Ascii profile (no colour, no attributes)
@@ -44,6 +58,7 @@ func newStyles(noColor bool) *theme {
 	}
 	ns := r.NewStyle
 	return &theme{
+		noColor:   noColor,
 		Title:     ns().Bold(true).Foreground(colorAccent),
 		Header:    ns().Foreground(colorText),
 		Label:     ns().Foreground(colorMuted),

@@ -57,26 +57,36 @@ func (o *overview) refresh(e *env) {
 	// Throughput against capacity, in bytes: with aggregation, the byte limit is the one that
 	// binds, and user records (offered) and Kinesis records (put) are not the same unit; bytes are.
 	capBytes := float64(shards) * metrics.ShardBytesPerSec
-	b.WriteString(st.Title.Render("Throughput") + st.Muted.Render(" bytes/s, last "+fmtWindow(e.window)+" · capacity "+fmtBytes(capBytes)+"/s ("+fmtNum(float64(shards))+" shards × 1 MiB/s)") + "\n")
 	offered := e.seriesCopy(metrics.OfferedBytes.String(), "")
 	put := e.seriesCopy(metrics.PutBytes.String(), "")
 	thr := e.seriesCopy(metrics.ThrottledBytes.String(), "")
-	top := niceTop(max(maxOf(offered, put, thr), capBytes) * 1.05)
-	const labelW = 7
-	c := newBrailleChart(o.w-labelW, max(chartH, 1), e.now.Add(-e.window), e.now, top)
+	top, capShown := throughputScale(maxOf(offered, put, thr), capBytes)
+	capNote := " · capacity " + fmtBytes(capBytes) + "/s (" + fmtNum(float64(shards)) + " shards × 1 MiB/s)"
+	ref := capBytes
+	if !capShown {
+		capNote += " ↑ off scale"
+		ref = 0
+	}
+	b.WriteString(st.Title.Render("Throughput") + st.Muted.Render(" bytes/s, last "+fmtWindow(e.window)+capNote) + "\n")
+	labelW := axisWidth(fmtBytes, top, ref)
+	c := newBrailleChart(max(o.w-labelW, 1), max(chartH, 1), e.now.Add(-e.window), e.now, top)
 	refRow := -1
-	if capBytes > 0 {
-		refRow = c.refLine(capBytes, 3)
+	if ref > 0 {
+		refRow = c.refLine(ref, 3)
 	}
 	c.line(offered, 0)
 	c.line(put, 1)
 	c.line(thr, 2)
-	b.WriteString(chartBlock(st, c, capBytes, refRow, fmtBytes) + "\n")
+	b.WriteString(chartBlock(st, c, labelW, ref, refRow, fmtBytes) + "\n")
+	capValue := fmtBytes(capBytes) + "/s"
+	if !capShown {
+		capValue += " ↑" // above the chart's top
+	}
 	b.WriteString(legend(st, []legendItem{
 		{0, "offered", fmtBytes(v.Get(metrics.OfferedBytes)) + "/s"},
 		{1, "put", fmtBytes(v.Get(metrics.PutBytes)) + "/s " + fmtPct(v.Get(metrics.PutBytesPct))},
 		{2, "throttled", fmtBytes(v.Get(metrics.ThrottledBytes)) + "/s"},
-		{3, "cap", fmtBytes(capBytes) + "/s"}, // "capacity" is spelt out in the title; 80 columns are tight
+		{3, "cap", capValue}, // "capacity" is spelt out in the title; 80 columns are tight
 	}) + "\n")
 	if fleet != "" {
 		b.WriteString(fitLine(fleet, o.w) + "\n")
@@ -131,7 +141,7 @@ type legendItem struct {
 func legend(st *theme, items []legendItem) string {
 	var parts []string
 	for _, it := range items {
-		parts = append(parts, st.Series[it.series].Render("●")+" "+st.Label.Render(it.name+" ")+st.Value.Render(it.value))
+		parts = append(parts, st.seriesMark(it.series)+" "+st.Label.Render(it.name+" ")+st.Value.Render(it.value))
 	}
 	return strings.Join(parts, "  ")
 }
@@ -203,4 +213,15 @@ func errorList(errs map[string]float64) string {
 		parts = append(parts, e.k+" "+fmtNum(e.v))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// throughputScale is the throughput chart's top, and whether the capacity line is on it. The
+// chart scales to the data when the data is far below capacity (under a third of it): a large
+// stream at 2 % would otherwise be a flat line at the bottom. The capacity is then stated, not
+// drawn. With no data yet the capacity sets the scale.
+func throughputScale(dataMax, capacity float64) (top float64, capShown bool) {
+	if capacity > 0 && dataMax > 0 && dataMax < capacity/3 {
+		return niceTop(dataMax * 1.1), false
+	}
+	return niceTop(max(dataMax, capacity) * 1.05), capacity > 0
 }

@@ -38,11 +38,13 @@ func (d *shardDetail) refresh(e *env, id string, share float64) {
 	rec := e.seriesCopy(metrics.PutRecordsPct.String(), id)
 	byt := e.seriesCopy(metrics.PutBytesPct.String(), id)
 	top := niceTop(max(maxOf(rec, byt), 100) * 1.05)
-	c := newBrailleChart(d.w-7, chartH, e.now.Add(-e.window), e.now, top)
+	pct := func(v float64) string { return fmtNum(v) + "%" }
+	labelW := axisWidth(pct, top, 100)
+	c := newBrailleChart(max(d.w-labelW, 1), chartH, e.now.Add(-e.window), e.now, top)
 	ref := c.refLine(100, 3)
 	c.line(byt, 0)
 	c.line(rec, 1)
-	b.WriteString(chartBlock(st, c, 100, ref, func(v float64) string { return fmtNum(v) + "%" }) + "\n")
+	b.WriteString(chartBlock(st, c, labelW, 100, ref, pct) + "\n")
 	get := func(m metrics.Metric) float64 {
 		if sv == nil {
 			return nan

@@ -73,7 +73,10 @@ type shardsView struct {
 	shares map[string]float64
 	sortBy int
 	cursor int
-	offset int
+	// selected is the id of the shard under the cursor: the cursor follows the shard, not the
+	// row, when a live sort moves it (enter opens the shard the user chose).
+	selected string
+	offset   int
 	detail string // shard id whose details are open; "" for the table
 	det    *shardDetail
 	cols   []int // indexes of shardCols shown at this width
@@ -182,7 +185,31 @@ func (v *shardsView) refresh(e *env) {
 			return cmp.Compare(a.id, b.id)
 		})
 	}
-	v.cursor = min(max(v.cursor, 0), max(len(v.rows)-1, 0))
+	v.follow()
+}
+
+// follow puts the cursor back on the selected shard after the rows were rebuilt; when that
+// shard is gone (filtered out, closed by a reshard) the cursor stays where it was and selects
+// the shard now there.
+func (v *shardsView) follow() {
+	if v.selected != "" {
+		for i := range v.rows {
+			if v.rows[i].id == v.selected {
+				v.cursor = i
+				return
+			}
+		}
+	}
+	v.select_(v.cursor)
+}
+
+// select_ moves the cursor to row i (clamped) and remembers its shard.
+func (v *shardsView) select_(i int) {
+	v.cursor = min(max(i, 0), max(len(v.rows)-1, 0))
+	v.selected = ""
+	if v.cursor < len(v.rows) {
+		v.selected = v.rows[v.cursor].id
+	}
 }
 
 // share is a shard's hash-range share, from the producer's map in the snapshot, cached by id
@@ -218,13 +245,13 @@ func (v *shardsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
 	page := max(v.h-3, 1)
 	switch {
 	case key.Matches(msg, k.up):
-		v.cursor--
+		v.select_(v.cursor - 1)
 	case key.Matches(msg, k.down):
-		v.cursor++
+		v.select_(v.cursor + 1)
 	case key.Matches(msg, k.pageUp):
-		v.cursor -= page
+		v.select_(v.cursor - page)
 	case key.Matches(msg, k.pageDown):
-		v.cursor += page
+		v.select_(v.cursor + page)
 	case key.Matches(msg, k.sort):
 		for {
 			v.sortBy = (v.sortBy + 1) % len(shardCols)
@@ -241,7 +268,6 @@ func (v *shardsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
 	default:
 		return nil, false
 	}
-	v.cursor = min(max(v.cursor, 0), max(len(v.rows)-1, 0))
 	return nil, true
 }
 
