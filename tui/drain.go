@@ -130,7 +130,7 @@ func (s *state) drainScreen() string {
 	st, d := s.st, s.drain
 	now := s.opts.Now()
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Draining") + st.Muted.Render(" · the load has stopped; the producer sends what it holds, then the summary") + "\n\n")
+	b.WriteString(st.Title.Render("Draining") + st.Muted.Render(" · load stopped; sending what the producer holds, then the summary") + "\n\n")
 	row := func(label, value string) {
 		b.WriteString("  " + st.Label.Render(padRight(label, 16)) + st.Value.Render(value) + "\n")
 	}

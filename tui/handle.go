@@ -68,7 +68,7 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return s.quit()
 	case s.loadEnded(msg):
-		s.logf("warn", "%s: the load has finished (its --duration ended), there is nothing left to change; q prints the summary", s.keyName(msg))
+		s.logf("warn", "%s: run finished (--duration), no load to change; q: summary", s.keyName(msg))
 	case key.Matches(msg, k.Help):
 		s.showHelp = true
 	case key.Matches(msg, k.NextView):
@@ -266,16 +266,14 @@ func (s *state) loadEnded(msg tea.KeyMsg) bool {
 	if s.env.info.Finished.IsZero() {
 		return false
 	}
-	k := s.keys
-	return key.Matches(msg, k.Pause, k.RateUp, k.RateDown, k.LimitDown, k.LimitUp, k.CycleKeys, k.HotUp, k.HotDown, k.Aggregation, k.Adapt)
+	return key.Matches(msg, s.keys.loadKeys()...)
 }
 
-// keyName is the help name and description of the binding msg matches, for a log line.
+// keyName is the help name of the load key msg matches, for a log line.
 func (s *state) keyName(msg tea.KeyMsg) string {
-	k := s.keys
-	for _, b := range []key.Binding{k.Pause, k.RateUp, k.RateDown, k.LimitDown, k.LimitUp, k.CycleKeys, k.HotUp, k.HotDown, k.Aggregation, k.Adapt} {
+	for _, b := range s.keys.loadKeys() {
 		if key.Matches(msg, b) {
-			return b.Help().Key + " (" + b.Help().Desc + ")"
+			return b.Help().Key
 		}
 	}
 	return msg.String()

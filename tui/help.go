@@ -18,7 +18,17 @@ var _ help.KeyMap = (*state)(nil)
 // a newcomer needs first. Disabled keys (controls this mode lacks) are left out by help.
 func (s *state) ShortHelp() []key.Binding {
 	k := s.keys
-	return slices.Concat([]key.Binding{k.Help, k.Quit, k.NextView}, s.comps[s.view].ShortHelp(), k.hintEverywhere())
+	if s.drain != nil {
+		return []key.Binding{as(k.Quit, "again: abandon the drain")}
+	}
+	everywhere := k.hintEverywhere()
+	if !s.env.info.Finished.IsZero() { // no load left to change: its keys would only say so
+		load := k.loadKeys()
+		everywhere = slices.DeleteFunc(everywhere, func(b key.Binding) bool {
+			return slices.ContainsFunc(load, func(l key.Binding) bool { return slices.Equal(l.Keys(), b.Keys()) })
+		})
+	}
+	return slices.Concat([]key.Binding{k.Help, k.Quit, k.NextView}, s.comps[s.view].ShortHelp(), everywhere)
 }
 
 // hintLine is the hint line: as many whole items of ShortHelp as fit, then "…" when some did

@@ -128,6 +128,11 @@ func (k *KeyMap) hintEverywhere() []key.Binding {
 	return []key.Binding{k.Pause, k.RateUp, k.RateDown, k.CycleKeys, k.Split, k.Freeze}
 }
 
+// loadKeys are the keys that change the load: nothing for them to do once it has finished.
+func (k *KeyMap) loadKeys() []key.Binding {
+	return []key.Binding{k.Pause, k.RateUp, k.RateDown, k.LimitDown, k.LimitUp, k.CycleKeys, k.HotUp, k.HotDown, k.Aggregation, k.Adapt}
+}
+
 // as is a copy of b that says what it does in one view, e.g. enter: "shard details".
 func as(b key.Binding, desc string) key.Binding {
 	b.SetHelp(b.Help().Key, desc)

@@ -77,12 +77,12 @@ type shardsView struct {
 	// row, when a live sort moves it (enter opens the shard the user chose).
 	selected string
 	offset   int
-	detail string // shard id whose details are open; "" for the table
-	det    *shardDetail
-	cols   []int // indexes of shardCols shown at this width
-	topW   int
-	e      *env
-	keys   shardsKeys
+	detail   string // shard id whose details are open; "" for the table
+	det      *shardDetail
+	cols     []int // indexes of shardCols shown at this width
+	topW     int
+	e        *env
+	keys     shardsKeys
 }
 
 // shardsKeys are the Shards view's keys: move through the table, sort it, open a shard's

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -178,6 +179,12 @@ func TestGoldenStates(t *testing.T) {
 		{"WatchOverview", watching, ViewOverview, nil, true},
 		{"WatchHelp", watching, ViewOverview, []string{"?"}, true},
 		{"WatchSettings", watching, ViewSettings, nil, true},
+		{"WatchRunError", func(s *testSource) {
+			watching(s)
+			s.info.Err = "CloudWatch access denied: AccessDeniedException: not authorized to perform cloudwatch:GetMetricData"
+		}, ViewOverview, nil, true},
+		// After --duration: finished, and + says why it does nothing.
+		{"Finished", func(s *testSource) { s.info.Finished = t0.Add(5 * time.Second) }, ViewOverview, []string{"+"}, false},
 	}
 	for _, c := range cases {
 		for _, sz := range sizes {
@@ -191,7 +198,40 @@ func TestGoldenStates(t *testing.T) {
 					if c.watch {
 						controls = fakeWatch{newFakeControls()}
 					}
+
 					m := press(t, newTestModel(s, controls, c.view, sz[0], sz[1]), c.keys...)
+					goldenFrame(t, m, sz[0], sz[1])
+				})
+			})
+		}
+	}
+}
+
+// After q: the drain screen, at once, until the summary.
+func TestGoldenDrain(t *testing.T) {
+	src := newFixture(t, 4)
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("Draining_%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				controls := drainControls{newFakeControls(), &fakeDrain{state: DrainState{Left: 12345, Deadline: tNow.Add(30 * time.Second)}}}
+				goldenFrame(t, press(t, newTestModel(src, controls, ViewShards, sz[0], sz[1]), "q"), sz[0], sz[1])
+			})
+		})
+	}
+}
+
+// Under NO_COLOR the charts draw each series with its own glyph (the legend says which).
+func TestGoldenNoColor(t *testing.T) {
+	src := newFixture(t, 4)
+	for _, v := range []ViewID{ViewOverview, ViewShards} {
+		for _, sz := range sizes {
+			t.Run(fmt.Sprintf("%s_%dx%d", v, sz[0], sz[1]), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					m := NewModel(src, newFakeControls(), Options{Now: fixedNow, View: v, NoColor: true})
+					m = update(m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+					if v == ViewShards {
+						m = press(t, m, "enter") // a shard's % of limit chart
+					}
 					goldenFrame(t, m, sz[0], sz[1])
 				})
 			})
