@@ -136,7 +136,17 @@ func (v *cloudWatchView) refresh(e *env) {
 		}
 		byShard[l.ShardID][l.Name] = l
 	}
-	for _, id := range order {
+	// Only the rows that fit are drawn: at thousands of shards, formatting (and looking up the
+	// producer's figures of) rows below the screen cost a frame many times over.
+	room := max(v.h-strings.Count(b.String(), "\n"), 1)
+	if len(order) > room {
+		room-- // the last line says how many more
+	}
+	for n, id := range order {
+		if n == room {
+			b.WriteString(st.Muted.Render("… " + fmtNum(float64(len(order)-room)) + " more shards (the Shards view has them all)"))
+			break
+		}
 		m := byShard[id]
 		get := func(name string) (float64, time.Duration) {
 			if l, ok := m[name]; ok {
