@@ -364,3 +364,19 @@ func selectedShard(t *testing.T, frame string) string {
 	}
 	return m[1]
 }
+
+// The CloudWatch view draws the shard rows that fit and says how many more there are: every
+// shard is either a row or counted.
+func TestCloudWatchShardRowsFit(t *testing.T) {
+	src := newFixture(t, 64)
+	withCloudWatch(t, src, true, nil)
+	f := newTestModel(src, newFakeControls(), ViewCloudWatch, 100, 30).View()
+	rows := len(regexp.MustCompile(`(?m)^\d+\s+\d`).FindAllString(f, -1))
+	m := regexp.MustCompile(`… (\d+) more shards`).FindStringSubmatch(f)
+	if m == nil || rows == 0 {
+		t.Fatalf("%d rows, no count of the rest:\n%s", rows, f)
+	}
+	if more := m[1]; fmt.Sprint(64-rows) != more {
+		t.Fatalf("%d rows and %s more, want 64 in all:\n%s", rows, more, f)
+	}
+}

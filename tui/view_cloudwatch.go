@@ -124,29 +124,35 @@ func (v *cloudWatchView) refresh(e *env) {
 	}
 	b.WriteString(st.Title.Render("Shard level") + st.Muted.Render(" (enhanced monitoring) — CloudWatch | producer, per second") + "\n")
 	b.WriteString(st.Label.Render(padRight("shard", 8)+padLeft("records", 10)+padLeft("prod", 8)+padLeft("bytes", 10)+padLeft("prod", 10)+padLeft("throttled", 11)+padLeft("prod", 8)+padLeft("age", 8)) + "\n")
+	// Only the rows that fit are drawn: at thousands of shards, formatting (and looking up the
+	// producer's figures of) rows below the screen cost a frame many times over. The points
+	// come sorted by shard, so the shards are counted without a map of them all.
+	room := max(v.h-strings.Count(b.String(), "\n"), 1)
 	byShard := map[string]map[string]cloudwatch.Latest{}
 	var order []string
+	shards, last := 0, ""
 	for _, l := range snap.Latest {
 		if l.ShardID == "" {
 			continue
 		}
-		if byShard[l.ShardID] == nil {
-			byShard[l.ShardID] = map[string]cloudwatch.Latest{}
-			order = append(order, l.ShardID)
+		if l.ShardID != last {
+			last = l.ShardID
+			shards++
+			if len(order) < room {
+				order = append(order, l.ShardID)
+				byShard[l.ShardID] = map[string]cloudwatch.Latest{}
+			}
 		}
-		byShard[l.ShardID][l.Name] = l
-	}
-	// Only the rows that fit are drawn: at thousands of shards, formatting (and looking up the
-	// producer's figures of) rows below the screen cost a frame many times over.
-	room := max(v.h-strings.Count(b.String(), "\n"), 1)
-	if len(order) > room {
-		room-- // the last line says how many more
-	}
-	for n, id := range order {
-		if n == room {
-			b.WriteString(st.Muted.Render("… " + fmtNum(float64(len(order)-room)) + " more shards (the Shards view has them all)"))
-			break
+		if m := byShard[l.ShardID]; m != nil {
+			m[l.Name] = l
 		}
+	}
+	more := 0
+	if shards > room {
+		order = order[:room-1] // the last line says how many more
+		more = shards - len(order)
+	}
+	for _, id := range order {
 		m := byShard[id]
 		get := func(name string) (float64, time.Duration) {
 			if l, ok := m[name]; ok {
@@ -169,6 +175,9 @@ func (v *cloudWatchView) refresh(e *env) {
 		}
 		b.WriteString(padRight(shortShard(id), 8) + padLeft(fmtNum(rec), 10) + padLeft(fmtNum(pr), 8) + padLeft(fmtBytes(byt), 10) +
 			padLeft(fmtBytes(pb), 10) + padLeft(fmtNum(thr), 11) + padLeft(fmtNum(pt), 8) + st.Muted.Render(padLeft(ageS, 8)) + "\n")
+	}
+	if more > 0 {
+		b.WriteString(st.Muted.Render("… " + fmtNum(float64(more)) + " more shards (the Shards view has them all)"))
 	}
 	if len(order) == 0 {
 		b.WriteString(st.Muted.Render("no shard-level points yet"))

@@ -47,14 +47,22 @@ func (p *Poller) Snapshot() Snapshot {
 			s.Latest = append(s.Latest, Latest{Metric: m, Value: pt.Value, Time: pt.Time, Age: now.Sub(pt.Time)})
 		}
 	}
-	order := cwOrder
-	sort.Slice(s.Latest, func(i, j int) bool {
-		a, b := s.Latest[i].Metric, s.Latest[j].Metric
+	// Each point's rank is looked up once, not at every comparison: at 10,000 shards the
+	// lookups in the comparator made a snapshot cost a tenth of a second.
+	ranked := make([]rankedLatest, len(s.Latest))
+	for i, l := range s.Latest {
+		ranked[i] = rankedLatest{l, cwOrder[Metric{Name: l.Name, Stat: l.Stat}]}
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		a, b := &ranked[i], &ranked[j]
 		if a.ShardID != b.ShardID {
 			return a.ShardID < b.ShardID // "" (stream level) first
 		}
-		return order[Metric{Name: a.Name, Stat: a.Stat}] < order[Metric{Name: b.Name, Stat: b.Stat}]
+		return a.rank < b.rank
 	})
+	for i := range ranked {
+		s.Latest[i] = ranked[i].Latest
+	}
 	return s
 }
 
@@ -82,6 +90,11 @@ func (p *Poller) History(m Metric) []Point {
 		return h.points()
 	}
 	return nil
+}
+
+type rankedLatest struct {
+	Latest
+	rank int
 }
 
 // cwOrder ranks (name, stat) pairs as the catalogue lists them.
