@@ -15,14 +15,14 @@ import (
 // stderr). tty is nil when the dashboard draws on stdout; the caller closes it.
 func dashboardTerminal(stdout io.Writer, getenv func(string) string, openTTY func() (*os.File, error)) (tty *os.File, headless error) {
 	if getenv("TERM") == "dumb" {
-		return nil, errors.New("TERM=dumb: the dashboard needs cursor addressing; running headless (progress on stderr, the summary on stdout)")
+		return nil, errors.New("TERM=dumb: the dashboard needs cursor addressing; running headless (progress on stderr)")
 	}
 	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		return nil, nil
 	}
 	tty, err := openTTY()
 	if err != nil {
-		return nil, errors.New("no terminal (stdout is not one and there is no controlling terminal): running headless (progress on stderr, the summary on stdout)")
+		return nil, errors.New("no terminal (stdout is not one and there is no controlling terminal): running headless (progress on stderr)")
 	}
 	return tty, nil
 }

@@ -67,7 +67,7 @@ after a deploy (--fail-on warning exits 3 when such a finding was raised).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := s.Options
 			return runWatch(cmd.Flags(), app.WatchOptions{Stream: o.Stream, Endpoint: o.Endpoint, AWS: o.AWS, Region: o.Region, Profile: o.Profile,
-				KPLNamespace: wf.kplNamespace, AgentsNamespace: wf.agentsNamespace, SampleShards: wf.sampleShards, SampleBytesPerSec: wf.sampleKiB << 10}, wf, cmd.ErrOrStderr())
+				KPLNamespace: wf.kplNamespace, AgentsNamespace: wf.agentsNamespace, SampleShards: wf.sampleShards, SampleBytesPerSec: wf.sampleKiB << 10}, wf, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	addKnobFlags(cmd.Flags(), s, app.WatchKnobs())
@@ -118,7 +118,7 @@ func (wf watchFlags) check(fs *pflag.FlagSet) error {
 	return nil
 }
 
-func runWatch(fs *pflag.FlagSet, o app.WatchOptions, wf watchFlags, stderr io.Writer) error {
+func runWatch(fs *pflag.FlagSet, o app.WatchOptions, wf watchFlags, stdout, stderr io.Writer) error {
 	if (fs.Changed("region") || fs.Changed("profile")) && o.Endpoint == "" {
 		o.AWS = true
 	}
@@ -132,6 +132,20 @@ func runWatch(fs *pflag.FlagSet, o app.WatchOptions, wf watchFlags, stderr io.Wr
 	}
 	if err := wf.check(fs); err != nil {
 		return usageError{err}
+	}
+
+	// As `run`: the dashboard on the controlling terminal when stdout is not one, headless
+	// (saying so) with no terminal at all or TERM=dumb.
+	var tty *os.File
+	if !wf.headless {
+		var why error
+		if tty, why = dashboardTerminal(stdout, os.Getenv, openControllingTerminal); why != nil {
+			fmt.Fprintln(stderr, "shardstorm: "+why.Error())
+			wf.headless = true
+		}
+		if tty != nil {
+			defer tty.Close()
+		}
 	}
 
 	sigs := make(chan os.Signal, 1)
@@ -163,7 +177,7 @@ func runWatch(fs *pflag.FlagSet, o app.WatchOptions, wf watchFlags, stderr io.Wr
 	if wf.headless {
 		return watchHeadless(ctx, w, wf, stderr)
 	}
-	err = tui.Run(ctx, w, w, tui.Options{})
+	err = tui.Run(ctx, w, w, tui.Options{Terminal: tty})
 	w.Stop()
 	if msg := w.StillOn(); msg != "" {
 		fmt.Fprintln(stderr, msg)
