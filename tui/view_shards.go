@@ -83,6 +83,10 @@ type shardsView struct {
 	topW     int
 	e        *env
 	keys     shardsKeys
+	// out is the table as last drawn; stale once the rows, the cursor or the size change. View
+	// is called after every message, the figures change once a frame.
+	out   string
+	stale bool
 }
 
 // shardsKeys are the Shards view's keys: move through the table, sort it, open a shard's
@@ -112,7 +116,7 @@ func (v *shardsView) FullHelp() [][]key.Binding {
 }
 
 func (v *shardsView) SetSize(w, h int) {
-	v.w, v.h = w, h
+	v.w, v.h, v.stale = w, h, true
 	v.det.SetSize(w, h)
 	// Drop the lowest-ranked columns until the rest fit beside a usable top-key column.
 	v.cols = v.cols[:0]
@@ -143,7 +147,7 @@ func (v *shardsView) SetSize(w, h int) {
 }
 
 func (v *shardsView) refresh(e *env) {
-	v.e = e
+	v.e, v.stale = e, true
 	if v.detail != "" {
 		v.det.refresh(e, v.detail, v.shares[v.detail])
 		return
@@ -233,6 +237,7 @@ func (v *shardsView) share(e *env, id string) float64 {
 
 func (v *shardsView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := v.keys
+	v.stale = true
 	if v.detail != "" {
 		if key.Matches(msg, k.back) {
 			v.detail = ""
@@ -277,6 +282,14 @@ func (v *shardsView) View() string {
 	if v.e == nil || v.e.snap == nil {
 		return "Waiting for the first sample…"
 	}
+	if v.stale {
+		v.out, v.stale = v.table(), false
+	}
+	return v.out
+}
+
+// table draws the visible rows of the table.
+func (v *shardsView) table() string {
 	st := v.e.st
 	var b strings.Builder
 	title := st.Title.Render("Shards") + st.Muted.Render(" "+fmtNum(float64(len(v.rows)))+" of "+fmtNum(float64(v.total))+
