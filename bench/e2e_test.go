@@ -126,8 +126,11 @@ func newFleet(t *testing.T, srv *emulator.Server, c Contender, workers, queue in
 	t.Helper()
 	client, rc := newClient(srv.URL, 0, workers, true)
 	tl := newTally()
-	fc, err := newFleetContender(t.Context(), client, childConfig{Contender: c, Stream: "s", Workers: workers, Queue: queue}, tl)
+	fc, err := newFleetContender(client, childConfig{Contender: c, Stream: "s", Workers: workers, Queue: queue}, tl)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fc.begin(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return fc, tl, rc
