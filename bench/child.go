@@ -97,6 +97,7 @@ func runChild(ctx context.Context, cfg childConfig, stdin io.Reader, stdout io.W
 	}
 	rep.Failed += int64(st.Failed) // refused by the contender with an error other than full
 	rep.WriteRequests, rep.OtherRequests = requests.writes.Load(), requests.other.Load()
+	rep.UnansweredRecords = requests.unanswered.Load()
 	if runErr != nil {
 		rep.LastError = runErr.Error()
 	}

@@ -35,6 +35,7 @@ func newContender(ctx context.Context, cfg childConfig, t *tally) (contender, *r
 	switch cfg.Contender {
 	case ContenderPutRecord, ContenderPutRecords, ContenderPutRecordsNoBackoff:
 		client, rc := newClient(cfg.Endpoint, 0, fleetConnections(cfg), true)
+		rc.countUnanswered = true // package fleet calls through the SDK's retries
 		c, err := newFleetContender(client, cfg, t)
 		return c, rc, err
 	case ContenderKPL, ContenderShardstorm:

@@ -52,6 +52,9 @@ func (t *tally) resolved(start time.Time) func(producer.Result) {
 		switch {
 		case res.Err == nil:
 			t.succeed(time.Now(), pendingRecord{key: res.Record.PartitionKey, data: res.Record.Data, start: start})
+			if res.MaybeDuplicated() {
+				t.ackedMaybeDup.Add(1)
+			}
 		case errors.Is(res.Err, producer.ErrExpired):
 			t.expired.Add(1)
 			if offline {
@@ -68,6 +71,9 @@ func (t *tally) resolved(start time.Time) func(producer.Result) {
 		default:
 			t.failed.Add(1)
 			t.noteError(res.Err)
+			if res.Outcome() == producer.MaybeStored {
+				t.failedMaybeStored.Add(1) // a timeout or a cut connection: it may be stored
+			}
 			if offline {
 				t.offline.failed.Add(1)
 			}

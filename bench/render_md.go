@@ -59,7 +59,7 @@ func renderNotes(b *strings.Builder, s Settings) {
 - **Ground truth** is the emulator's counters, not the contender's: delivered MiB/s are the Kinesis record bytes stored (what the 1 MiB/s counts, aggregates whole); user records/s count the user records inside KPL aggregates, decoded at ingest as a consumer would; throttled = Kinesis records refused for throughput ÷ all offered, over the whole run. A shard's bucket holds one second of burst, so a rate can pass 100 %% by the burst the window started with.
 - **Processes**: each contender runs in its own process(es), so CPU (user + system) and peak RSS are its own; in the four-producer situation CPU is summed over the four processes and RSS is the largest one's. The emulator runs in the orchestrator process on the same cores; its CPU is shown apart. A contender that re-sends throttled records without pause keeps the emulator busy refusing them, and so competes with it for the machine.
 - **Latency**: from the generator handing a record to the contender to its acknowledged success, per delivered record (p50 / p99).
-- **Every record ends in one bucket**: delivered, failed, expired, not sent (the contender's queue or buffer was full, or the machine fell a second behind the schedule), or pending when the drain ran out. **Accounted** = the buckets sum to the records generated *and* the emulator stored as many user records as were acknowledged, plus at most the pending records whose request was abandoned in flight (shown "in flight": the service may have stored them before the abandon — Kinesis writes are at least once).
+- **Every record ends in one bucket**: delivered, failed, expired, not sent (the contender's queue or buffer was full, or the machine fell a second behind the schedule), or pending when the drain ran out. **Accounted** = the buckets sum to the records generated *and* the emulator stored as many user records as were acknowledged, plus at most the records of unknown outcome: pending ones whose request was abandoned in flight (shown "in flight"), failed ones whose request timed out or lost its connection, and ones re-sent after such a request (by the client or under it by the SDK's retries). The service may have stored those without an acknowledgement reaching the contender — Kinesis writes are at least once.
 - **Contenders** (all through the real aws-sdk-go-v2 client; putrecord and putrecords use %d goroutines and a queue of %s records; both producers aggregate and keep shardstorm's default buffer bounds, 100,000 records and 64 MiB, which the real KPL does not have):
 `, s.Shards, lim, formatInt(int64(lim*shardRecordsPerSec)), lim*3/2, formatInt(int64(lim*shardRecordsPerSec)),
 		seconds(s.DurationSeconds), seconds(s.DurationSeconds), seconds(s.DrainSeconds), seconds(s.WarmupSeconds), s.Workers, formatInt(int64(s.Queue)))
@@ -100,6 +100,9 @@ func renderSituation(b *strings.Builder, sit Situation, cells []CellResult) {
 			continue
 		}
 		acc := "yes"
+		if c.Accounting.Extra > 0 {
+			acc += fmt.Sprintf(" (%s stored beyond those acknowledged, of the %s whose requests went unanswered)", formatInt(c.Accounting.Extra), formatInt(c.Buckets.UnknownOutcome()))
+		}
 		if !c.Accounting.Accounted {
 			acc = "**no**: " + escape(strings.Join(c.Accounting.Problems, "; "))
 		}

@@ -15,6 +15,9 @@ type tally struct {
 	delivered, deliveredBytes, failed, expired, pending atomic.Int64
 	// pendingInFlight counts the pending records whose request was abandoned in flight.
 	pendingInFlight atomic.Int64
+	// failedMaybeStored and ackedMaybeDup count the records whose request went unanswered (see
+	// Buckets): the service may hold them without their acknowledgement.
+	failedMaybeStored, ackedMaybeDup atomic.Int64
 	lastErr         atomic.Pointer[string]
 
 	// offlineFrom and offlineTo bound a fleet's outage (zero without one): a record handed over
@@ -101,6 +104,7 @@ func (t *tally) report(r *childReport) error {
 	r.Delivered, r.DeliveredBytes = t.delivered.Load(), t.deliveredBytes.Load()
 	r.Failed, r.Expired, r.PendingAtEnd = t.failed.Load(), t.expired.Load(), t.pending.Load()
 	r.PendingInFlight = t.pendingInFlight.Load()
+	r.FailedMaybeStored, r.AckedMaybeDuplicated = t.failedMaybeStored.Load(), t.ackedMaybeDup.Load()
 	if p := t.lastErr.Load(); p != nil {
 		r.LastError = *p
 	}
