@@ -55,8 +55,8 @@ const (
 // hence a load in records. The outage piles up 2,000 × 2 × 10 s = 40,000 records on a 30 s run,
 // five seconds of the stream's whole capacity, flushed together when the network returns.
 var fleetSituation = Situation{
-	Name:  "fleet",
-	Title: "Fleet: 2,000 small clients 50 ms away, 300-byte records at 50 % of the records bound, all offline for the middle third of the load, then reconnecting at once",
+	Name:      "fleet",
+	Title:     "Fleet: 2,000 small clients 50 ms away, 300-byte records at 50 % of the records bound, all offline for the middle third of the load, then reconnecting at once",
 	Producers: 1, DataBytes: 300, Keys: poolKeys, RecordLoad: 0.5, Latency: "50ms",
 	Fleet: &fleetShape{Clients: 2000, Interval: time.Second, Buffer: runClientBuffer, OutageAt: 1.0 / 3, OutageFor: 1.0 / 3},
 	Contenders: []contenderEntry{

@@ -18,7 +18,7 @@ type tally struct {
 	// failedMaybeStored and ackedMaybeDup count the records whose request went unanswered (see
 	// Buckets): the service may hold them without their acknowledgement.
 	failedMaybeStored, ackedMaybeDup atomic.Int64
-	lastErr         atomic.Pointer[string]
+	lastErr                          atomic.Pointer[string]
 
 	// offlineFrom and offlineTo bound a fleet's outage (zero without one): a record handed over
 	// within it was buffered by an offline client. Set before the first record.
