@@ -89,8 +89,9 @@ func TestTinyFleetCellEndToEnd(t *testing.T) {
 	if f.Connectivity != "outage:1s:1s" || f.Clients != 50 || f.MaxOffline != 50 || f.MinOnline != 0 || f.Reconnects != 50 || f.PeakBuffered == 0 {
 		t.Fatalf("clients: %+v", f)
 	}
-	// A second of 200 records/s was put offline, and all of it delivered after the reconnect.
-	if f.OfflinePut < 100 || f.OfflinePut > 250 || f.OfflineDelivered != f.OfflinePut || c.Buckets.Delivered != c.Buckets.Generated-c.Buckets.NotSent() {
+	// The middle third of the load was put offline (a generator behind its schedule catches up
+	// in bursts, so roughly), and all of it delivered after the reconnect.
+	if g := c.Buckets.Generated; f.OfflinePut < g/6 || f.OfflinePut > g*2/3 || f.OfflineDelivered != f.OfflinePut || c.Buckets.Delivered != g-c.Buckets.NotSent() {
 		t.Fatalf("offline: %+v, buckets %+v", f, c.Buckets)
 	}
 	// An offline put waits for the network (up to the outage's second); an online one does not.
