@@ -47,8 +47,10 @@ func TestTinyCellsEndToEnd(t *testing.T) {
 			if c.Producers != cell.Situation.Producers || c.Buckets.Delivered == 0 || float64(c.Buckets.Generated) < offered*0.8 || float64(c.Buckets.Generated) > offered*1.05 {
 				t.Fatalf("generated %d (offered %.0f over 2 s), delivered %d, producers %d", c.Buckets.Generated, offered, c.Buckets.Delivered, c.Producers)
 			}
-			// Exactly what was acknowledged, unless requests went unanswered (a PutRecord that timed
-			// out on the client but landed): then up to those, reported, as Kinesis is at least once.
+			// Exactly what was acknowledged, unless requests went unanswered: then up to those,
+			// logged, as Kinesis is at least once. On a busy machine putrecord's drain runs out, and
+			// PutRecords abandoned in flight may have landed ("stored 2 > acknowledged" was this
+			// check demanding equality where the accounting rightly allowed them).
 			if extra := c.Accounting.GroundTruth - c.Buckets.Delivered; extra != 0 && (extra < 0 || extra > c.Buckets.UnknownOutcome()) {
 				t.Fatalf("emulator stored %d user records, contender acknowledged %d (%d of unknown outcome)", c.Accounting.GroundTruth, c.Buckets.Delivered, c.Buckets.UnknownOutcome())
 			} else if extra > 0 {
