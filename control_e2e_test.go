@@ -99,6 +99,15 @@ func TestControlAPIChangesTheRateOfAHeadlessRun(t *testing.T) {
 		t.Errorf("the change is not among the progress lines:\n%s", errOut.String())
 	}
 
+	// `shardstorm control` reads the settings back, and a bad value exits 2 naming its flag
+	// in the run's words, changing nothing.
+	if code, stdout, stderr := runBinary(t, bin, "control", addr); code != 0 || !strings.Contains(stdout, "rate        3000/s") {
+		t.Errorf("shardstorm control ADDR: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runBinary(t, bin, "control", addr, "--rate", "0"); code != 2 || !strings.Contains(stderr, "--rate 0: want more than 0 records/s") {
+		t.Errorf("shardstorm control ADDR --rate 0: exit %d\n%s", code, stderr)
+	}
+
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("after Ctrl-C: %v\nstderr:\n%s", err, errOut.String())
