@@ -40,6 +40,18 @@ func (c HeatCell) Pct() (pct int, ok bool) {
 // Throttled reports whether the shard had records throttled in that second.
 func (c HeatCell) Throttled() bool { return c&heatThrottled != 0 }
 
+// Max is the cell of two seconds (or shards) drawn as one: the larger percentage, throttled if
+// either was; NoHeat only if both are.
+func (c HeatCell) Max(o HeatCell) HeatCell {
+	switch {
+	case o&heatPctMask == NoHeat:
+		return c
+	case c&heatPctMask == NoHeat:
+		return o
+	}
+	return max(c&heatPctMask, o&heatPctMask) | (c|o)&heatThrottled
+}
+
 // MakeHeatCell is the cell of pct (clamped to 0…HeatMaxPct; NaN gives NoHeat), throttled or
 // not: for sources other than the sampler (replays, tests of what reads heat rows).
 func MakeHeatCell(pct float64, throttled bool) HeatCell {

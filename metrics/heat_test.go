@@ -139,3 +139,24 @@ func heapNow() uint64 {
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
 }
+
+// Two cells drawn as one keep the larger percentage and any throttle; a cell without data adds
+// nothing.
+func TestHeatCellMax(t *testing.T) {
+	a, b := MakeHeatCell(30, true), MakeHeatCell(80, false)
+	if got := a.Max(b); heatText(got) != "80!" {
+		t.Errorf("30! max 80 = %s, want 80!", heatText(got))
+	}
+	if got := NoHeat.Max(b); got != b {
+		t.Errorf("none max 80 = %s", heatText(got))
+	}
+	if got := a.Max(NoHeat); got != a {
+		t.Errorf("30! max none = %s", heatText(got))
+	}
+	if got := NoHeat.Max(NoHeat); got != NoHeat {
+		t.Errorf("none max none = %s", heatText(got))
+	}
+	if got := MakeHeatCell(500, false); heatText(got) != "126" {
+		t.Errorf("500%% is held as %s, want the cap 126", heatText(got))
+	}
+}

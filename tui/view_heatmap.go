@@ -32,10 +32,12 @@ type heatmapView struct {
 	detail string // shard id whose details are open; "" for the map
 	det    *shardDetail
 
-	cols  int // cells per row
-	secs  []metrics.HeatCell
-	pos   map[string][2]float64 // hash-range ends by shard id, 0…1 (a shard's range never changes)
-	style heatStyles
+	cols int                // cells per row
+	secs []metrics.HeatCell // one shard's seconds of the window
+	// binSecs are a row's seconds, the max over its shards.
+	binSecs []metrics.HeatCell
+	pos     map[string][2]float64 // hash-range ends by shard id, 0…1 (a shard's range never changes)
+	style   heatStyles
 }
 
 // heatmapRow is one row: a shard or a bin of shards, its cells over the window and its latest
@@ -139,12 +141,20 @@ func (v *heatmapView) refresh(e *env) {
 		for c := range r.cells {
 			r.cells[c] = metrics.NoHeat
 		}
-		r.latest = metrics.NoHeat
+		// The bin's seconds first (each the max over its shards), then its columns: a pass over
+		// each shard's seconds, however many columns.
+		v.binSecs = slices.Grow(v.binSecs[:0], seconds)[:seconds]
+		for s := range v.binSecs {
+			v.binSecs[s] = metrics.NoHeat
+		}
 		for j := sp.lo; j < sp.hi; j++ {
 			v.secs = store.AppendHeatRow(v.secs[:0], v.shards[j].ShardID, from, seconds)
-			foldColumns(r.cells, v.secs)
-			r.latest = mergeHeat(r.latest, v.secs[len(v.secs)-1])
+			for s, c := range v.secs {
+				v.binSecs[s] = v.binSecs[s].Max(c)
+			}
 		}
+		foldColumns(r.cells, v.binSecs)
+		r.latest = v.binSecs[seconds-1]
 	}
 	v.cursor = min(max(v.cursor, 0), max(len(v.rows)-1, 0))
 	v.hot = findHotShard(e, v.shards)

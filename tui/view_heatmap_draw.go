@@ -45,24 +45,49 @@ var (
 )
 
 // heatStyles are the heat palette's styles, made from the theme's renderer so that NO_COLOR
-// reaches them.
+// reaches them, and the paints a row is drawn with: a row is many short runs, and lipgloss's
+// Render measures and pads each one, which cost milliseconds a frame.
 type heatStyles struct {
 	of        *theme
 	level     [len(heatGlyphs)]lipgloss.Style
 	throttled lipgloss.Style
+	// Paints of the cells (levels, then throttled) and of the row's label and figure.
+	cell                          [len(heatGlyphs) + 1]paint
+	selected, hot, value, ok, bad paint
+	warn                          paint
+}
+
+// paint is a style's escape sequences around plain text (both empty without colour).
+type paint struct{ open, close string }
+
+func paintOf(s lipgloss.Style) paint {
+	r := s.Render("x")
+	i := strings.Index(r, "x")
+	return paint{r[:i], r[i+1:]}
+}
+
+func (p paint) write(b *strings.Builder, text string) {
+	b.WriteString(p.open)
+	b.WriteString(text)
+	b.WriteString(p.close)
 }
 
 func (v *heatmapView) styles(st *theme) *heatStyles {
 	if v.style.of != st {
 		base := st.Header.UnsetForeground()
-		v.style.of = st
+		hs := &v.style
+		hs.of = st
 		for i, c := range heatPalette {
-			v.style.level[i] = base
+			hs.level[i] = base
 			if i > 0 {
-				v.style.level[i] = base.Foreground(c)
+				hs.level[i] = base.Foreground(c)
 			}
+			hs.cell[i] = paintOf(hs.level[i])
 		}
-		v.style.throttled = base.Foreground(heatThrottleColor)
+		hs.throttled = base.Foreground(heatThrottleColor)
+		hs.cell[len(heatGlyphs)] = paintOf(hs.throttled)
+		hs.selected, hs.hot, hs.value = paintOf(st.Selected), paintOf(st.Warn), paintOf(st.Value)
+		hs.ok, hs.warn, hs.bad = paintOf(st.OK), paintOf(st.Warn), paintOf(st.Bad)
 	}
 	return &v.style
 }
@@ -80,7 +105,7 @@ func (v *heatmapView) View() string {
 	b.Grow((v.w + 16) * v.h)
 	b.WriteString(v.title(st) + "\n")
 	for i := range v.rows {
-		v.row(&b, st, hs, i)
+		v.row(&b, hs, i)
 		b.WriteByte('\n')
 	}
 	if len(v.rows) == 0 {
@@ -136,12 +161,13 @@ func (v *heatmapView) legend(st *theme, hs *heatStyles) string {
 	return b.String()
 }
 
-// row draws row i: marker, label, cells in runs of one style, and the latest second's figure.
-func (v *heatmapView) row(b *strings.Builder, st *theme, hs *heatStyles, i int) {
+// row draws row i: marker, label, cells in runs of one colour, and the latest second's figure.
+func (v *heatmapView) row(b *strings.Builder, hs *heatStyles, i int) {
 	r := &v.rows[i]
 	selected := i == v.cursor
 	if selected {
-		b.WriteString(st.Selected.Render("▸") + " ")
+		hs.selected.write(b, "▸")
+		b.WriteByte(' ')
 	} else {
 		b.WriteString("  ")
 	}
@@ -149,54 +175,48 @@ func (v *heatmapView) row(b *strings.Builder, st *theme, hs *heatStyles, i int) 
 	label := padRight(v.label(r.span, hot), v.labelW())
 	switch {
 	case selected:
-		b.WriteString(st.Selected.Render(label))
+		hs.selected.write(b, label)
 	case hot:
-		b.WriteString(st.Warn.Render(label))
+		hs.hot.write(b, label)
 	default:
-		b.WriteString(st.Value.Render(label))
+		hs.value.write(b, label)
 	}
 	b.WriteByte(' ')
-	var run strings.Builder
-	cur := -1 // style of the run: a level, or len(heatGlyphs) for throttled
-	flush := func() {
-		if run.Len() == 0 {
-			return
-		}
-		s := hs.throttled
-		if cur < len(heatGlyphs) {
-			s = hs.level[cur]
-		}
-		b.WriteString(s.Render(run.String()))
-		run.Reset()
-	}
+	cur := -1 // paint of the run: a level, or len(heatGlyphs) for throttled
 	for _, c := range r.cells {
 		lv := heatLevel(c)
-		sty := lv
+		p := lv
 		if c.Throttled() && !v.noColor {
-			sty = len(heatGlyphs)
+			p = len(heatGlyphs)
 		}
-		if sty != cur {
-			flush()
-			cur = sty
+		if p != cur {
+			if cur >= 0 {
+				b.WriteString(hs.cell[cur].close)
+			}
+			cur = p
+			b.WriteString(hs.cell[cur].open)
 		}
-		run.WriteString(heatGlyphs[lv])
+		b.WriteString(heatGlyphs[lv])
 	}
-	flush()
+	if cur >= 0 {
+		b.WriteString(hs.cell[cur].close)
+	}
 	b.WriteByte(' ')
 	latest := dash
-	if pct, ok := r.latest.Pct(); ok {
+	pct, ok := r.latest.Pct()
+	if ok {
 		latest = fmtNum(float64(pct)) + "%"
 	}
-	if r.latest.Throttled() {
-		b.WriteString(st.Bad.Render(padLeft(latest+"!", heatGutterW)))
-	} else {
-		b.WriteString(st.level(float64(heatPctOr0(r.latest))).Render(padLeft(latest+" ", heatGutterW)))
+	switch {
+	case r.latest.Throttled():
+		hs.bad.write(b, padLeft(latest+"!", heatGutterW))
+	case pct >= 95:
+		hs.bad.write(b, padLeft(latest+" ", heatGutterW))
+	case pct >= 70:
+		hs.warn.write(b, padLeft(latest+" ", heatGutterW))
+	default:
+		hs.ok.write(b, padLeft(latest+" ", heatGutterW))
 	}
-}
-
-func heatPctOr0(c metrics.HeatCell) int {
-	p, _ := c.Pct()
-	return p
 }
 
 // label names a row: a shard by its number and hash range, a bin by its range and shard count;

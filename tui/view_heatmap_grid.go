@@ -31,20 +31,6 @@ func bins(dst []shardSpan, span shardSpan, rows int) []shardSpan {
 	return dst
 }
 
-// mergeHeat is the cell of two cells drawn as one: the larger percentage, throttled if either
-// was.
-func mergeHeat(a, b metrics.HeatCell) metrics.HeatCell {
-	pa, oka := a.Pct()
-	pb, okb := b.Pct()
-	switch {
-	case !okb:
-		return a
-	case !oka:
-		return b
-	}
-	return metrics.MakeHeatCell(float64(max(pa, pb)), a.Throttled() || b.Throttled())
-}
-
 // foldColumns merges seconds (oldest first) into cols columns: each column takes the seconds
 // that fall in it (their max), or repeats its second when there are more columns than seconds.
 func foldColumns(cols []metrics.HeatCell, seconds []metrics.HeatCell) {
@@ -56,7 +42,7 @@ func foldColumns(cols []metrics.HeatCell, seconds []metrics.HeatCell) {
 		s0 := c * s / n
 		s1 := max((c+1)*s/n, s0+1)
 		for _, cell := range seconds[s0:s1] {
-			cols[c] = mergeHeat(cols[c], cell)
+			cols[c] = cols[c].Max(cell)
 		}
 	}
 }
