@@ -39,11 +39,11 @@ func TestHeatmapInTmux(t *testing.T) {
 				term.send("6")
 				term.waitFor("the Heatmap view", 30*time.Second, func(s string) bool { return strings.Contains(s, "Heatmap 4 shards") })
 
-				// The hotspot forms: the hot key's shard at its limit over the latest seconds, the
-				// others light. The map needs some seconds of history first; the deadline is generous.
+				// The hotspot forms: after 20 s of history, the hot key's shard at its limit over the
+				// latest seconds, the others light. The deadline is generous.
 				term.waitFor(fmt.Sprintf("shard %d dark over its latest seconds, the others light", hot), 90*time.Second, func(s string) bool {
 					hm, ok := readHeatmap(s)
-					if !ok || len(hm.rows) != 4 {
+					if !ok || len(hm.rows) != 4 || !hm.hasSeconds(hm.rows[hot], 20) {
 						return false
 					}
 					for id, cells := range hm.rows {
@@ -88,6 +88,14 @@ func (hm heatmapScreen) latest(cells string) string {
 	r := []rune(cells)
 	n := max((hm.end-hm.start)*5/60, 3)
 	return string(r[max(len(r)-n, 0):])
+}
+
+// hasSeconds reports whether a row has data over at least its latest n seconds (a row with
+// nothing in a second is blank there).
+func (hm heatmapScreen) hasSeconds(cells string, n int) bool {
+	r := []rune(cells)
+	k := (hm.end - hm.start) * n / 60
+	return k <= len(r) && !strings.Contains(string(r[len(r)-k:]), " ")
 }
 
 func readHeatmap(screen string) (heatmapScreen, bool) {

@@ -5,16 +5,23 @@ import (
 	"time"
 )
 
-// The heat rows: per shard, one byte per second over the window — the shard's put as a
-// percentage of its binding limit (the larger of records % and bytes %) and whether it was
-// throttled in that second — for a heatmap of shards × time. The series hold the same figures at
+// The heat rows: per shard, one byte per second over the window — the load sent to the shard as
+// a percentage of its binding limit (the larger of records % and bytes %) and whether it was
+// throttled in that second — for a heatmap of shards × time.
+//
+// The load is what the application offers the shard, where offers are counted per shard (an
+// OfferCounter, as in shardstorm's own runs), else what was put (a fleet, watch mode). Offers
+// say how hot a key makes a shard — 140 % of its limit, not the 100 % it can take — and a
+// hotspot dissolves in the map as soon as the keys spread, not half a minute later when the
+// producer has drained the shard's backlog at the limit. Offered user records count against the
+// records limit as the Kinesis records they become: divided by the shard's aggregation ratio. The series hold the same figures at
 // the sampling interval as float32s per metric; a heatmap of thousands of shards needs one small
 // figure per shard-second, read in one pass. Memory is fixed: a byte per shard per second of the
 // window, so 10,000 shards over the default 10-minute window take 10,000 × 600 B = 6 MB of cells,
 // 7.5 MB with the rows' headers and map (measured by TestHeatRowsAreBoundedByTheWindow),
 // however long the run.
 
-// HeatCell is one shard-second: its put records and bytes as % of the shard's limits, the larger
+// HeatCell is one shard-second: its records and bytes as % of the shard's limits, the larger
 // (rounded, capped at HeatMaxPct), and whether any of its records was throttled in that second.
 type HeatCell uint8
 
@@ -70,6 +77,9 @@ func MakeHeatCell(pct float64, throttled bool) HeatCell {
 // running sums.
 type heatRow struct {
 	cells []HeatCell
+	// ratio is the shard's latest aggregation ratio (user records per Kinesis record), which
+	// turns offered user records into Kinesis records; 0 until one is known.
+	ratio float64
 	// first is the row's first second, done the last completed one (done < first until one
 	// is), seen the last with a sample: the row is dropped once seen has left the window.
 	first, done, seen int64
@@ -103,11 +113,27 @@ func (a *heatAcc) cell() HeatCell {
 // heatRows holds every shard's heat row, under the Store's lock.
 type heatRows struct {
 	capacity int // seconds
-	rows     map[string]*heatRow
+	// recLimit and byteLimit are a shard's limits: the 100 % of offered records and bytes.
+	recLimit, byteLimit float64
+	rows                map[string]*heatRow
 }
 
-func newHeatRows(window time.Duration) heatRows {
-	return heatRows{capacity: max(int((window+time.Second-1)/time.Second), 2), rows: map[string]*heatRow{}}
+func newHeatRows(window time.Duration, recLimit, byteLimit float64) heatRows {
+	return heatRows{capacity: max(int((window+time.Second-1)/time.Second), 2), rows: map[string]*heatRow{},
+		recLimit: recLimit, byteLimit: byteLimit}
+}
+
+// load is a shard's records and bytes as % of its limits in one sample: offered where offers
+// are counted, else put; NaN for a figure it does not have.
+func (h *heatRows) load(r *heatRow, sv *ShardValues) (recPct, bytePct float64) {
+	offRec, offByt := sv.Get(OfferedRecords), sv.Get(OfferedBytes)
+	if math.IsNaN(offRec) || math.IsNaN(offByt) {
+		return sv.Get(PutRecordsPct), sv.Get(PutBytesPct)
+	}
+	if ratio := sv.Get(AggregationRatio); ratio >= 1 {
+		r.ratio = ratio
+	}
+	return 100 * offRec / max(r.ratio, 1) / h.recLimit, 100 * offByt / h.byteLimit
 }
 
 // heatSecond is the second a sample taken at t belongs to: the one its interval ends in (a sample
@@ -133,11 +159,12 @@ func (h *heatRows) add(snap *Snapshot) {
 		r.seen = sec
 		a := &r.acc
 		a.covered += dt
-		if v := sv.Get(PutRecordsPct); !math.IsNaN(v) {
+		rec, byt := h.load(r, sv)
+		if v := rec; !math.IsNaN(v) {
 			a.recPct += v * dt
 			a.haveRec = true
 		}
-		if v := sv.Get(PutBytesPct); !math.IsNaN(v) {
+		if v := byt; !math.IsNaN(v) {
 			a.bytePct += v * dt
 			a.haveByt = true
 		}

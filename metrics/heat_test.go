@@ -53,7 +53,7 @@ func rowString(cells []HeatCell) string {
 // samples, and whether anything was throttled in it; seconds without samples hold nothing.
 func TestHeatRowsHoldEachSecondsBindingPercentage(t *testing.T) {
 	const step = 250 * time.Millisecond
-	s := newStore("s", 40, 40, 10*time.Second, [numMetrics]bool{}, [numMetrics]bool{})
+	s := newStore("s", 40, 40, newHeatRows(10*time.Second, 1000, 1<<20), [numMetrics]bool{}, [numMetrics]bool{})
 	sample := func(k int, shards map[string][3]float64) {
 		s.append(heatSnap(heatT0.Add(time.Duration(k)*step), step, shards))
 	}
@@ -92,7 +92,7 @@ func TestHeatRowsHoldEachSecondsBindingPercentage(t *testing.T) {
 // keeps about a byte per shard-second: 10,000 shards over 10 minutes stay under 8 MB.
 func TestHeatRowsAreBoundedByTheWindow(t *testing.T) {
 	const window = 10 * time.Second
-	s := newStore("s", 40, 40, window, [numMetrics]bool{}, [numMetrics]bool{})
+	s := newStore("s", 40, 40, newHeatRows(window, 1000, 1<<20), [numMetrics]bool{}, [numMetrics]bool{})
 	if s.HeatSeconds() != 10 {
 		t.Fatalf("HeatSeconds %d, want 10", s.HeatSeconds())
 	}
@@ -114,7 +114,7 @@ func TestHeatRowsAreBoundedByTheWindow(t *testing.T) {
 	}
 
 	const shards, minutes = 10_000, 10
-	h := newHeatRows(minutes * time.Minute)
+	h := newHeatRows(minutes*time.Minute, 1000, 1<<20)
 	ids := map[string][3]float64{}
 	for i := range shards {
 		ids[fmt.Sprintf("shardId-%012d", i)] = [3]float64{50, 50, 0}
@@ -158,5 +158,37 @@ func TestHeatCellMax(t *testing.T) {
 	}
 	if got := MakeHeatCell(500, false); heatText(got) != "126" {
 		t.Errorf("500%% is held as %s, want the cap 126", heatText(got))
+	}
+}
+
+// Where offers are counted, a second holds what was offered to the shard, not what was put: a
+// hot key shows how far past the limit it pushes its shard, and offered user records count as
+// the Kinesis records they become (divided by the aggregation ratio, the last one known when
+// nothing was put).
+func TestHeatRowsShowTheOfferedLoad(t *testing.T) {
+	s := newStore("s", 40, 40, newHeatRows(10*time.Second, 1000, 1<<20), [numMetrics]bool{}, [numMetrics]bool{})
+	sample := func(k int, offRec, offByt, ratio, putPct float64) {
+		snap := heatSnap(heatT0.Add(time.Duration(k)*time.Second), time.Second, map[string][3]float64{"a": {putPct, putPct, 1}})
+		sv := &snap.Shards[0]
+		sv.Set(OfferedRecords, offRec)
+		sv.Set(OfferedBytes, offByt)
+		sv.Set(AggregationRatio, ratio)
+		s.append(snap)
+	}
+	sample(1, 700, 1.2*(1<<20), 10, 100)    // bytes bind: 120 % offered though 100 % was put
+	sample(2, 11_000, 0.5*(1<<20), 10, 100) // records bind: 11,000 user records are 1,100 Kinesis records
+	sample(3, 9_000, 0, nan, 0)             // nothing put: the last ratio (10) still applies
+	sample(4, 0, 0, nan, 0)
+	if got, want := rowString(cellsOf(t, s, "a", heatT0, 3)), "120! 110! 90!"; got != want {
+		t.Errorf("row %q, want %q", got, want)
+	}
+	s2 := newStore("s", 40, 40, newHeatRows(10*time.Second, 1000, 1<<20), [numMetrics]bool{}, [numMetrics]bool{})
+	snap := heatSnap(heatT0.Add(time.Second), time.Second, map[string][3]float64{"a": {0, 0, 0}})
+	snap.Shards[0].Set(OfferedRecords, 3000)
+	snap.Shards[0].Set(OfferedBytes, 0.25*(1<<20))
+	snap.Shards[0].Set(AggregationRatio, 50)
+	s2.append(snap)
+	if got, want := rowString(cellsOf(t, s2, "a", heatT0, 1)), "25"; got != want {
+		t.Errorf("3,000 user records/s at 50 a Kinesis record and 256 KiB/s: %q, want %q (bytes bind)", got, want)
 	}
 }

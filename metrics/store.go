@@ -44,12 +44,12 @@ type ShardInfo struct {
 	Oldest, Newest time.Time
 }
 
-func newStore(stream string, points, shardPoints int, heatWindow time.Duration, streamOn, shardOn [numMetrics]bool) *Store {
+func newStore(stream string, points, shardPoints int, heat heatRows, streamOn, shardOn [numMetrics]bool) *Store {
 	shardPoints = min(shardPoints, points) // shard samples are timed by the stream's ring
 	return &Store{
 		stream: stream, streamOn: streamOn, shardOn: shardOn,
 		times: make([]int64, points), all: newSeriesSet(points, 0),
-		shards: map[string]*seriesSet{}, shardN: shardPoints, heat: newHeatRows(heatWindow),
+		shards: map[string]*seriesSet{}, shardN: shardPoints, heat: heat,
 	}
 }
 

@@ -13,14 +13,13 @@ import (
 var heatGlyphs = [...]string{" ", "░", "▒", "▓", "█"}
 
 // heatLevel is the shade of a percentage of the limit: under 1 % blank, then below 35, 70 and
-// 95 % (the Shards view's amber and red start at 70 and 95), and at or over 95 % — or throttled,
-// which a shard is only at its limit — full.
+// 95 % (the Shards view's amber and red start at 70 and 95), and at or over 95 % full.
 func heatLevel(c metrics.HeatCell) int {
 	pct, ok := c.Pct()
 	switch {
-	case !ok || pct < 1 && !c.Throttled():
+	case !ok || pct < 1:
 		return 0
-	case c.Throttled() || pct >= 95:
+	case pct >= 95:
 		return 4
 	case pct >= 70:
 		return 3
@@ -29,6 +28,30 @@ func heatLevel(c metrics.HeatCell) int {
 	}
 	return 1
 }
+
+// heatThrottleGlyph marks, without colour, a second the shard was throttled in below 95 % (at
+// or over 95 % the full shade says it): a hotspot's demand may be gone while the producer still
+// drains its backlog into the limit.
+const heatThrottleGlyph = "!"
+
+// heatGlyph is a cell's glyph and paint (a level, or throttledPaint): with colour the glyph is
+// always the shade and a throttled second has the throttle colour; without colour a throttled
+// second below the full shade is "!".
+func heatGlyph(c metrics.HeatCell, noColor bool) (glyph string, paint int) {
+	lv := heatLevel(c)
+	switch {
+	case !c.Throttled():
+		return heatGlyphs[lv], lv
+	case !noColor:
+		return heatGlyphs[lv], throttledPaint
+	case lv < len(heatGlyphs)-1:
+		return heatThrottleGlyph, lv
+	}
+	return heatGlyphs[lv], lv
+}
+
+// throttledPaint is the paint of throttled seconds, after the levels'.
+const throttledPaint = len(heatGlyphs)
 
 // The heat palette is sequential: each shade is further along one ramp, light to dark on a light
 // terminal (yellow to deep red) and dim to bright on a dark one (purple to pale yellow, after
@@ -85,7 +108,7 @@ func (v *heatmapView) styles(st *theme) *heatStyles {
 			hs.cell[i] = paintOf(hs.level[i])
 		}
 		hs.throttled = base.Foreground(heatThrottleColor)
-		hs.cell[len(heatGlyphs)] = paintOf(hs.throttled)
+		hs.cell[throttledPaint] = paintOf(hs.throttled)
 		hs.selected, hs.hot, hs.value = paintOf(st.Selected), paintOf(st.Warn), paintOf(st.Value)
 		hs.ok, hs.warn, hs.bad = paintOf(st.OK), paintOf(st.Warn), paintOf(st.Bad)
 	}
@@ -153,9 +176,9 @@ func (v *heatmapView) legend(st *theme, hs *heatStyles) string {
 		b.WriteString(hs.level[i+1].Render(heatGlyphs[i+1]) + st.Label.Render(" "+l+"  "))
 	}
 	if v.noColor {
-		b.WriteString(st.Label.Render("(█ also throttled; ! throttled now)  "))
+		b.WriteString(st.Label.Render(heatThrottleGlyph + " throttled  "))
 	} else {
-		b.WriteString(hs.throttled.Render("█") + st.Label.Render(" throttled  "))
+		b.WriteString(hs.throttled.Render("▓") + st.Label.Render(" throttled  "))
 	}
 	b.WriteString(st.Warn.Render("◆") + st.Label.Render(" hot key's shard"))
 	return b.String()
@@ -182,13 +205,9 @@ func (v *heatmapView) row(b *strings.Builder, hs *heatStyles, i int) {
 		hs.value.write(b, label)
 	}
 	b.WriteByte(' ')
-	cur := -1 // paint of the run: a level, or len(heatGlyphs) for throttled
+	cur := -1 // paint of the run: a level, or throttledPaint
 	for _, c := range r.cells {
-		lv := heatLevel(c)
-		p := lv
-		if c.Throttled() && !v.noColor {
-			p = len(heatGlyphs)
-		}
+		g, p := heatGlyph(c, v.noColor)
 		if p != cur {
 			if cur >= 0 {
 				b.WriteString(hs.cell[cur].close)
@@ -196,7 +215,7 @@ func (v *heatmapView) row(b *strings.Builder, hs *heatStyles, i int) {
 			cur = p
 			b.WriteString(hs.cell[cur].open)
 		}
-		b.WriteString(heatGlyphs[lv])
+		b.WriteString(g)
 	}
 	if cur >= 0 {
 		b.WriteString(hs.cell[cur].close)

@@ -110,12 +110,23 @@ func TestHeatmapColumns(t *testing.T) {
 	if wide[0] != cell(10, false) || wide[1] != cell(10, false) || wide[2] != cell(99, false) || wide[3] != cell(99, false) {
 		t.Errorf("4 columns over 2 seconds: %v", wide)
 	}
+	// The shades, and throttled seconds: with colour the shade in the throttle colour, without
+	// colour "!" below the full shade.
 	for _, c := range []struct {
-		cell  metrics.HeatCell
-		glyph string
-	}{{none, " "}, {cell(0, false), " "}, {cell(20, false), "░"}, {cell(50, false), "▒"}, {cell(80, false), "▓"}, {cell(95, false), "█"}, {cell(30, true), "█"}} {
-		if g := heatGlyphs[heatLevel(c.cell)]; g != c.glyph {
-			t.Errorf("cell %v draws %q, want %q", c.cell, g, c.glyph)
+		cell             metrics.HeatCell
+		colour, noColour string
+		throttlePaint    bool
+	}{
+		{none, " ", " ", false}, {cell(0, false), " ", " ", false}, {cell(20, false), "░", "░", false},
+		{cell(50, false), "▒", "▒", false}, {cell(80, false), "▓", "▓", false}, {cell(95, false), "█", "█", false},
+		{cell(30, true), "░", "!", true}, {cell(120, true), "█", "█", true},
+	} {
+		g, p := heatGlyph(c.cell, false)
+		if g != c.colour || (p == throttledPaint) != c.throttlePaint {
+			t.Errorf("cell %v in colour draws %q (paint %d), want %q, throttle colour %v", c.cell, g, p, c.colour, c.throttlePaint)
+		}
+		if g, _ := heatGlyph(c.cell, true); g != c.noColour {
+			t.Errorf("cell %v without colour draws %q, want %q", c.cell, g, c.noColour)
 		}
 	}
 }
