@@ -51,21 +51,22 @@ type heatmapRow struct {
 // hotShard is the shard the hot key lands on, and the key.
 type hotShard struct{ id, key string }
 
-type heatmapKeys struct{ up, down, enter, zoom, back key.Binding }
+type heatmapKeys struct{ up, down, enter, zoom, back, backToMap key.Binding }
 
 func newHeatmapView(k *KeyMap, noColor bool) *heatmapView {
 	keys := heatmapKeys{
 		up: as(k.Up, "previous row"), down: as(k.Down, "next row"),
 		enter: as(k.Enter, "zoom in / details"),
 		zoom:  key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom into the bin")),
-		back:  key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "zoom out / back")),
+		back:  key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "zoom out")),
 	}
+	keys.backToMap = as(keys.back, "back to the heatmap")
 	return &heatmapView{noColor: noColor, keys: keys, det: &shardDetail{}, pos: map[string][2]float64{}}
 }
 
 func (v *heatmapView) ShortHelp() []key.Binding {
 	if v.detail != "" {
-		return []key.Binding{v.keys.back}
+		return []key.Binding{v.keys.backToMap}
 	}
 	if len(v.zoom) > 0 {
 		return []key.Binding{v.keys.enter, v.keys.back}
@@ -75,7 +76,7 @@ func (v *heatmapView) ShortHelp() []key.Binding {
 
 func (v *heatmapView) FullHelp() [][]key.Binding {
 	if v.detail != "" {
-		return [][]key.Binding{{v.keys.back}}
+		return [][]key.Binding{{v.keys.backToMap}}
 	}
 	k := v.keys
 	return [][]key.Binding{{k.up, k.down, k.enter, k.zoom, k.back}}
@@ -243,7 +244,7 @@ func (v *heatmapView) share(id string) float64 {
 func (v *heatmapView) update(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := v.keys
 	if v.detail != "" {
-		if key.Matches(msg, k.back) {
+		if key.Matches(msg, k.backToMap) {
 			v.detail = ""
 			v.refresh(v.e)
 			return nil, true
