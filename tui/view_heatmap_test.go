@@ -23,7 +23,7 @@ func heatmapModel(src Source, w, h int, noColor bool) Model {
 func heatmapOf(m Model) *heatmapView { return m.s.comps[ViewHeatmap].(*heatmapView) }
 
 // The heatmap's frames: the fixture's 4 shards (shard 0 hot and throttled), 64 shards binned,
-// a bin zoomed into, and a shard's details opened from the map; in colour and under NO_COLOR
+// a bin zoomed into, a shard's details opened from the map, and the view's keys on the ? screen; in colour and under NO_COLOR
 // (goldens are colour-free: the two differ in how throttled seconds are told).
 func TestGoldenHeatmap(t *testing.T) {
 	cases := []struct {
@@ -35,6 +35,7 @@ func TestGoldenHeatmap(t *testing.T) {
 		{"Binned64", 64, nil},
 		{"Zoomed64", 64, []string{"down", "enter"}},
 		{"Detail", 4, []string{"down", "enter"}},
+		{"Help", 64, []string{"?"}},
 	}
 	for _, c := range cases {
 		src := newFixture(t, c.shards)
