@@ -265,14 +265,20 @@ func (p *Producer) validate(r Record) (hashkey.Key, error) {
 		return hashkey.Key{}, fmt.Errorf("%w: %d bytes of data and partition key, over the stream's maximum record size of %d bytes",
 			ErrInvalidRecord, len(r.Data)+len(r.PartitionKey), p.maxRec)
 	}
-	if r.ExplicitHashKey != "" {
-		h, ok := hashkey.Parse(r.ExplicitHashKey)
-		if !ok {
-			return hashkey.Key{}, fmt.Errorf("%w: explicit hash key %q is not a decimal in [0, 2^128-1]", ErrInvalidRecord, r.ExplicitHashKey)
-		}
-		return h, nil
+	h, ok := hashOf(r)
+	if !ok {
+		return hashkey.Key{}, fmt.Errorf("%w: explicit hash key %q is not a decimal in [0, 2^128-1]", ErrInvalidRecord, r.ExplicitHashKey)
 	}
-	return hashkey.OfPartitionKey(r.PartitionKey), nil
+	return h, nil
+}
+
+// hashOf is the hash key Kinesis routes r by: its explicit hash key, else the MD5 of its
+// partition key; false when the explicit hash key is unreadable.
+func hashOf(r Record) (hashkey.Key, bool) {
+	if r.ExplicitHashKey != "" {
+		return hashkey.Parse(r.ExplicitHashKey)
+	}
+	return hashkey.OfPartitionKey(r.PartitionKey), true
 }
 
 // route hands a record to the aggregator of the shard its hash key belongs to in the current
