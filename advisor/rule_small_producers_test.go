@@ -125,7 +125,7 @@ func TestReconnectBurstThatThrottles(t *testing.T) {
 	if got == nil {
 		t.Fatal("no reconnect-burst-throttles finding")
 	}
-	if !strings.Contains(got.Summary, "1,200/s of 300 clients") || !strings.Contains(got.Advice, "jitter") {
+	if !strings.Contains(got.Summary, "300/s of 300 clients") || !strings.Contains(got.Advice, "jitter") {
 		t.Errorf("finding %s / %s", got.Summary, got.Advice)
 	}
 	if f := find(run(0), "reconnect-burst-throttles"); f != nil {
