@@ -19,6 +19,10 @@ import (
 )
 
 // KinesisAPI is what the producer needs of a Kinesis client; *kinesis.Client has it.
+//
+// PutRecords must not keep the Data of the records it is given once it returns: the producer
+// encodes aggregates into buffers it reuses for the next request. (The SDK's client copies them
+// into the request body; a stand-in that keeps them must copy them.)
 type KinesisAPI interface {
 	PutRecords(ctx context.Context, in *kinesis.PutRecordsInput, optFns ...func(*kinesis.Options)) (*kinesis.PutRecordsOutput, error)
 	ListShards(ctx context.Context, in *kinesis.ListShardsInput, optFns ...func(*kinesis.Options)) (*kinesis.ListShardsOutput, error)
