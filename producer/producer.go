@@ -105,12 +105,12 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 }
 
 // clientOptions turns the SDK's own retries off (the producer owns retries; the default retryer
-// would silently retry throttles) and gives the transport its own copy of request bodies (see
+// would silently retry throttles), writes PutRecords bodies itself (see wire_json.go) and gives the transport its own copy of request bodies (see
 // awshttp.OwnBody). For the SDK's default HTTP client it builds the producer's own transport from
 // the client's settings, keeping enough idle connections per host for MaxConnections requests in
 // flight (the default keeps 10); Close releases that transport's connections.
 func clientOptions(api KinesisAPI, maxConns int) ([]func(*kinesis.Options), *http.Transport) {
-	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }}
+	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }, withPutRecordsSerializer}
 	if c, ok := api.(*kinesis.Client); ok {
 		if bc, ok := c.Options().HTTPClient.(*sdkhttp.BuildableClient); ok {
 			tr := bc.GetTransport() // a copy with the client's settings
