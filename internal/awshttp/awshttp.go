@@ -51,7 +51,17 @@ func readBody(req *http.Request) ([]byte, error) {
 	if req.ContentLength <= 0 {
 		return io.ReadAll(req.Body)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, req.ContentLength+1)) // +1: ReadFrom wants room to see EOF
-	_, err := buf.ReadFrom(req.Body)
-	return buf.Bytes(), err
+	b := make([]byte, req.ContentLength)
+	if _, err := io.ReadFull(req.Body, b); err != nil {
+		return nil, err
+	}
+	var more [1]byte // a body longer than declared is read whole, as before
+	if n, err := req.Body.Read(more[:]); n > 0 || err != nil && err != io.EOF {
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		rest, err := io.ReadAll(req.Body)
+		return append(append(b, more[:n]...), rest...), err
+	}
+	return b, nil
 }
