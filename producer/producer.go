@@ -56,6 +56,7 @@ type Producer struct {
 	closeOnce sync.Once
 
 	slots     slotPool
+	keys      *keyCache // hash keys of recent partition keys
 	hooks     hooks
 	parked    wrongShardPark
 	collector collector // owned by the dispatcher goroutine
@@ -74,6 +75,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 		refreshCh: make(chan struct{}, 1),
 		wake:      make(chan struct{}, 1),
 		stop:      make(chan struct{}),
+		keys:      newKeyCache(),
 	}
 	if cfg.StreamName != "" {
 		p.ref.name, p.label = aws.String(cfg.StreamName), cfg.StreamName
@@ -276,7 +278,7 @@ func (p *Producer) validate(r Record) (hashkey.Key, error) {
 		}
 		return h, nil
 	}
-	return hashkey.OfPartitionKey(r.PartitionKey), nil
+	return p.keys.hashOf(r.PartitionKey), nil
 }
 
 // route hands a record to the aggregator of the shard its hash key belongs to in the current
