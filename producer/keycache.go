@@ -38,9 +38,10 @@ func newKeyCache() *keyCache {
 	return &keyCache{seed: maphash.MakeSeed(), slots: make([]keySlot, keyCacheSlots)}
 }
 
-// hashOf is hashkey.OfPartitionKey(pk), from the cache when pk is in it.
+// hashOf is hashkey.OfPartitionKey(pk), from the cache when pk is in it. A nil cache (a
+// Producer built by hand in a test) hashes every key.
 func (c *keyCache) hashOf(pk string) hashkey.Key {
-	if len(pk) > keyCacheMaxLen {
+	if c == nil || len(pk) > keyCacheMaxLen {
 		return hashkey.OfPartitionKey(pk)
 	}
 	var words [keyCacheWords]uint64
