@@ -74,7 +74,7 @@ func TestTargetsFailJustBelowTheirThresholds(t *testing.T) {
 	}
 	if !strings.Contains(ts[4].Detail, "RSS peak 100 MiB in the first half of the load, 400 MiB in the second") ||
 		!strings.Contains(ts[5].Detail, "8.0× (63,999 vs 8,000 records/s)") ||
-		ts[6].Detail != "1 of 20 cells not accounted for (first: hotkey/kpl)" ||
+		ts[6].Detail != "1 of 23 cells not accounted for (first: hotkey/kpl)" ||
 		ts[7].Detail != "2.51 CPU s per M (5.0 CPU s for 2,000,000 records delivered)" {
 		t.Fatalf("details: %+v", ts)
 	}
