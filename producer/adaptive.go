@@ -20,10 +20,11 @@ import (
 // throttles a burst of records (17 % of them in the bench's 4p cell).
 //
 // Three rules keep the cuts honest:
-//   - A throttle only cuts if its record was released after the last cut: records released
-//     before it were sent at the old rate and say nothing of the new one (TCP cuts once per
-//     window for the same reason). A fixed hold either waits too long on a fast link or too
-//     little on a slow one.
+//   - A throttle only cuts if its record was released by the limiter at least adaptiveSettle
+//     after the last cut: records released before were sent at the old rate, and those released
+//     just after meet a shard still busy with them; neither says anything of the new rate (TCP
+//     cuts once per window for the same reason). Counting from the release, not the answer,
+//     holds however slow the requests are.
 //   - The cut is deeper when much of what the shard was sent since the last cut was throttled:
 //     a producer that starts at 150 % beside three others finds its quarter in a few cuts
 //     instead of a dozen, each costing throttled records.
@@ -38,8 +39,12 @@ const (
 	// shallow cut leaves little of the shard unused: the shard's one-second burst allowance
 	// absorbs the dip.
 	adaptiveCut = 0.85
-	// adaptiveDeepestCut bounds a cut made deeper by a high throttled fraction.
-	adaptiveDeepestCut = 0.5
+	// adaptiveDeepestCut bounds a cut made deeper by a high throttled fraction, and
+	// adaptiveDeepCutSample is how many records must have been answered since the last cut for
+	// the fraction to count: right after a cut the shard is still taking records sent before
+	// it, so the first few sent after it may be throttled without saying much.
+	adaptiveDeepestCut    = 0.5
+	adaptiveDeepCutSample = 10
 	// adaptiveMargin: the curve flattens this far under the rate of the last throttle (peak),
 	// not at it, so producers that all regain their peaks sit just under the shard's capacity
 	// instead of on the edge where the next throttle comes.
@@ -115,8 +120,6 @@ type answered struct {
 	// rate); sent and throttled those released since cutoff.
 	bytes, records  int
 	sent, throttled int
-	// newestThrottled is when the newest throttled record was released by the limiter.
-	newestThrottled time.Time
 }
 
 // count adds a record stored or throttled.
@@ -133,17 +136,19 @@ func (a *answered) countThrottled(k *krec) {
 	if !k.released.Before(a.cutoff) {
 		a.throttled++
 	}
-	if k.released.After(a.newestThrottled) {
-		a.newestThrottled = k.released
-	}
 }
 
-// lastCut is when the shard's rate was last cut.
-func (s *shardState) lastCut() time.Time {
+// adaptiveCutoff is the release time from which the shard's records speak of its current rate:
+// adaptiveSettle after the last cut. Records released just after a cut meet a shard still taking
+// those sent before it, at the old rate, and may be throttled for them.
+func (s *shardState) adaptiveCutoff() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.adaptive.lastCut
+	return s.adaptive.lastCut.Add(adaptiveSettle)
 }
+
+// adaptiveSettle: see adaptiveCutoff.
+const adaptiveSettle = 250 * time.Millisecond
 
 // onAnsweredLocked applies a response's answers for the shard to its rate.
 func (s *shardState) onAnsweredLocked(cfg *Config, a answered, now time.Time) {
@@ -152,12 +157,19 @@ func (s *shardState) onAnsweredLocked(cfg *Config, a answered, now time.Time) {
 	}
 	ad := &s.adaptive
 	ad.meter(now, 100*math.Max(float64(a.bytes)/shardBytesPerSec, float64(a.records)/shardRecordsPerSec))
+	if !a.cutoff.Equal(ad.lastCut.Add(adaptiveSettle)) {
+		// Another response cut the rate after this one was counted: its counts mix rates.
+		return
+	}
 	ad.sent += a.sent
 	ad.throttled += a.throttled
-	if a.throttled == 0 || a.newestThrottled.Before(ad.lastCut) {
-		return // nothing throttled, or only records sent at the rate before the last cut
+	if a.throttled == 0 {
+		return // nothing throttled since the last cut
 	}
-	cut := math.Max(adaptiveDeepestCut, math.Min(adaptiveCut, 1-float64(ad.throttled)/float64(ad.sent)))
+	cut := adaptiveCut
+	if ad.sent >= adaptiveDeepCutSample {
+		cut = math.Max(adaptiveDeepestCut, math.Min(adaptiveCut, 1-float64(ad.throttled)/float64(ad.sent)))
+	}
 	// Cut from what was sent (see above), and from no more than the whole shard: a throttle
 	// at a higher rate (RateLimit allows 150 %) says nothing about rates above 100 %.
 	rate := math.Min(math.Min(s.ratePct, 100), ad.sendingRate(now))

@@ -45,17 +45,9 @@ func (s *shardState) setRateLocked(pct float64, now time.Time) {
 // aggregateDueLocked reports whether the open aggregate should be sealed: its deadline has come,
 // and either the limiter's queue is empty or its records have expired (for the sweep to fail
 // them). While the queue holds records, a sealed aggregate would only wait behind them: left
-// open it keeps filling, and a backlogged shard gets fewer, fuller records, each request
-// wasting less of the shard to the service's 1 KiB rounding (see waitForPairLocked).
+// open it keeps filling, and a backlogged shard gets fewer, fuller records. The service charges a
+// request's bytes on each shard rounded up to a whole KiB: one 37 KiB aggregate a request wastes
+// 1.4 % of the shard's capacity on average, one of 50 KiB 1 %.
 func (s *shardState) aggregateDueLocked(now time.Time) bool {
 	return !now.Before(s.aggDeadline) && (len(s.queue) == 0 || !now.Before(s.aggExpiry))
-}
-
-// waitForPairLocked reports whether a backlogged limiter should wait until its buckets allow
-// the next two records at once. The service charges a request's bytes on each shard rounded up
-// to a whole KiB, so a request carrying one 37 KiB aggregate for a shard wastes 1.4 % of the
-// shard's capacity on average, one carrying two half of that; when records wait anyway (the
-// queue holds more than one), sending them in pairs costs no latency worth the name.
-func (s *shardState) waitForPairLocked() bool {
-	return len(s.queue) >= 2 && !s.byteBucket.allows(float64(s.queue[0].size+s.queue[1].size))
 }

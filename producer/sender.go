@@ -73,7 +73,7 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 	tally := func(k *krec) *answered {
 		a := answers[k.shard]
 		if a == nil {
-			a = &answered{cutoff: k.shard.lastCut()}
+			a = &answered{cutoff: k.shard.adaptiveCutoff()}
 			answers[k.shard] = a
 		}
 		a.count(k)

@@ -183,9 +183,6 @@ func (s *shardState) enqueueLocked(k *krec) {
 func (s *shardState) releaseLocked(now time.Time, out, expired []*krec) ([]*krec, []*krec) {
 	s.recBucket.refill(now)
 	s.byteBucket.refill(now)
-	if s.waitForPairLocked() {
-		return out, expired
-	}
 	for len(s.queue) > 0 {
 		k := s.queue[0]
 		if !now.Before(k.expiry) {
