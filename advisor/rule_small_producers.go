@@ -123,7 +123,7 @@ func criticalPathPuts(w *window) []metrics.Finding {
 		return nil
 	}
 	p50 := nanTo(w.mean(metrics.EndToEndP50), 0)
-	return []metrics.Finding{{
+	f := metrics.Finding{
 		Rule: "puts-on-critical-path", Severity: Warning, Title: "Puts on the application's critical path",
 		Summary: fmt.Sprintf("the application waits %s at the 99th percentile for each put (median %s), from the call to its result: a user waits that long when the put is on the request path",
 			ms(p99), ms(p50)),
@@ -131,7 +131,20 @@ func criticalPathPuts(w *window) []metrics.Finding {
 			"throttled_fraction": round3(nanTo(w.mean(metrics.ThrottledFraction), 0))},
 		Advice: "Take the put off the critical path: hand the record to a local buffer or background sender and answer the user at once " +
 			"(the KPL and async SDK clients do this), with a bounded buffer and retries in the background; keep a synchronous put only where the caller must know the record is stored.",
-	}}
+	}
+	// Intermittent connections (mobile apps, devices): the wait includes the time offline, the
+	// page's reason such clients must not wait on a put.
+	offline := 0.0
+	for _, s := range w.samples {
+		offline = math.Max(offline, nanTo(s.stream.Get(metrics.ClientsOffline), 0))
+	}
+	if offline > 0 {
+		clients := nanTo(w.latest().stream.Get(metrics.ClientsOnline), 0) + nanTo(w.latest().stream.Get(metrics.ClientsOffline), 0)
+		f.Summary += fmt.Sprintf("; clients lose the network (up to %s of %s offline at once) and hold their records until they reconnect, so a put that waits for its result waits out the lost connection",
+			count(offline), count(clients))
+		f.Evidence["max_clients_offline"] = offline
+	}
+	return []metrics.Finding{f}
 }
 
 // reconnectBurst: clients that were offline come back at once (the thundering herd after an

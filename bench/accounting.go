@@ -20,6 +20,23 @@ type Buckets struct {
 	// PendingInFlight counts those of PendingAtEnd whose request was in flight when it was
 	// abandoned: the service may have stored them (not a bucket of its own; not in Outcomes).
 	PendingInFlight int64 `json:"pending_in_flight"`
+	// The other records whose fate the contender cannot know (none a bucket of its own): the
+	// service may have stored them without the contender seeing it acknowledged once.
+	//   - FailedMaybeStored: of Failed, those whose last request went unanswered (a timeout, a
+	//     broken connection): stored or not, the client cannot tell.
+	//   - AckedMaybeDuplicated: of Delivered, those acknowledged after an earlier unanswered
+	//     attempt of the client's own, which may have stored them too.
+	//   - UnansweredRecords: records in write requests that got no HTTP answer at all, seen under
+	//     the SDK (whose own retries re-send them without the client knowing).
+	FailedMaybeStored    int64 `json:"failed_maybe_stored"`
+	AckedMaybeDuplicated int64 `json:"acked_maybe_duplicated"`
+	UnansweredRecords    int64 `json:"unanswered_records"`
+}
+
+// UnknownOutcome is how many more records than acknowledged the service may legitimately have
+// stored: Kinesis writes are at least once, and these records' requests went unanswered.
+func (b Buckets) UnknownOutcome() int64 {
+	return b.PendingInFlight + b.FailedMaybeStored + b.AckedMaybeDuplicated + b.UnansweredRecords
 }
 
 // Outcomes sums the buckets other than Generated.
@@ -36,7 +53,8 @@ func (b Buckets) Plus(o Buckets) Buckets {
 		Generated: b.Generated + o.Generated, Delivered: b.Delivered + o.Delivered, Failed: b.Failed + o.Failed,
 		Expired: b.Expired + o.Expired, NotSentBehind: b.NotSentBehind + o.NotSentBehind,
 		NotSentFull: b.NotSentFull + o.NotSentFull, PendingAtEnd: b.PendingAtEnd + o.PendingAtEnd,
-		PendingInFlight: b.PendingInFlight + o.PendingInFlight,
+		PendingInFlight: b.PendingInFlight + o.PendingInFlight, FailedMaybeStored: b.FailedMaybeStored + o.FailedMaybeStored,
+		AckedMaybeDuplicated: b.AckedMaybeDuplicated + o.AckedMaybeDuplicated, UnansweredRecords: b.UnansweredRecords + o.UnansweredRecords,
 	}
 }
 
@@ -49,9 +67,9 @@ type Accounting struct {
 	// GroundTruth is the user records the emulator stored (KPL aggregates counted by their
 	// sub-records).
 	GroundTruth int64 `json:"ground_truth_user_records"`
-	// Extra = GroundTruth − Delivered when positive: records stored from requests abandoned in
-	// flight at the end of the drain (accounted for, up to PendingInFlight), or stored more than
-	// once (a request that succeeded but looked failed and was sent again: a problem). Missing is the reverse, which should never happen: acknowledged
+	// Extra = GroundTruth − Delivered when positive: records stored from requests that went
+	// unanswered (abandoned in flight at the end of the drain, timed out, cut off; accounted for up
+	// to Buckets.UnknownOutcome), or stored more than once beyond that (a problem). Missing is the reverse, which should never happen: acknowledged
 	// but not stored.
 	Extra    int64    `json:"extra_at_emulator"`
 	Missing  int64    `json:"missing_at_emulator"`
@@ -64,12 +82,13 @@ func account(b Buckets, groundTruth int64) Accounting {
 	if sum := b.Outcomes(); sum != b.Generated {
 		a.Problems = append(a.Problems, fmt.Sprintf("buckets sum to %d, but %d records were generated (%+d)", sum, b.Generated, sum-b.Generated))
 	}
-	switch d := groundTruth - b.Delivered; {
-	case d > 0 && d <= b.PendingInFlight:
-		a.Extra = d // stored from requests abandoned in flight: at least once, as Kinesis is
+	switch d, unknown := groundTruth-b.Delivered, b.UnknownOutcome(); {
+	case d > 0 && d <= unknown:
+		a.Extra = d // stored from requests that went unanswered: at least once, as Kinesis is
 	case d > 0:
 		a.Extra = d
-		a.Problems = append(a.Problems, fmt.Sprintf("the emulator stored %d user records more than were acknowledged (%d more than the %d pending in abandoned requests: duplicates)", d, d-b.PendingInFlight, b.PendingInFlight))
+		a.Problems = append(a.Problems, fmt.Sprintf("the emulator stored %d user records more than were acknowledged (%d more than the %d pending in abandoned requests and the %d others whose requests went unanswered: duplicates)",
+			d, d-unknown, b.PendingInFlight, unknown-b.PendingInFlight))
 	case d < 0:
 		a.Missing = -d
 		a.Problems = append(a.Problems, fmt.Sprintf("%d acknowledged records are not at the emulator", -d))

@@ -77,6 +77,12 @@ func runChild(ctx context.Context, cfg childConfig, stdin io.Reader, stdout io.W
 		c.finish(ctx)
 		return childReport{}, err
 	}
+	if b, ok := c.(beginner); ok {
+		if err := b.begin(ctx); err != nil {
+			c.finish(ctx)
+			return childReport{}, fmt.Errorf("start: %w", err)
+		}
+	}
 	runErr := gen.Run(ctx)
 	drain, cancel := context.WithTimeout(ctx, cfg.Drain)
 	c.finish(drain)
@@ -91,8 +97,14 @@ func runChild(ctx context.Context, cfg childConfig, stdin io.Reader, stdout io.W
 	}
 	rep.Failed += int64(st.Failed) // refused by the contender with an error other than full
 	rep.WriteRequests, rep.OtherRequests = requests.writes.Load(), requests.other.Load()
+	rep.UnansweredRecords = requests.unanswered.Load()
 	if runErr != nil {
 		rep.LastError = runErr.Error()
+	}
+	if fr, ok := c.(fleetReporter); ok {
+		if rep.Fleet, err = fr.fleetFigures(); err != nil {
+			return rep, err
+		}
 	}
 	rep.PeakRSS = ownPeakRSS()
 	return rep, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -23,15 +24,46 @@ import (
 type requestCounter struct {
 	inner         sdktest.HTTPDoer
 	writes, other atomic.Int64
+	// unanswered counts the records of write requests that got no HTTP answer (a cut or refused
+	// connection, not the caller giving up), when the SDK retries: it re-sends them without its
+	// caller knowing that an earlier attempt may have stored them (see Buckets.UnansweredRecords).
+	// Only for the fleet's contenders: the producers turn the SDK's retries off and see every
+	// unanswered attempt themselves.
+	countUnanswered bool
+	unanswered      atomic.Int64
 }
 
 func (c *requestCounter) Do(req *http.Request) (*http.Response, error) {
-	if op := req.Header.Get("X-Amz-Target"); strings.HasSuffix(op, ".PutRecords") || strings.HasSuffix(op, ".PutRecord") {
+	op := req.Header.Get("X-Amz-Target")
+	write := strings.HasSuffix(op, ".PutRecords") || strings.HasSuffix(op, ".PutRecord")
+	if write {
 		c.writes.Add(1)
 	} else {
 		c.other.Add(1)
 	}
-	return c.inner.Do(req)
+	resp, err := c.inner.Do(req)
+	if err != nil && write && c.countUnanswered && req.Context().Err() == nil {
+		c.unanswered.Add(recordsIn(req, strings.HasSuffix(op, ".PutRecords")))
+	}
+	return resp, err
+}
+
+// recordsIn counts the records of a write request (rare: only unanswered ones are counted), 1 if
+// its body cannot be read again.
+func recordsIn(req *http.Request, batch bool) int64 {
+	if !batch || req.GetBody == nil {
+		return 1
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return 1
+	}
+	defer body.Close()
+	var in struct{ Records []json.RawMessage }
+	if err := json.NewDecoder(body).Decode(&in); err != nil || len(in.Records) == 0 {
+		return 1
+	}
+	return int64(len(in.Records))
 }
 
 // newClient builds a Kinesis client for the emulator at endpoint. maxAttempts 0 keeps the SDK's

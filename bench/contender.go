@@ -18,13 +18,25 @@ type contender interface {
 	finish(ctx context.Context)
 }
 
+// beginner is a contender that starts with the load (begin is called once, right after the
+// orchestrator's go and before the first record).
+type beginner interface {
+	begin(ctx context.Context) error
+}
+
+// fleetReporter is a contender whose clients are a fleet with figures of their own.
+type fleetReporter interface {
+	fleetFigures() (*childFleetReport, error)
+}
+
 // newContender sets up cfg's contender with its own client; the producers load the shard map
 // here, before the load starts.
 func newContender(ctx context.Context, cfg childConfig, t *tally) (contender, *requestCounter, error) {
 	switch cfg.Contender {
-	case ContenderPutRecord, ContenderPutRecords:
-		client, rc := newClient(cfg.Endpoint, 0, cfg.Workers, true)
-		c, err := newFleetContender(ctx, client, cfg, t)
+	case ContenderPutRecord, ContenderPutRecords, ContenderPutRecordsNoBackoff:
+		client, rc := newClient(cfg.Endpoint, 0, fleetConnections(cfg), true)
+		rc.countUnanswered = true // package fleet calls through the SDK's retries
+		c, err := newFleetContender(client, cfg, t)
 		return c, rc, err
 	case ContenderKPL, ContenderShardstorm:
 		client, rc := newClient(cfg.Endpoint, 0, producerConnections, false)

@@ -47,8 +47,14 @@ func TestTinyCellsEndToEnd(t *testing.T) {
 			if c.Producers != cell.Situation.Producers || c.Buckets.Delivered == 0 || float64(c.Buckets.Generated) < offered*0.8 || float64(c.Buckets.Generated) > offered*1.05 {
 				t.Fatalf("generated %d (offered %.0f over 2 s), delivered %d, producers %d", c.Buckets.Generated, offered, c.Buckets.Delivered, c.Producers)
 			}
-			if c.Accounting.GroundTruth != c.Buckets.Delivered {
-				t.Fatalf("emulator stored %d user records, contender acknowledged %d", c.Accounting.GroundTruth, c.Buckets.Delivered)
+			// Exactly what was acknowledged, unless requests went unanswered: then up to those,
+			// logged, as Kinesis is at least once. On a busy machine putrecord's drain runs out, and
+			// PutRecords abandoned in flight may have landed ("stored 2 > acknowledged" was this
+			// check demanding equality where the accounting rightly allowed them).
+			if extra := c.Accounting.GroundTruth - c.Buckets.Delivered; extra != 0 && (extra < 0 || extra > c.Buckets.UnknownOutcome()) {
+				t.Fatalf("emulator stored %d user records, contender acknowledged %d (%d of unknown outcome)", c.Accounting.GroundTruth, c.Buckets.Delivered, c.Buckets.UnknownOutcome())
+			} else if extra > 0 {
+				t.Logf("stored %d beyond those acknowledged, of %d of unknown outcome (buckets %+v)", extra, c.Buckets.UnknownOutcome(), c.Buckets)
 			}
 			if c.WriteRequests == 0 || c.EmulatorWriteRequests == 0 || c.EmulatorWriteRequests > c.WriteRequests {
 				t.Fatalf("requests: sent %d, reached the stream %d", c.WriteRequests, c.EmulatorWriteRequests)
@@ -61,6 +67,41 @@ func TestTinyCellsEndToEnd(t *testing.T) {
 				t.Fatalf("figures missing: %+v", c)
 			}
 		})
+	}
+}
+
+// A small fleet through its own process: every client goes offline and reconnects, the records
+// put offline are all delivered and counted apart, and the figures come back.
+func TestTinyFleetCellEndToEnd(t *testing.T) {
+	rn := tinyRunner(t)
+	rn.opts.Duration = 3 * time.Second // offline from 1 s to 2 s
+	sit := fleetSituation
+	sit.Name, sit.RecordLoad, sit.Latency = "tiny-fleet", 0.1, "5ms" // 200 records/s on 2 shards
+	shape := *sit.Fleet
+	shape.Clients, shape.Interval = 50, 200*time.Millisecond
+	sit.Fleet = &shape
+	c, err := rn.run(t.Context(), Cell{sit, ContenderPutRecords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.Fleet
+	if !c.Accounting.Accounted || f == nil {
+		t.Fatalf("not accounted for: %v (buckets %+v, fleet %+v)", c.Accounting.Problems, c.Buckets, f)
+	}
+	if f.Connectivity != "outage:1s:1s" || f.Clients != 50 || f.MaxOffline != 50 || f.MinOnline != 0 || f.Reconnects != 50 || f.PeakBuffered == 0 {
+		t.Fatalf("clients: %+v", f)
+	}
+	// The middle third of the load was put offline (a generator behind its schedule catches up
+	// in bursts, so roughly), and all of it delivered after the reconnect.
+	if g := c.Buckets.Generated; f.OfflinePut < g/6 || f.OfflinePut > g*2/3 || f.OfflineDelivered != f.OfflinePut || c.Buckets.Delivered != g-c.Buckets.NotSent() {
+		t.Fatalf("offline: %+v, buckets %+v", f, c.Buckets)
+	}
+	// An offline put waits for the network (up to the outage's second); an online one does not.
+	if f.OfflineP50Ms <= f.OnlineP50Ms || f.OfflineP99Ms < 500 || f.OnlineP50Ms <= 0 {
+		t.Fatalf("put latency online %.0f/%.0f ms, offline %.0f/%.0f ms", f.OnlineP50Ms, f.OnlineP99Ms, f.OfflineP50Ms, f.OfflineP99Ms)
+	}
+	if f.RecordsPerSecAfter <= 0 || f.RecordsPerSecBefore <= 0 {
+		t.Fatalf("stored records/s before %.0f, after %.0f", f.RecordsPerSecBefore, f.RecordsPerSecAfter)
 	}
 }
 
@@ -126,8 +167,11 @@ func newFleet(t *testing.T, srv *emulator.Server, c Contender, workers, queue in
 	t.Helper()
 	client, rc := newClient(srv.URL, 0, workers, true)
 	tl := newTally()
-	fc, err := newFleetContender(t.Context(), client, childConfig{Contender: c, Stream: "s", Workers: workers, Queue: queue}, tl)
+	fc, err := newFleetContender(client, childConfig{Contender: c, Stream: "s", Workers: workers, Queue: queue}, tl)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fc.begin(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return fc, tl, rc

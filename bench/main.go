@@ -1,7 +1,8 @@
 // Command bench runs shardstorm's side-by-side benchmark (issue 9): in one run on one machine,
 // how much of a stream's physical capacity each way of writing to Kinesis delivers.
 //
-//	go run ./bench                                  # the whole matrix (~12 min on 2 cores)
+//	go run ./bench                                  # the whole matrix (~14 min on 2 cores, the fleet included)
+//	go run ./bench -cell fleet                      # the fleet of small clients, its 3 contenders
 //	go run ./bench -cell 1p-100b/putrecords -duration 60s
 //	go run ./bench -cell 4p                         # one situation, every contender
 //	go run ./bench -render bench/results/latest.json # the Markdown again, from recorded results

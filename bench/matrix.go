@@ -24,29 +24,25 @@ const (
 	ContenderShardstorm Contender = "shardstorm"
 )
 
-// contenders lists every contender with a line saying what it is.
-var contenderInfo = []struct {
+// contenderEntry is a contender with a line saying what it is.
+type contenderEntry struct {
 	Name  Contender
 	Title string
-}{
+}
+
+// contenderInfo is the contenders of every situation that has no list of its own (the
+// matrix's 20 cells: five situations × these four).
+var contenderInfo = []contenderEntry{
 	{ContenderPutRecord, "PutRecord, 1 record per call, N goroutines, SDK default retries"},
 	{ContenderPutRecords, "PutRecords ≤ 500, re-send failed entries until none fail"},
 	{ContenderKPL, "shardstorm producer, KPL-compatible (static limiter 150 %, no adaptive)"},
 	{ContenderShardstorm, "shardstorm producer, defaults (adaptive limiting)"},
 }
 
-func contenderTitle(c Contender) string {
-	for _, ci := range contenderInfo {
-		if ci.Name == c {
-			return ci.Title
-		}
-	}
-	return string(c)
-}
-
+// knownContender reports whether c is a contender of some situation.
 func knownContender(c Contender) bool {
-	for _, ci := range contenderInfo {
-		if ci.Name == c {
+	for _, s := range situations {
+		if s.hasContender(c) {
 			return true
 		}
 	}
@@ -61,6 +57,43 @@ type Situation struct {
 	DataBytes int     // data bytes per record (the partition key comes on top)
 	Keys      string  // partition-key strategy, workload's compact form
 	Load      float64 // offered bytes as a multiple of the stream's byte capacity
+	// RecordLoad, when set, is the offered load in user records/s as a multiple of the stream's
+	// records bound (1000/s a shard) instead of Load: small records hit that bound first.
+	RecordLoad float64
+	// Contenders, when set, are the situation's own (the fleet's); nil means contenderInfo.
+	Contenders []contenderEntry
+	// Fleet, when set, runs every contender of the situation as a fleet of small clients.
+	Fleet *fleetShape
+	// Latency is added by the emulator to every Kinesis request (emulator.ParseLatency; "" none):
+	// the network between small clients and the service.
+	Latency string
+}
+
+// contenders is the situation's contenders, in the order its table lists them.
+func (s Situation) contenders() []contenderEntry {
+	if s.Contenders != nil {
+		return s.Contenders
+	}
+	return contenderInfo
+}
+
+func (s Situation) hasContender(c Contender) bool {
+	for _, ci := range s.contenders() {
+		if ci.Name == c {
+			return true
+		}
+	}
+	return false
+}
+
+// contenderTitle is what c is in situation s.
+func (s Situation) contenderTitle(c Contender) string {
+	for _, ci := range s.contenders() {
+		if ci.Name == c {
+			return ci.Title
+		}
+	}
+	return string(c)
 }
 
 // Partition keys are drawn from a pool of 10,000 ids ("key-1".."key-10000", 7.9 bytes on
@@ -80,6 +113,7 @@ var situations = []Situation{
 	{Name: "4p", Title: "Four producers (processes) on one stream, 1 KiB records, 150 % of byte capacity in total", Producers: 4, DataBytes: 1024, Keys: poolKeys, Load: 1.5},
 	{Name: "hotkey", Title: "Hot key: 30 % of records on one key, 1 KiB records, 150 % of byte capacity", Producers: 1, DataBytes: 1024, Keys: "hot:0.3:" + poolKeys, Load: 1.5},
 	{Name: "overload", Title: "Overload: 10× byte capacity, 1 KiB records (memory and latency)", Producers: 1, DataBytes: 1024, Keys: poolKeys, Load: 10},
+	fleetSituation, // fleet_situation.go: its own contenders
 }
 
 func situationByName(name string) (Situation, bool) {
@@ -104,7 +138,7 @@ func (c Cell) Name() string { return c.Situation.Name + "/" + string(c.Contender
 func allCells() []Cell {
 	var out []Cell
 	for _, s := range situations {
-		for _, c := range contenderInfo {
+		for _, c := range s.contenders() {
 			out = append(out, Cell{s, c.Name})
 		}
 	}
@@ -112,8 +146,8 @@ func allCells() []Cell {
 }
 
 // selectCells picks cells by a comma-separated list of SITUATION/CONTENDER patterns, where
-// either side may be "*" and a bare SITUATION means all its contenders. "" or "all" is the whole
-// matrix. Cells come back in matrix order, once each.
+// either side may be "*" and a bare SITUATION means all its contenders (a situation with a list
+// of its own, as the fleet, offers only those). "" or "all" is the whole matrix. Cells come back in matrix order, once each.
 func selectCells(spec string) ([]Cell, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" || spec == "all" {
@@ -126,13 +160,17 @@ func selectCells(spec string) ([]Cell, error) {
 		if !hasCon {
 			con = "*"
 		}
+		// The contenders a named situation offers are its own (the fleet has its list).
+		known, names := knownContender, contenderNames()
 		if sit != "*" {
-			if _, ok := situationByName(sit); !ok {
+			s, ok := situationByName(sit)
+			if !ok {
 				return nil, fmt.Errorf("-cell %q: unknown situation %q; want one of %s (or *)", pat, sit, strings.Join(situationNames(), ", "))
 			}
+			known, names = s.hasContender, s.contenderNames()
 		}
-		if con != "*" && !knownContender(Contender(con)) {
-			return nil, fmt.Errorf("-cell %q: unknown contender %q; want one of %s (or *)", pat, con, strings.Join(contenderNames(), ", "))
+		if con != "*" && !known(Contender(con)) {
+			return nil, fmt.Errorf("-cell %q: unknown contender %q; want one of %s (or *)", pat, con, strings.Join(names, ", "))
 		}
 		matched := false
 		for _, c := range allCells() {
@@ -162,9 +200,25 @@ func situationNames() []string {
 	return out
 }
 
+// contenderNames is every situation's contenders, sorted, once each.
 func contenderNames() []string {
+	seen := map[string]bool{}
 	var out []string
-	for _, c := range contenderInfo {
+	for _, s := range situations {
+		for _, n := range s.contenderNames() {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s Situation) contenderNames() []string {
+	var out []string
+	for _, c := range s.contenders() {
 		out = append(out, string(c.Name))
 	}
 	sort.Strings(out)

@@ -23,8 +23,9 @@ type options struct {
 	Render   string // a results JSON file to render as Markdown again, instead of running
 }
 
-// Defaults. 20 cells of 30 s load plus up to 10 s of drain each fit the 15 minutes on
-// a 2-core machine; the 60 s is one flag away for a single cell.
+// Defaults. The matrix's 20 cells of 30 s load plus up to 10 s of drain each fit the 15
+// minutes on a 2-core machine (the fleet's 3 cells add about 2); the 60 s is one flag
+// away for a single cell.
 const (
 	defaultDuration = 30 * time.Second
 	defaultDrain    = 10 * time.Second

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,12 +70,21 @@ func (rn runner) run(ctx context.Context, cell Cell) (CellResult, error) {
 		return CellResult{}, err
 	}
 	total := sit.Load * float64(o.Shards*shardBytesPerSec) / mean
+	if sit.RecordLoad > 0 {
+		total = sit.RecordLoad * float64(o.Shards*shardRecordsPerSec)
+	}
+	var faults emulator.Faults
+	if sit.Latency != "" {
+		if faults.Latency, err = emulator.ParseLatency(sit.Latency); err != nil {
+			return CellResult{}, fmt.Errorf("situation %s: latency: %w", sit.Name, err)
+		}
+	}
 
 	// The emulator keeps little data: nothing reads the stream back, and the ground truth is its
 	// counters. A small log also spares this process's garbage collector.
 	srv, err := emulator.Start(emulator.Config{
 		Streams:               []emulator.StreamSpec{{Name: benchStream, Shards: o.Shards}},
-		RetainRecordsPerShard: 1000, RetainBytesPerShard: 1 << 20,
+		RetainRecordsPerShard: 1000, RetainBytesPerShard: 1 << 20, Faults: faults,
 	})
 	if err != nil {
 		return CellResult{}, err
@@ -92,7 +102,7 @@ func (rn runner) run(ctx context.Context, cell Cell) (CellResult, error) {
 			Endpoint: srv.URL, Stream: benchStream, Contender: cell.Contender,
 			DataBytes: sit.DataBytes, Keys: sit.Keys, Rate: total / float64(sit.Producers),
 			Duration: o.Duration, Drain: o.Drain, Seed: o.Seed*1000 + uint64(i) + 1,
-			Workers: o.Workers, Queue: o.Queue,
+			Workers: o.Workers, Queue: o.Queue, Fleet: childFleetOf(sit, cell.Contender, o.Duration),
 		}
 		ch, err := startChild(rn.self, cfg)
 		if err != nil {
@@ -118,12 +128,24 @@ func (rn runner) run(ctx context.Context, cell Cell) (CellResult, error) {
 		st, _ := srv.Emulator.StreamStats(benchStream)
 		return st
 	}
-	// The measurement window: from the end of the warm-up to the end of the load.
-	sleepUntil(ctx, start.Add(o.Warmup))
-	run.WindowFrom, run.Window = stats(), -time.Since(start)
-	sleepUntil(ctx, start.Add(o.Duration))
-	run.WindowTo = stats()
-	run.Window += time.Since(start)
+	// The measurement window: from the end of the warm-up to the end of the load; with an
+	// outage, its start and the reconnect too.
+	outAt, outFor := sit.Fleet.outage(o.Duration)
+	marks := []time.Duration{o.Warmup, o.Duration}
+	if outFor > 0 {
+		marks = append(marks, outAt, outAt+outFor)
+	}
+	slices.Sort(marks)
+	snaps := map[time.Duration]snapshot{}
+	for _, m := range marks {
+		sleepUntil(ctx, start.Add(m))
+		snaps[m] = snapshot{stats(), time.Now()}
+	}
+	run.WindowFrom, run.WindowTo = snaps[o.Warmup].stats, snaps[o.Duration].stats
+	run.Window = snaps[o.Duration].at.Sub(snaps[o.Warmup].at)
+	if outFor > 0 {
+		run.Outage = &outageRun{At: outAt, For: outFor, Start: snaps[outAt], Reconnect: snaps[outAt+outFor], LoadEnd: snaps[o.Duration]}
+	}
 	if err := ctx.Err(); err != nil {
 		return CellResult{}, fmt.Errorf("interrupted: %w", err) // the deferred kill stops the contenders
 	}

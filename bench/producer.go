@@ -48,19 +48,35 @@ func toProducer(r workload.Record) producer.Record {
 // resolved returns the callback of one record handed over at start (producer's or fleet's).
 func (t *tally) resolved(start time.Time) func(producer.Result) {
 	return func(res producer.Result) {
+		offline := t.isOffline(start)
 		switch {
 		case res.Err == nil:
 			t.succeed(time.Now(), pendingRecord{key: res.Record.PartitionKey, data: res.Record.Data, start: start})
+			if res.MaybeDuplicated() {
+				t.ackedMaybeDup.Add(1)
+			}
 		case errors.Is(res.Err, producer.ErrExpired):
 			t.expired.Add(1)
+			if offline {
+				t.offline.expired.Add(1)
+			}
 		case errors.Is(res.Err, producer.ErrClosed):
 			t.pending.Add(1) // still held when the drain ran out: Close abandoned it
 			if re := (*producer.RecordError)(nil); errors.As(res.Err, &re) && re.MaybeStored {
 				t.pendingInFlight.Add(1) // its request was in flight: the service may have stored it
 			}
+			if offline {
+				t.offline.pending.Add(1)
+			}
 		default:
 			t.failed.Add(1)
 			t.noteError(res.Err)
+			if res.Outcome() == producer.MaybeStored {
+				t.failedMaybeStored.Add(1) // a timeout or a cut connection: it may be stored
+			}
+			if offline {
+				t.offline.failed.Add(1)
+			}
 		}
 	}
 }
@@ -81,13 +97,22 @@ type putter interface {
 
 // emit hands a record to p, waiting for room, its result counted in t.
 func emit(ctx context.Context, p putter, t *tally, r workload.Record) error {
-	return p.Put(ctx, toProducer(r), t.resolved(time.Now()))
+	start := time.Now()
+	err := p.Put(ctx, toProducer(r), t.resolved(start))
+	if err == nil {
+		t.handedOver(start)
+	}
+	return err
 }
 
 // tryEmit hands a record to p at once: a full buffer is the generator's ErrSinkFull (counted as
 // not sent: full), so it keeps its schedule.
 func tryEmit(p putter, t *tally, r workload.Record) error {
-	err := p.TryPut(toProducer(r), t.resolved(time.Now()))
+	start := time.Now()
+	err := p.TryPut(toProducer(r), t.resolved(start))
+	if err == nil {
+		t.handedOver(start)
+	}
 	if errors.Is(err, producer.ErrBufferFull) {
 		return fmt.Errorf("%w: %w", workload.ErrSinkFull, err)
 	}

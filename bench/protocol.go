@@ -37,6 +37,8 @@ type childConfig struct {
 	Seed      uint64        `json:"seed"`
 	Workers   int           `json:"workers"`
 	Queue     int           `json:"queue"`
+	// Fleet, in the fleet situation, makes the contender a fleet of small clients.
+	Fleet *childFleet `json:"fleet,omitempty"`
 }
 
 func (c childConfig) validate() error {
@@ -49,6 +51,9 @@ func (c childConfig) validate() error {
 	}
 	if c.DataBytes < 1 || c.Rate <= 0 || c.Duration <= 0 || c.Drain < 0 {
 		errs = append(errs, fmt.Errorf("want data_bytes ≥ 1, rate > 0, duration > 0, drain ≥ 0; got %d, %g, %s, %s", c.DataBytes, c.Rate, c.Duration, c.Drain))
+	}
+	if c.Fleet != nil && (c.Contender == ContenderKPL || c.Contender == ContenderShardstorm) {
+		errs = append(errs, fmt.Errorf("contender %q is not a fleet of clients", c.Contender))
 	}
 	if c.Workers < 1 || c.Queue < 1 {
 		errs = append(errs, fmt.Errorf("want workers ≥ 1 and queue ≥ 1; got %d and %d", c.Workers, c.Queue))
@@ -85,4 +90,21 @@ type childReport struct {
 	// PeakRSS is the process's own peak resident set size in bytes (0 where the OS does not say).
 	PeakRSS   int64  `json:"peak_rss"`
 	LastError string `json:"last_error,omitempty"`
+	// Fleet is the fleet situation's figures of the clients (nil elsewhere).
+	Fleet *childFleetReport `json:"fleet,omitempty"`
+}
+
+// childFleetReport is what a fleet of small clients did: its clients' extremes, and where the
+// records handed over while they were offline ended (each counted where it happened).
+type childFleetReport struct {
+	Clients          clientFigures `json:"clients"`
+	OfflinePut       int64         `json:"offline_put"`
+	OfflineDelivered int64         `json:"offline_delivered"`
+	OfflineFailed    int64         `json:"offline_failed"`
+	OfflineExpired   int64         `json:"offline_expired"`
+	OfflinePending   int64         `json:"offline_pending"`
+	// LatencyOnline and LatencyOffline split Latency by whether the record was handed over while
+	// the clients were online or offline (HDR histograms, as Latency).
+	LatencyOnline  string `json:"latency_online"`
+	LatencyOffline string `json:"latency_offline"`
 }

@@ -35,7 +35,7 @@ func renderMarkdown(r Report) string {
 	renderNotes(&b, r.Settings)
 	for _, sit := range situations {
 		var cells []CellResult // in contender order, whatever order they ran in
-		for _, ci := range contenderInfo {
+		for _, ci := range sit.contenders() {
 			for _, c := range r.Cells {
 				if c.Situation == sit.Name && c.Contender == ci.Name {
 					cells = append(cells, c)
@@ -55,18 +55,18 @@ func renderNotes(b *strings.Builder, s Settings) {
 
 - **Stream**: %d shards of shardstorm's in-process emulator, which enforces Kinesis's write limits per shard (1 MiB/s and 1000 records/s, partition keys counted). Physical limit: **%d MiB/s and %s records/s**. A fresh stream per cell.
 - **Offered load is in bytes** (data + partition key, as the shards count them): 150 %% is %d MiB/s whatever the record size. At 100-byte records that is ~115,000 records/s, far past the %s records/s that unaggregated records can ever get through; aggregation is what lifts that bound. Keys: a pool of 10,000 ids (7.9 bytes on average; with 36-byte UUID keys no producer could reach 8× the unaggregated records bound at 100 bytes, since every aggregated user record carries its key); hot key: 30 %% of records on one key.
-- **Timing**: each cell offers load for %s (the issue's figure is 60 s; %s keeps the 20 cells within 15 minutes on 2 cores; `+"`go run ./bench -duration 60s -cell 1p-100b/putrecords`"+` runs one cell for 60 s), then may drain for up to %s. Rates are measured over the load less its first %s (an idle shard starts with a full burst allowance).
+- **Timing**: each cell offers load for %s (the issue's figure is 60 s; %s keeps the matrix's cells within about 15 minutes on 2 cores; `+"`go run ./bench -duration 60s -cell 1p-100b/putrecords`"+` runs one cell for 60 s), then may drain for up to %s. Rates are measured over the load less its first %s (an idle shard starts with a full burst allowance).
 - **Ground truth** is the emulator's counters, not the contender's: delivered MiB/s are the Kinesis record bytes stored (what the 1 MiB/s counts, aggregates whole); user records/s count the user records inside KPL aggregates, decoded at ingest as a consumer would; throttled = Kinesis records refused for throughput ÷ all offered, over the whole run. A shard's bucket holds one second of burst, so a rate can pass 100 %% by the burst the window started with.
 - **Processes**: each contender runs in its own process(es), so CPU (user + system) and peak RSS are its own; in the four-producer situation CPU is summed over the four processes and RSS is the largest one's. The emulator runs in the orchestrator process on the same cores; its CPU is shown apart. A contender that re-sends throttled records without pause keeps the emulator busy refusing them, and so competes with it for the machine.
 - **Latency**: from the generator handing a record to the contender to its acknowledged success, per delivered record (p50 / p99).
-- **Every record ends in one bucket**: delivered, failed, expired, not sent (the contender's queue or buffer was full, or the machine fell a second behind the schedule), or pending when the drain ran out. **Accounted** = the buckets sum to the records generated *and* the emulator stored as many user records as were acknowledged, plus at most the pending records whose request was abandoned in flight (shown "in flight": the service may have stored them before the abandon — Kinesis writes are at least once).
+- **Every record ends in one bucket**: delivered, failed, expired, not sent (the contender's queue or buffer was full, or the machine fell a second behind the schedule), or pending when the drain ran out. **Accounted** = the buckets sum to the records generated *and* the emulator stored as many user records as were acknowledged, plus at most the records of unknown outcome: pending ones whose request was abandoned in flight (shown "in flight"), failed ones whose request timed out or lost its connection, and ones re-sent after such a request (by the client or under it by the SDK's retries). The service may have stored those without an acknowledgement reaching the contender — Kinesis writes are at least once.
 - **Contenders** (all through the real aws-sdk-go-v2 client; putrecord and putrecords use %d goroutines and a queue of %s records; both producers aggregate and keep shardstorm's default buffer bounds, 100,000 records and 64 MiB, which the real KPL does not have):
 `, s.Shards, lim, formatInt(int64(lim*shardRecordsPerSec)), lim*3/2, formatInt(int64(lim*shardRecordsPerSec)),
 		seconds(s.DurationSeconds), seconds(s.DurationSeconds), seconds(s.DrainSeconds), seconds(s.WarmupSeconds), s.Workers, formatInt(int64(s.Queue)))
 	for _, c := range contenderInfo {
 		fmt.Fprintf(b, "  - `%s`: %s\n", c.Name, c.Title)
 	}
-	b.WriteString("\n")
+	b.WriteString("  - The fleet situation has contenders of its own, listed in its section.\n\n")
 }
 
 // formatMs shows a latency in whole milliseconds, or with one decimal under 10 ms.
@@ -83,8 +83,12 @@ func renderSituation(b *strings.Builder, sit Situation, cells []CellResult) {
 	fmt.Fprintf(b, "## %s (`%s`)\n\n", sit.Title, sit.Name)
 	for _, c := range cells {
 		if c.Error == "" && c.OfferedRecordsPerSec > 0 {
-			fmt.Fprintf(b, "Offered %s user records/s (%s MiB/s; %s bytes per record with its key) by %d process(es).\n\n",
-				formatFloat(c.OfferedRecordsPerSec, 0), formatFloat(c.OfferedMiBPerSec, 2), formatFloat(c.MeanRecordBytes, 1), c.Producers)
+			by := fmt.Sprintf("%d process(es)", c.Producers)
+			if c.Fleet != nil {
+				by = fmt.Sprintf("%s clients in %s", formatInt(int64(c.Fleet.Clients)), by)
+			}
+			fmt.Fprintf(b, "Offered %s user records/s (%s MiB/s; %s bytes per record with its key) by %s.\n\n",
+				formatFloat(c.OfferedRecordsPerSec, 0), formatFloat(c.OfferedMiBPerSec, 2), formatFloat(c.MeanRecordBytes, 1), by)
 			break
 		}
 	}
@@ -96,6 +100,9 @@ func renderSituation(b *strings.Builder, sit Situation, cells []CellResult) {
 			continue
 		}
 		acc := "yes"
+		if c.Accounting.Extra > 0 {
+			acc += fmt.Sprintf(" (%s stored beyond those acknowledged, of the %s whose requests went unanswered)", formatInt(c.Accounting.Extra), formatInt(c.Buckets.UnknownOutcome()))
+		}
 		if !c.Accounting.Accounted {
 			acc = "**no**: " + escape(strings.Join(c.Accounting.Problems, "; "))
 		}
@@ -106,6 +113,9 @@ func renderSituation(b *strings.Builder, sit Situation, cells []CellResult) {
 			formatFloat(c.CPUSecondsPerMillion, 1), formatFloat(c.EmulatorCPUSeconds, 1), formatFloat(c.PeakRSSMiB, 0),
 			formatMs(c.LatencyP50Ms), formatMs(c.LatencyP99Ms),
 			formatInt(c.Buckets.Failed), formatInt(c.Buckets.Expired), formatInt(c.Buckets.NotSent()), pendingCell(c.Buckets), acc)
+	}
+	if sit.Fleet != nil {
+		renderFleet(b, sit, cells)
 	}
 	var notes []string
 	for _, c := range cells {

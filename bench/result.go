@@ -64,6 +64,8 @@ type CellResult struct {
 	Accounting Accounting `json:"accounting"`
 	Late       uint64     `json:"late"`
 	LastError  string     `json:"last_error,omitempty"`
+	// Fleet is the fleet situation's figures (clients, the outage and the reconnect burst).
+	Fleet *FleetFigures `json:"fleet,omitempty"`
 	// Error is set when the cell could not run; the figures are then empty.
 	Error string `json:"error,omitempty"`
 }
@@ -88,6 +90,7 @@ type cellRun struct {
 	Final           emulator.StreamStats
 	Children        []childRun
 	EmulatorCPU     time.Duration
+	Outage          *outageRun // the fleet's outage, or nil
 }
 
 // summarize turns a cell's measurements into its figures.
@@ -152,5 +155,8 @@ func summarize(r cellRun) (CellResult, error) {
 		c.LatencyMaxMs = ms(merged.Max())
 	}
 	c.Accounting = account(c.Buckets, fin.AcceptedUserRecords)
+	if err := summarizeFleet(r, &c); err != nil {
+		return c, err
+	}
 	return c, nil
 }

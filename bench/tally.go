@@ -15,14 +15,46 @@ type tally struct {
 	delivered, deliveredBytes, failed, expired, pending atomic.Int64
 	// pendingInFlight counts the pending records whose request was abandoned in flight.
 	pendingInFlight atomic.Int64
-	lastErr         atomic.Pointer[string]
+	// failedMaybeStored and ackedMaybeDup count the records whose request went unanswered (see
+	// Buckets): the service may hold them without their acknowledgement.
+	failedMaybeStored, ackedMaybeDup atomic.Int64
+	lastErr                          atomic.Pointer[string]
+
+	// offlineFrom and offlineTo bound a fleet's outage (zero without one): a record handed over
+	// within it was buffered by an offline client. Set before the first record.
+	offlineFrom, offlineTo time.Time
+	offline                offlineCounts
 
 	mu   sync.Mutex
 	hist *hdrhistogram.Histogram // µs, 1 µs .. 1 h, 3 significant figures
+	// histOnline and histOffline split hist by when the record was handed over (with an outage).
+	histOnline, histOffline *hdrhistogram.Histogram
+}
+
+// offlineCounts is where the records handed over during an outage ended: each counted where it
+// happened, so that put = delivered + failed + expired + pending checks the bookkeeping.
+type offlineCounts struct {
+	put, delivered, failed, expired, pending atomic.Int64
+}
+
+func newLatencyHistogram() *hdrhistogram.Histogram {
+	return hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
 }
 
 func newTally() *tally {
-	return &tally{hist: hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)}
+	return &tally{hist: newLatencyHistogram(), histOnline: newLatencyHistogram(), histOffline: newLatencyHistogram()}
+}
+
+// isOffline reports whether a record handed over at start was handed to an offline client.
+func (t *tally) isOffline(start time.Time) bool {
+	return !t.offlineTo.IsZero() && !start.Before(t.offlineFrom) && start.Before(t.offlineTo)
+}
+
+// handedOver counts a record the contender took at start.
+func (t *tally) handedOver(start time.Time) {
+	if t.isOffline(start) {
+		t.offline.put.Add(1)
+	}
 }
 
 // pendingRecord is a record waiting in a contender, with the time the generator handed it over:
@@ -37,13 +69,23 @@ func (r pendingRecord) size() int64 { return int64(len(r.data) + len(r.key)) }
 
 // succeed counts recs as acknowledged at now.
 func (t *tally) succeed(now time.Time, recs ...pendingRecord) {
-	var size int64
+	var size, offline int64
 	t.mu.Lock()
 	for _, r := range recs {
 		size += r.size()
-		_ = t.hist.RecordValue(clampMicros(t.hist, now.Sub(r.start)))
+		us := clampMicros(t.hist, now.Sub(r.start))
+		_ = t.hist.RecordValue(us)
+		switch {
+		case t.offlineTo.IsZero():
+		case t.isOffline(r.start):
+			offline++
+			_ = t.histOffline.RecordValue(us)
+		default:
+			_ = t.histOnline.RecordValue(us)
+		}
 	}
 	t.mu.Unlock()
+	t.offline.delivered.Add(offline)
 	t.delivered.Add(int64(len(recs)))
 	t.deliveredBytes.Add(size)
 }
@@ -62,6 +104,7 @@ func (t *tally) report(r *childReport) error {
 	r.Delivered, r.DeliveredBytes = t.delivered.Load(), t.deliveredBytes.Load()
 	r.Failed, r.Expired, r.PendingAtEnd = t.failed.Load(), t.expired.Load(), t.pending.Load()
 	r.PendingInFlight = t.pendingInFlight.Load()
+	r.FailedMaybeStored, r.AckedMaybeDuplicated = t.failedMaybeStored.Load(), t.ackedMaybeDup.Load()
 	if p := t.lastErr.Load(); p != nil {
 		r.LastError = *p
 	}
@@ -69,5 +112,21 @@ func (t *tally) report(r *childReport) error {
 	defer t.mu.Unlock()
 	enc, err := t.hist.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
 	r.Latency = string(enc)
+	return err
+}
+
+// reportOffline fills the outage's figures of r.
+func (t *tally) reportOffline(r *childFleetReport) error {
+	o := &t.offline
+	r.OfflinePut, r.OfflineDelivered, r.OfflineFailed = o.put.Load(), o.delivered.Load(), o.failed.Load()
+	r.OfflineExpired, r.OfflinePending = o.expired.Load(), o.pending.Load()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	on, err := t.histOnline.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return err
+	}
+	off, err := t.histOffline.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	r.LatencyOnline, r.LatencyOffline = string(on), string(off)
 	return err
 }

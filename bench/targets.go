@@ -6,6 +6,9 @@ import "fmt"
 const (
 	targetBytePct       = 95.0
 	targetRecordsFactor = 8.0
+	// targetCPUPerMillion is issue 19's bound on the producer process's CPU (user + system) per
+	// million user records delivered, at 100-byte records: 2.5 cores for 1 M records/s.
+	targetCPUPerMillion = 2.5
 )
 
 // Verdicts.
@@ -117,7 +120,18 @@ func evaluateTargets(cells []CellResult) []Target {
 	default:
 		acc.Detail = fmt.Sprintf("%d of %d cells", len(cells), len(cells))
 	}
-	return append(out, acc)
+	out = append(out, acc)
+
+	// Last, so that the verdicts before it keep their places.
+	name = fmt.Sprintf("shardstorm ≤ %.1f CPU s per million user records (1p-100b)", targetCPUPerMillion)
+	if cs, missing := need(name, "1p-100b/shardstorm"); missing != nil {
+		out = append(out, *missing)
+	} else {
+		c := cs[0]
+		out = append(out, Target{name, verdict(c.Buckets.Delivered > 0 && c.CPUSecondsPerMillion <= targetCPUPerMillion),
+			fmt.Sprintf("%.2f CPU s per M (%.1f CPU s for %s records delivered)", c.CPUSecondsPerMillion, c.CPUSeconds, formatInt(c.Buckets.Delivered))})
+	}
+	return out
 }
 
 // failed lists the targets that failed.

@@ -32,6 +32,7 @@ func TestTargetsPassAtTheirThresholds(t *testing.T) {
 		switch name {
 		case "1p-100b/shardstorm":
 			c.ByteCapacityPct, c.DeliveredRecordsPerSec = 95, 64000
+			c.Buckets.Delivered, c.CPUSeconds, c.CPUSecondsPerMillion = 2_000_000, 5, 2.5
 		case "1p-100b/putrecords":
 			c.DeliveredRecordsPerSec = 8000
 		case "1p-1kb/shardstorm":
@@ -43,7 +44,7 @@ func TestTargetsPassAtTheirThresholds(t *testing.T) {
 		}
 	})
 	ts := evaluateTargets(cells)
-	if got := verdicts(ts); got != "PASS PASS PASS PASS PASS PASS PASS" {
+	if got := verdicts(ts); got != "PASS PASS PASS PASS PASS PASS PASS PASS" {
 		t.Fatalf("verdicts %s: %+v", got, ts)
 	}
 	if len(failed(ts)) != 0 {
@@ -56,6 +57,7 @@ func TestTargetsFailJustBelowTheirThresholds(t *testing.T) {
 		switch name {
 		case "1p-100b/shardstorm":
 			c.ByteCapacityPct, c.DeliveredRecordsPerSec = 94.9, 63999
+			c.Buckets.Delivered, c.CPUSeconds, c.CPUSecondsPerMillion = 2_000_000, 5.02, 2.51
 		case "1p-100b/putrecords":
 			c.DeliveredRecordsPerSec = 8000
 		case "4p/kpl", "4p/shardstorm":
@@ -67,12 +69,13 @@ func TestTargetsFailJustBelowTheirThresholds(t *testing.T) {
 		}
 	})
 	ts := evaluateTargets(cells)
-	if got := verdicts(ts); got != "FAIL FAIL FAIL FAIL FAIL FAIL FAIL" {
+	if got := verdicts(ts); got != "FAIL FAIL FAIL FAIL FAIL FAIL FAIL FAIL" {
 		t.Fatalf("verdicts %s: %+v", got, ts)
 	}
 	if !strings.Contains(ts[4].Detail, "RSS peak 100 MiB in the first half of the load, 400 MiB in the second") ||
 		!strings.Contains(ts[5].Detail, "8.0× (63,999 vs 8,000 records/s)") ||
-		ts[6].Detail != "1 of 20 cells not accounted for (first: hotkey/kpl)" {
+		ts[6].Detail != "1 of 23 cells not accounted for (first: hotkey/kpl)" ||
+		ts[7].Detail != "2.51 CPU s per M (5.0 CPU s for 2,000,000 records delivered)" {
 		t.Fatalf("details: %+v", ts)
 	}
 }
@@ -82,13 +85,13 @@ func TestTargetsOfCellsNotRunOrFailed(t *testing.T) {
 		{Cell: "1p-100b/shardstorm", Situation: "1p-100b", Contender: ContenderShardstorm, Error: "boom"},
 		{Cell: "overload/shardstorm", Situation: "overload", Contender: ContenderShardstorm, Accounting: Accounting{Accounted: true}},
 	})
-	if got := verdicts(ts); got != "FAIL NOT RUN NOT RUN NOT RUN NOT RUN FAIL FAIL" {
+	if got := verdicts(ts); got != "FAIL NOT RUN NOT RUN NOT RUN NOT RUN FAIL FAIL FAIL" {
 		t.Fatalf("verdicts %s: %+v", got, ts)
 	}
 	if ts[0].Detail != "cell 1p-100b/shardstorm failed: boom" || ts[4].Detail != "no RSS samples on this OS" {
 		t.Fatalf("details: %+v", ts)
 	}
-	if got := verdicts(evaluateTargets(nil)); got != "NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN" {
+	if got := verdicts(evaluateTargets(nil)); got != "NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN NOT RUN" {
 		t.Fatalf("no cells: %s", got)
 	}
 }

@@ -1,5 +1,7 @@
 package metrics
 
+import "time"
+
 // FleetClients are the clients of a fleet of simple producers (`run --producer putrecords|
 // putrecord --clients N`) at one reading: metrics' own copy, so that metrics does not import
 // the fleet. Reconnects is cumulative.
@@ -43,14 +45,36 @@ type fleetTrack struct {
 	seen                                  bool
 	maxOffline, maxBuffering, maxBuffered int64
 	peakReconnects                        float64
+	// recent holds the readings of the last second or so: reconnects per second are counted over
+	// at least one second, because a burst of 300 reconnects divided by a 0.3 s sample gap (a
+	// sampler catching up on a busy machine) would read "1,000/s of 300 clients".
+	recent []reconnectReading
+}
+
+type reconnectReading struct {
+	t time.Time
+	n int64
+}
+
+// reconnectRate is the clients reconnecting per second: the most that reconnected since any
+// recent reading, divided by the time since it but never by less than a second. It is never more
+// than the reconnects of some one-second window, and steady reconnects keep their true rate
+// however often the sampler reads.
+func (t *fleetTrack) reconnectRate(now time.Time, n int64) float64 {
+	rate := 0.0
+	for _, r := range t.recent {
+		span := max(now.Sub(r.t), time.Second)
+		rate = max(rate, float64(delta(n, r.n))/span.Seconds())
+	}
+	return rate
 }
 
 // fleetValues fills the fleet's series from a reading and remembers its peaks.
-func (t *fleetTrack) values(v *[numMetrics]float64, c FleetClients, rate func(int64) float64) {
+func (t *fleetTrack) values(v *[numMetrics]float64, c FleetClients, now time.Time) {
 	v[ClientsOnline], v[ClientsOffline], v[ClientsBuffering] = float64(c.Online), float64(c.Offline), float64(c.Buffering)
 	v[ClientsBufferedRecords] = float64(c.Buffered)
 	if t.seen {
-		r := rate(delta(c.Reconnects, t.last.Reconnects))
+		r := t.reconnectRate(now, c.Reconnects)
 		v[ReconnectsPerSec] = r
 		if r > t.peakReconnects {
 			t.peakReconnects = r
@@ -58,6 +82,11 @@ func (t *fleetTrack) values(v *[numMetrics]float64, c FleetClients, rate func(in
 	}
 	t.maxOffline, t.maxBuffering, t.maxBuffered = max(t.maxOffline, c.Offline), max(t.maxBuffering, c.Buffering), max(t.maxBuffered, c.Buffered)
 	t.last, t.seen = c, true
+	// Keep the newest reading older than a second (the reference) and everything after it.
+	t.recent = append(t.recent, reconnectReading{now, c.Reconnects})
+	for len(t.recent) > 1 && now.Sub(t.recent[1].t) >= time.Second {
+		t.recent = t.recent[1:]
+	}
 }
 
 func (t *fleetTrack) summary(end LatencyStats) *FleetSummary {

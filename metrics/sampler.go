@@ -113,7 +113,7 @@ func NewSampler(cfg Config) (*Sampler, error) {
 	streamOn[OfferedBytes] = cfg.Workload != nil || cfg.Offered != nil
 	shardOn[OfferedRecords] = cfg.Offered != nil
 	shardOn[OfferedBytes] = cfg.Offered != nil
-	s := &Sampler{cfg: cfg, store: newStore(cfg.Stream, points, shardPoints, streamOn, shardOn)}
+	s := &Sampler{cfg: cfg, store: newStore(cfg.Stream, points, shardPoints, newHeatRows(cfg.Window, cfg.ShardRecordsPerSec, cfg.ShardBytesPerSec), streamOn, shardOn)}
 	s.state.tracks = map[string]*shardTrack{}
 	s.state.errTotals = map[string]int64{}
 	return s, nil

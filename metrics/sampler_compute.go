@@ -150,7 +150,7 @@ func (s *Sampler) compute(cur reading) *Snapshot {
 	}
 
 	if s.cfg.Fleet != nil {
-		st.fleet.values(v, cur.fleet, rate)
+		st.fleet.values(v, cur.fleet, cur.t)
 		c := cur.fleet
 		snap.Fleet = &c
 	}

@@ -10,7 +10,8 @@ import (
 // Store holds the series of one stream and its shards over a fixed window, and the latest
 // snapshot. The sampler writes it; any number of readers (dashboard, exporters) read it
 // concurrently. Memory is fixed by the window: about 4 bytes × points × (series of the stream
-// + series of each shard with history in the window), where points = window / interval.
+// + series of each shard with history in the window), where points = window / interval, and a
+// byte per shard per second of the window for the heat rows (heat.go).
 type Store struct {
 	stream string
 	// streamOn and shardOn say which metrics the sources provide at each level; the others
@@ -25,6 +26,7 @@ type Store struct {
 	all    *seriesSet
 	shards map[string]*seriesSet
 	shardN int // points kept per shard
+	heat   heatRows
 }
 
 // Point is one value of a series.
@@ -42,12 +44,12 @@ type ShardInfo struct {
 	Oldest, Newest time.Time
 }
 
-func newStore(stream string, points, shardPoints int, streamOn, shardOn [numMetrics]bool) *Store {
+func newStore(stream string, points, shardPoints int, heat heatRows, streamOn, shardOn [numMetrics]bool) *Store {
 	shardPoints = min(shardPoints, points) // shard samples are timed by the stream's ring
 	return &Store{
 		stream: stream, streamOn: streamOn, shardOn: shardOn,
 		times: make([]int64, points), all: newSeriesSet(points, 0),
-		shards: map[string]*seriesSet{}, shardN: shardPoints,
+		shards: map[string]*seriesSet{}, shardN: shardPoints, heat: heat,
 	}
 }
 
@@ -87,6 +89,7 @@ func (s *Store) append(snap *Snapshot) {
 		s.write(set, k, &sv.Values, &s.shardOn)
 	}
 	s.next = k + 1
+	s.heat.add(snap)
 	for id, set := range s.shards {
 		if set.last < s.next-int64(set.capacity) {
 			delete(s.shards, id)

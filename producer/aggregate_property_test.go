@@ -80,7 +80,7 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 		for _, k := range out {
 			// What a request sends: the aggregates are encoded then, and must come out at
 			// exactly the size they were sealed (and rate-limited and batched) at.
-			data := k.wireData()
+			data, _ := k.wireData(nil)
 			if k.size != len(data)+len(k.pk) || k.size > p.maxRec {
 				t.Fatalf("Kinesis record sized %d bytes is %d (data) + %d (key); record limit %d", k.size, len(data), len(k.pk), p.maxRec)
 			}

@@ -6,32 +6,50 @@ import (
 	"github.com/shardstorm/shardstorm/producer/kpl"
 )
 
-// aggregators are reused by the requests that encode aggregates: an Aggregator keeps its
-// buffers and key maps across Resets.
-var aggregators = sync.Pool{New: func() any { return new(kpl.Aggregator) }}
+// wireBuf is a buffer an aggregate is encoded into, reused once its request has returned: the
+// encodings were most of what the producer allocated (about 110 bytes per 100-byte record), and
+// every allocation brings the next collection, which scans all the buffered records, closer.
+type wireBuf struct{ b []byte }
+
+var wireBufs = sync.Pool{New: func() any { return new(wireBuf) }}
 
 // wireData is the data k is sent with: the user's own for a raw record, the encoded aggregate
-// for an aggregate (encoded anew at every call: a request encodes it once).
-func (k *krec) wireData() []byte {
-	if k.aggregated {
-		return encodeAggregate(k)
+// for an aggregate (encoded anew at every call: a request encodes it once), in a buffer taken
+// from wireBufs and appended to bufs, to be put back by releaseWire when the request is over.
+func (k *krec) wireData(bufs []*wireBuf) ([]byte, []*wireBuf) {
+	if !k.aggregated {
+		return k.data, bufs
 	}
-	return k.data
+	w := wireBufs.Get().(*wireBuf)
+	if size := k.size - len(k.pk); cap(w.b) < size { // k.size counts the outer partition key too
+		w.b = make([]byte, 0, size)
+	}
+	w.b = encodeAggregate(w.b[:0], k)
+	return w.b, append(bufs, w)
+}
+
+// releaseWire puts a request's encoding buffers back. Only once PutRecords has returned: the
+// SDK's client has copied the data into the request body by then, and KinesisAPI's contract
+// forbids other implementations to keep it.
+func releaseWire(bufs []*wireBuf) {
+	for _, w := range bufs {
+		w.b = w.b[:0]
+		wireBufs.Put(w)
+	}
 }
 
 // encodeAggregate encodes k's user records, in order, as the KPL aggregate its shard sized with
-// a kpl.Sizer when it sealed k. Encoding at send time keeps only the records of requests in
-// flight encoded: the records waiting in the limiter's queue (the backlog, under overload most
-// of MaxBufferedBytes) are not held a second time as their encoding.
-func encodeAggregate(k *krec) []byte {
-	a := aggregators.Get().(*kpl.Aggregator)
-	defer aggregators.Put(a)
-	a.Reset()
-	for _, u := range k.users {
-		a.Add(kpl.Record{PartitionKey: u.rec.PartitionKey, ExplicitHashKey: u.rec.ExplicitHashKey, Data: u.rec.Data})
-	}
+// a kpl.Sizer when it sealed k, from the placements the Sizer gave each record (no key table is
+// built again). Encoding at send time keeps only the records of requests in flight encoded: the
+// records waiting in the limiter's queue (the backlog, under overload most of MaxBufferedBytes)
+// are not held a second time as their encoding.
+func encodeAggregate(dst []byte, k *krec) []byte {
 	// The same records in the same order encode to exactly the size the Sizer gave when k was
-	// sealed (TestSizerAgreesWithTheEncoding): keys are strings and the producer holds its own
-	// copy of each Data slice header, so no length can have changed since.
-	return a.Encode(make([]byte, 0, a.Size()))
+	// sealed (TestAppendPlacedIsTheEncoding): keys are strings and the producer holds its own
+	// copy of each Data slice header, so no length can have changed since; a record's placement
+	// is set when it joins an aggregate and is not touched until that aggregate's request ends.
+	return kpl.AppendPlaced(dst, len(k.users), func(i int) (kpl.Record, kpl.Placement) {
+		u := k.users[i]
+		return kpl.Record{PartitionKey: u.rec.PartitionKey, ExplicitHashKey: u.rec.ExplicitHashKey, Data: u.rec.Data}, u.place
+	})
 }

@@ -23,13 +23,46 @@ const (
 
 var logGrowth = math.Log(latencyGrowth)
 
-// latencyBucket is the bucket of d.
-func latencyBucket(d time.Duration) int {
+// latencyBucketByLog is the definition of d's bucket: the bound above d, in powers of 1.3.
+func latencyBucketByLog(d time.Duration) int {
 	if d <= latencyBase {
 		return 0
 	}
 	i := int(math.Ceil(math.Log(float64(d)/float64(latencyBase)) / logGrowth))
 	return min(i, NumLatencyBuckets-1)
+}
+
+// bucketFloor[i] is the least latency latencyBucketByLog puts in bucket i or above (i ≥ 1), found
+// once by bisection: every delivered record is counted in a bucket, and a logarithm per record
+// cost more than the rest of its counting.
+var bucketFloor = func() (f [NumLatencyBuckets]time.Duration) {
+	for i := 1; i < NumLatencyBuckets; i++ {
+		lo, hi := time.Duration(0), time.Duration(math.MaxInt64) // bucket(lo) < i ≤ bucket(hi)
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			if latencyBucketByLog(mid) >= i {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		f[i] = hi
+	}
+	return f
+}()
+
+// latencyBucket is the bucket of d: latencyBucketByLog(d), by a search of bucketFloor.
+func latencyBucket(d time.Duration) int {
+	lo, hi := 0, NumLatencyBuckets-1 // bucketFloor[lo+1] > d is unknown; answer in [lo, hi]
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if bucketFloor[mid] <= d {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
 }
 
 // LatencyBucketUpper is the upper bound of bucket i (the last bucket also holds everything
@@ -80,6 +113,15 @@ func (c LatencyCounts) Percentile(p float64) (time.Duration, bool) {
 type latencyCounters [NumLatencyBuckets]atomic.Int64
 
 func (l *latencyCounters) record(d time.Duration) { l[latencyBucket(d)].Add(1) }
+
+// add adds counts gathered without atomics (a Kinesis record's users, most in a bucket or two).
+func (l *latencyCounters) add(c *LatencyCounts) {
+	for i, n := range c {
+		if n != 0 {
+			l[i].Add(n)
+		}
+	}
+}
 
 func (l *latencyCounters) snapshot() LatencyCounts {
 	var out LatencyCounts

@@ -36,3 +36,20 @@ func TestLatencyCountsPercentileWithinABucket(t *testing.T) {
 		t.Fatal("a percentile of nothing")
 	}
 }
+
+// The bucket search puts every latency where the logarithm does, bounds included.
+func TestLatencyBucketIsTheLogarithms(t *testing.T) {
+	for i := 1; i < NumLatencyBuckets; i++ {
+		f := bucketFloor[i]
+		if latencyBucket(f) != latencyBucketByLog(f) || latencyBucket(f-1) != latencyBucketByLog(f-1) {
+			t.Fatalf("bucket %d's floor %v: search %d and %d, logarithm %d and %d", i, f,
+				latencyBucket(f), latencyBucket(f-1), latencyBucketByLog(f), latencyBucketByLog(f-1))
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		d := time.Duration(rapid.Int64Range(-1, 1<<62).Draw(t, "d"))
+		if got, want := latencyBucket(d), latencyBucketByLog(d); got != want {
+			t.Fatalf("%v: bucket %d, logarithm says %d", d, got, want)
+		}
+	})
+}

@@ -19,6 +19,10 @@ import (
 )
 
 // KinesisAPI is what the producer needs of a Kinesis client; *kinesis.Client has it.
+//
+// PutRecords must not keep the Data of the records it is given once it returns: the producer
+// encodes aggregates into buffers it reuses for the next request. (The SDK's client copies them
+// into the request body; a stand-in that keeps them must copy them.)
 type KinesisAPI interface {
 	PutRecords(ctx context.Context, in *kinesis.PutRecordsInput, optFns ...func(*kinesis.Options)) (*kinesis.PutRecordsOutput, error)
 	ListShards(ctx context.Context, in *kinesis.ListShardsInput, optFns ...func(*kinesis.Options)) (*kinesis.ListShardsOutput, error)
@@ -52,6 +56,7 @@ type Producer struct {
 	closeOnce sync.Once
 
 	slots     slotPool
+	keys      *keyCache // hash keys of recent partition keys
 	hooks     hooks
 	parked    wrongShardPark
 	collector collector // owned by the dispatcher goroutine
@@ -70,6 +75,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 		refreshCh: make(chan struct{}, 1),
 		wake:      make(chan struct{}, 1),
 		stop:      make(chan struct{}),
+		keys:      newKeyCache(),
 	}
 	if cfg.StreamName != "" {
 		p.ref.name, p.label = aws.String(cfg.StreamName), cfg.StreamName
@@ -101,12 +107,12 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 }
 
 // clientOptions turns the SDK's own retries off (the producer owns retries; the default retryer
-// would silently retry throttles) and gives the transport its own copy of request bodies (see
+// would silently retry throttles), writes PutRecords bodies itself (see wire_json.go) and gives the transport its own copy of request bodies (see
 // awshttp.OwnBody). For the SDK's default HTTP client it builds the producer's own transport from
 // the client's settings, keeping enough idle connections per host for MaxConnections requests in
 // flight (the default keeps 10); Close releases that transport's connections.
 func clientOptions(api KinesisAPI, maxConns int) ([]func(*kinesis.Options), *http.Transport) {
-	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }}
+	opts := []func(*kinesis.Options){func(o *kinesis.Options) { o.RetryMaxAttempts = 1 }, withPutRecordsSerializer}
 	if c, ok := api.(*kinesis.Client); ok {
 		if bc, ok := c.Options().HTTPClient.(*sdkhttp.BuildableClient); ok {
 			tr := bc.GetTransport() // a copy with the client's settings
@@ -265,14 +271,23 @@ func (p *Producer) validate(r Record) (hashkey.Key, error) {
 		return hashkey.Key{}, fmt.Errorf("%w: %d bytes of data and partition key, over the stream's maximum record size of %d bytes",
 			ErrInvalidRecord, len(r.Data)+len(r.PartitionKey), p.maxRec)
 	}
-	if r.ExplicitHashKey != "" {
-		h, ok := hashkey.Parse(r.ExplicitHashKey)
-		if !ok {
-			return hashkey.Key{}, fmt.Errorf("%w: explicit hash key %q is not a decimal in [0, 2^128-1]", ErrInvalidRecord, r.ExplicitHashKey)
-		}
-		return h, nil
+	if r.ExplicitHashKey == "" {
+		return p.keys.hashOf(r.PartitionKey), nil // hashOf's MD5, through the producer's cache
 	}
-	return hashkey.OfPartitionKey(r.PartitionKey), nil
+	h, ok := hashOf(r)
+	if !ok {
+		return hashkey.Key{}, fmt.Errorf("%w: explicit hash key %q is not a decimal in [0, 2^128-1]", ErrInvalidRecord, r.ExplicitHashKey)
+	}
+	return h, nil
+}
+
+// hashOf is the hash key Kinesis routes r by: its explicit hash key, else the MD5 of its
+// partition key; false when the explicit hash key is unreadable.
+func hashOf(r Record) (hashkey.Key, bool) {
+	if r.ExplicitHashKey != "" {
+		return hashkey.Parse(r.ExplicitHashKey)
+	}
+	return hashkey.OfPartitionKey(r.PartitionKey), true
 }
 
 // route hands a record to the aggregator of the shard its hash key belongs to in the current

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/shardstorm/shardstorm/internal/hashkey"
+	"github.com/shardstorm/shardstorm/producer/kpl"
 )
 
 // Record is one user record.
@@ -59,6 +60,9 @@ type userRecord struct {
 	lastCode string
 	lastMsg  string
 	retries  int
+	// place is where the record sits in its shard's open or sealed aggregate, set when it is
+	// aggregated: the request that sends the aggregate encodes it from these (kpl.AppendPlaced).
+	place kpl.Placement
 }
 
 var userRecordPool = sync.Pool{New: func() any { return new(userRecord) }}

@@ -3,7 +3,6 @@ package producer
 import (
 	"context"
 	"math/rand/v2"
-	"sort"
 	"sync"
 	"time"
 
@@ -20,11 +19,8 @@ type routeMap struct {
 // mid-reshard may leave a gap; the record then goes to a neighbour, unaggregated (Kinesis routes
 // a raw record by its own key, so nothing lands where a consumer would drop it).
 func (m *routeMap) shardFor(h hashkey.Key) (*shardState, bool) {
-	i := sort.Search(len(m.shards), func(i int) bool { return m.shards[i].end.Cmp(h) >= 0 })
-	if i == len(m.shards) {
-		return m.states[i-1], false
-	}
-	return m.states[i], m.shards[i].start.Cmp(h) <= 0
+	i, holds := m.locate(h)
+	return m.states[i], holds
 }
 
 // installMap swaps in a new shard map. Shards that stay (same id and range) keep their state;

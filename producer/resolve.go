@@ -26,10 +26,9 @@ func (p *Producer) countStored(k *krec) {
 // Attempts slice (read-only), so a success costs no allocation per record.
 func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, shardID, seq string, att Attempt, now time.Time) {
 	shared := []Attempt{att}
-	p.hist.recordDelivered(users, now)
-	for _, u := range users {
-		s.c.endToEnd.record(now.Sub(u.arrival))
-	}
+	var buckets LatencyCounts
+	p.hist.recordDelivered(users, now, &buckets)
+	s.c.endToEnd.add(&buckets)
 	var bytes int64
 	for i, u := range users {
 		attempts := shared

@@ -35,13 +35,17 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 		return
 	}
 	entries := make([]types.PutRecordsRequestEntry, len(batch))
+	var bufs []*wireBuf
 	for i, k := range batch {
-		entries[i] = types.PutRecordsRequestEntry{Data: k.wireData(), PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
+		var data []byte
+		data, bufs = k.wireData(bufs)
+		entries[i] = types.PutRecordsRequestEntry{Data: data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
 	}
 	ctx, cancel := context.WithTimeout(p.ctx, cfg.RequestTimeout)
 	start := time.Now()
 	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
 	cancel()
+	releaseWire(bufs)
 	end := time.Now()
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)

@@ -94,21 +94,24 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 		return true
 	}
 	kr := kpl.Record{PartitionKey: u.rec.PartitionKey, ExplicitHashKey: u.rec.ExplicitHashKey, Data: u.rec.Data}
+	var pl kpl.Placement
 	if n := s.agg.Len(); n > 0 {
-		size := s.agg.SizeWith(kr)
+		pl = s.agg.Place(kr)
+		size := s.agg.Size() + pl.Grow()
 		if size > cfg.AggregationMaxSize || size+len(s.aggUsers[0].rec.PartitionKey) > s.p.maxRec || n >= cfg.AggregationMaxCount {
 			s.sealLocked()
 		}
 	}
 	if s.agg.Len() == 0 {
 		// A record too big to aggregate even alone goes raw.
-		if size := s.agg.SizeWith(kr); size > cfg.AggregationMaxSize || size+len(u.rec.PartitionKey) > s.p.maxRec {
+		pl = s.agg.Place(kr)
+		if size := s.agg.Size() + pl.Grow(); size > cfg.AggregationMaxSize || size+len(u.rec.PartitionKey) > s.p.maxRec {
 			s.enqueueLocked(s.rawKrec(u))
 			return true
 		}
 		s.aggDeadline, s.aggExpiry = u.deadline, u.expiry
 	}
-	s.agg.Add(kr)
+	u.place = s.agg.AddPlaced(kr, pl)
 	s.aggUsers = append(s.aggUsers, u)
 	s.aggBytes += u.size
 	s.c.aggRecords.Add(1)

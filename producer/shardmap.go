@@ -57,3 +57,64 @@ func loadShardMap(ctx context.Context, api KinesisAPI, ref streamRef) (*shardMap
 	m.loadedAt = time.Now()
 	return m, nil
 }
+
+// locate is routing: the index of the shard whose hash key range holds h, and true; a map
+// caught mid-reshard may leave a gap, and h then gets the next shard above it (the last one
+// past the end) and false. The producer's aggregators and ShardMap.ShardOf both route by it.
+func (m *shardMap) locate(h hashkey.Key) (int, bool) {
+	i := sort.Search(len(m.shards), func(i int) bool { return m.shards[i].end.Cmp(h) >= 0 })
+	if i == len(m.shards) {
+		return i - 1, false
+	}
+	return i, m.shards[i].start.Cmp(h) <= 0
+}
+
+// ShardMap is a snapshot of a stream's open shards that routes records as the producer does,
+// for a caller that sends records some other way (a fleet of simple clients keeps no map, but
+// its dashboard shows each record's shard). Immutable: load a new one after a reshard.
+type ShardMap struct{ m *shardMap }
+
+// LoadShardMap lists the stream's open shards (ListShards, every page), as the producer's
+// refresh does.
+func LoadShardMap(ctx context.Context, api KinesisAPI, stream string) (*ShardMap, error) {
+	m, err := loadShardMap(ctx, api, streamRef{name: aws.String(stream)})
+	if err != nil {
+		return nil, err
+	}
+	return &ShardMap{m: m}, nil
+}
+
+// ShardOf is the id of the shard the producer routes r to: the open shard its hash key belongs
+// to (in a gap of a map caught mid-reshard, the next one, as the producer does); false for a
+// record the producer refuses (an unreadable explicit hash key).
+func (m *ShardMap) ShardOf(r Record) (string, bool) {
+	h, ok := hashOf(r)
+	if !ok {
+		return "", false
+	}
+	i, _ := m.m.locate(h)
+	return m.m.shards[i].id, true
+}
+
+// MapShard is one open shard of a ShardMap: its id and hash key range (decimal, as Kinesis
+// writes them).
+type MapShard struct{ ID, StartingHashKey, EndingHashKey string }
+
+// Shards lists the map's open shards in hash key order.
+func (m *ShardMap) Shards() []MapShard {
+	out := make([]MapShard, len(m.m.shards))
+	for i, s := range m.m.shards {
+		out[i] = MapShard{ID: s.id, StartingHashKey: s.start.String(), EndingHashKey: s.end.String()}
+	}
+	return out
+}
+
+// Has reports whether id is one of the map's open shards.
+func (m *ShardMap) Has(id string) bool {
+	for _, s := range m.m.shards {
+		if s.id == id {
+			return true
+		}
+	}
+	return false
+}

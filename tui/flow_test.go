@@ -153,7 +153,7 @@ func testViewSwitching(t *testing.T) {
 	steps := []struct {
 		key  string
 		want ViewID
-	}{{"tab", ViewShards}, {"tab", ViewCloudWatch}, {"shift+tab", ViewShards}, {"5", ViewSettings}, {"tab", ViewOverview}, {"shift+tab", ViewSettings}, {"1", ViewOverview}}
+	}{{"tab", ViewShards}, {"tab", ViewCloudWatch}, {"shift+tab", ViewShards}, {"5", ViewSettings}, {"tab", ViewHeatmap}, {"tab", ViewOverview}, {"shift+tab", ViewHeatmap}, {"shift+tab", ViewSettings}, {"6", ViewHeatmap}, {"1", ViewOverview}}
 	for _, s := range steps {
 		m = press(t, m, s.key)
 		if m.CurrentView() != s.want {

@@ -74,7 +74,7 @@ func (s *state) globalKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevView):
 		return s.switchView((s.view + numViews - 1) % numViews)
 	case key.Matches(msg, k.View1), key.Matches(msg, k.View2), key.Matches(msg, k.View3),
-		key.Matches(msg, k.View4), key.Matches(msg, k.View5):
+		key.Matches(msg, k.View4), key.Matches(msg, k.View5), key.Matches(msg, k.View6):
 		return s.switchView(ViewID(msg.Runes[0] - '1'))
 	case key.Matches(msg, k.Pause):
 		return func() tea.Msg {

@@ -11,7 +11,7 @@ import (
 // in that view's help (its ShortHelp and FullHelp, with descriptions of what they do there); the
 // root puts them before the keys that work everywhere on the hint line and the ? screen.
 type KeyMap struct {
-	NextView, PrevView, View1, View2, View3, View4, View5 key.Binding
+	NextView, PrevView, View1, View2, View3, View4, View5, View6 key.Binding
 
 	Pause, RateUp, RateDown, LimitDown, LimitUp   key.Binding
 	CycleKeys, HotUp, HotDown, Aggregation, Adapt key.Binding
@@ -40,6 +40,7 @@ func defaultKeyMap() *KeyMap {
 		View3:    b("3", "cloudwatch", "3"),
 		View4:    b("4", "findings", "4"),
 		View5:    b("5", "settings", "5"),
+		View6:    b("6", "heatmap", "6"),
 
 		Pause:        b("space", "pause/resume", " "),
 		RateUp:       b("+", "rate ×1.25", "+", "="),
@@ -115,7 +116,7 @@ func (k *KeyMap) unavailableKey(msg tea.KeyMsg) (key.Binding, bool) {
 // producer and shards, display.
 func (k *KeyMap) everywhere() [][]key.Binding {
 	return [][]key.Binding{
-		{k.NextView, k.PrevView, k.View1, k.View2, k.View3, k.View4, k.View5, k.Help, k.Quit},
+		{k.NextView, k.PrevView, k.View1, k.View2, k.View3, k.View4, k.View5, k.View6, k.Help, k.Quit},
 		{k.Pause, k.RateUp, k.RateDown, k.CycleKeys, k.HotUp, k.HotDown},
 		{k.LimitDown, k.LimitUp, k.Aggregation, k.Adapt, k.Split, k.ShardMetrics},
 		{k.Freeze, k.Narrower, k.Wider, k.Filter},

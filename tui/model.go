@@ -111,6 +111,7 @@ func newModel(ctx context.Context, src Source, controls any, opts Options) Model
 	s.env = &env{src: src, st: st}
 	s.comps = [numViews]component{
 		newOverview(), newShardsView(keys), newCloudWatchView(), newFindingsView(keys), newSettingsView(keys, caps.settings),
+		newHeatmapView(keys, opts.NoColor),
 	}
 	s.filterIn = textinput.New()
 	s.filterIn.Prompt = "/ filter shards: "

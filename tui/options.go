@@ -8,17 +8,18 @@ import (
 // ViewID names a view.
 type ViewID int
 
-// The views, in tab order (keys 1–5).
+// The views, in tab order (keys 1–6).
 const (
 	ViewOverview ViewID = iota
 	ViewShards
 	ViewCloudWatch
 	ViewFindings
 	ViewSettings
+	ViewHeatmap
 	numViews
 )
 
-var viewNames = [numViews]string{"Overview", "Shards", "CloudWatch", "Findings", "Settings"}
+var viewNames = [numViews]string{"Overview", "Shards", "CloudWatch", "Findings", "Settings", "Heatmap"}
 
 func (v ViewID) String() string {
 	if v < 0 || v >= numViews {

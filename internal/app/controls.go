@@ -44,6 +44,20 @@ func (r *Run) TogglePause() bool {
 	return true
 }
 
+// SetPaused pauses or resumes the workload (the control API's "paused"), reporting whether
+// that changed anything.
+func (r *Run) SetPaused(paused bool) (changed bool) {
+	if r.gen.Stats().Paused == paused {
+		return false
+	}
+	if paused {
+		r.gen.Pause()
+	} else {
+		r.gen.Resume()
+	}
+	return true
+}
+
 // ScaleRate multiplies the workload's target rate.
 func (r *Run) ScaleRate(factor float64) (float64, error) {
 	if err := r.gen.MultiplyRate(factor); err != nil {

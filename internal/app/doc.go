@@ -5,5 +5,6 @@
 //
 // Its knob table (knobs.go, RunKnobs) defines every setting of a run once: internal/cli makes
 // flags, config-file keys and SHARDSTORM_* variables of it, and the Settings view's rows
-// (settings.go) are its live knobs, parsed by the same code.
+// (settings.go) are its live knobs, parsed by the same code. The control API (control_api.go,
+// served at /control beside /metrics) changes a running run through those same knobs.
 package app

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -61,8 +62,12 @@ func (o Options) profile() string {
 // notThisProducer is the answer of a control that changes shardstorm's engine, asked of a run
 // whose producer has none: the dashboard logs it rather than doing silently nothing.
 func (r *Run) notThisProducer() error {
-	return fmt.Errorf("not for --producer %s: a fleet of simple clients has no limiter, aggregation or token buckets to change", r.opts.profile())
+	return fmt.Errorf("not for --producer %s: %w", r.opts.profile(), ErrNotThisProducer)
 }
+
+// ErrNotThisProducer is wrapped by a control of shardstorm's engine asked of a fleet of simple
+// clients (errors.Is): the control API answers it with 409 Conflict, not a bad value.
+var ErrNotThisProducer = errors.New("a fleet of simple clients has no limiter, aggregation or token buckets to change")
 
 // tunable returns the engine's live configuration, or the notThisProducer error.
 func (r *Run) tunable() (tunable, error) {

@@ -3,14 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-
-	"github.com/shardstorm/shardstorm/internal/hashkey"
 	"github.com/shardstorm/shardstorm/metrics"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/producer/fleet"
@@ -93,37 +88,36 @@ func nonEmpty(s, def string) string {
 	return s
 }
 
-// startFleet starts the fleet of simple clients, with the stream's open shards listed once so
-// that the hot-key tracker and the offered counts see each record's shard as the producer's
-// hooks do. The clients themselves know no shard map (small clients do not).
+// startFleet starts the fleet of simple clients beside a live map of the stream's open shards,
+// so that the hot-key tracker and the offered counts see each record's shard as the producer's
+// hooks do, before and after a reshard. The clients themselves know no shard map (small
+// clients do not).
 func (r *Run) startFleet(ctx context.Context, pcfg producer.Config) (Engine, error) {
 	cfg, err := fleetConfig(r.opts, pcfg)
 	if err != nil {
 		return nil, err
 	}
-	shards, err := listOpenShards(ctx, r.client("fleet (shard list)"), r.opts.Stream)
+	kin, stream := r.client("fleet (shard map)"), r.opts.Stream
+	load := func(ctx context.Context) (*producer.ShardMap, error) { return producer.LoadShardMap(ctx, kin, stream) }
+	m, err := load(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the fleet's shard map of %s: %w", stream, err)
 	}
 	f, err := fleet.New(ctx, r.client("fleet"), cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &routedFleet{Fleet: f, shards: shards, hooks: pcfg.Hooks}, nil
+	rf := &routedFleet{Fleet: f, hooks: pcfg.Hooks, liveShardMap: newLiveShardMap(m, load,
+		orDefault(pcfg.ShardMapRefreshInterval, producer.DefaultShardMapRefreshInterval))}
+	return rf, nil
 }
 
 // routedFleet is a fleet whose Puts are shown to the producer hooks (hot keys, offered counts)
-// with the shard the stream's map at the start routes them to.
+// with the shard the stream's live map routes them to.
 type routedFleet struct {
 	*fleet.Fleet
-	shards []openShard // by starting hash key
-	hooks  []producer.Hook
-}
-
-type openShard struct {
-	id         string
-	rng        hashkey.Range
-	start, end string
+	*liveShardMap
+	hooks []producer.Hook
 }
 
 func (f *routedFleet) Put(ctx context.Context, rec producer.Record, done func(producer.Result)) error {
@@ -143,44 +137,45 @@ func (f *routedFleet) TryPut(rec producer.Record, done func(producer.Result)) er
 }
 
 func (f *routedFleet) routed(rec producer.Record) {
-	if len(f.hooks) == 0 || len(f.shards) == 0 {
+	if len(f.hooks) == 0 {
 		return
 	}
-	k, ok := hashkey.Key{}, false
-	if rec.ExplicitHashKey != "" {
-		k, ok = hashkey.Parse(rec.ExplicitHashKey)
-	}
+	id, ok := f.current().ShardOf(rec)
 	if !ok {
-		k = hashkey.OfPartitionKey(rec.PartitionKey)
-	}
-	i := sort.Search(len(f.shards), func(i int) bool { return f.shards[i].rng.End.Cmp(k) >= 0 })
-	if i == len(f.shards) {
 		return
 	}
 	for _, h := range f.hooks {
 		if rh, ok := h.(producer.RecordRoutedHook); ok {
-			rh.OnRecordRouted(f.shards[i].id, rec.PartitionKey, len(rec.Data)+len(rec.PartitionKey))
+			rh.OnRecordRouted(id, rec.PartitionKey, len(rec.Data)+len(rec.PartitionKey))
 		}
 	}
 }
 
-// Stats lists every open shard of the list, in hash key order, with the fleet's figures of the
-// shards the service answered for (the others at zero), then any shard the list did not know.
-// The sampler and the dashboard see the stream's shards from the start, as with the producer.
+// Stats lists every open shard of the map, in hash key order, with the fleet's figures of the
+// shards the service answered for (the others at zero), then the shards the service answered
+// for that the map does not know yet; a shard closed by a reshard leaves the list, as it leaves
+// the producer's. The sampler and the dashboard see the stream's shards from the start, as with
+// the producer. A shard the service answered for that no map has listed is evidence of a
+// reshard: the map is reloaded.
 func (f *routedFleet) Stats() producer.Stats {
 	st := f.Fleet.Stats()
+	m := f.current()
+	open := m.Shards()
 	byID := make(map[string]producer.ShardStats, len(st.Shards))
 	for _, s := range st.Shards {
+		if f.evidence(s.ShardID) && !m.Has(s.ShardID) {
+			continue // closed
+		}
 		byID[s.ShardID] = s
 	}
-	shards := make([]producer.ShardStats, 0, len(f.shards)+len(st.Shards))
-	for _, s := range f.shards {
-		ss, ok := byID[s.id]
+	shards := make([]producer.ShardStats, 0, len(open)+len(st.Shards))
+	for _, s := range open {
+		ss, ok := byID[s.ID]
 		if !ok {
-			ss = producer.ShardStats{ShardID: s.id}
+			ss = producer.ShardStats{ShardID: s.ID}
 		}
-		delete(byID, s.id)
-		ss.StartingHashKey, ss.EndingHashKey = s.start, s.end
+		delete(byID, s.ID)
+		ss.StartingHashKey, ss.EndingHashKey = s.StartingHashKey, s.EndingHashKey
 		shards = append(shards, ss)
 	}
 	for _, s := range st.Shards {
@@ -189,7 +184,15 @@ func (f *routedFleet) Stats() producer.Stats {
 		}
 	}
 	st.Shards = shards
+	st.Stream.ShardMapError = f.lastError()
 	return st
+}
+
+// Close stops the fleet, then the map's refresh.
+func (f *routedFleet) Close(ctx context.Context) error {
+	err := f.Fleet.Close(ctx)
+	f.liveShardMap.close()
+	return err
 }
 
 // FleetClients is the fleet's clients for the sampler (metrics.FleetSource).
@@ -197,34 +200,4 @@ func (f *routedFleet) FleetClients() metrics.FleetClients {
 	c := f.Fleet.Clients()
 	return metrics.FleetClients{Clients: int64(c.Clients), Online: int64(c.Online), Offline: int64(c.Offline),
 		Buffering: int64(c.Buffering), Buffered: int64(c.Buffered), Reconnects: int64(c.Reconnects), InFlight: int64(c.InFlight)}
-}
-
-// listOpenShards lists the stream's open shards, in hash key order.
-func listOpenShards(ctx context.Context, kin *kinesis.Client, stream string) ([]openShard, error) {
-	var out []openShard
-	in := &kinesis.ListShardsInput{StreamName: aws.String(stream)}
-	for {
-		page, err := kin.ListShards(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("list the shards of %s: %w", stream, err)
-		}
-		for _, s := range page.Shards {
-			if s.SequenceNumberRange != nil && s.SequenceNumberRange.EndingSequenceNumber != nil {
-				continue // closed
-			}
-			lo, ok1 := hashkey.Parse(aws.ToString(s.HashKeyRange.StartingHashKey))
-			hi, ok2 := hashkey.Parse(aws.ToString(s.HashKeyRange.EndingHashKey))
-			if !ok1 || !ok2 {
-				continue
-			}
-			out = append(out, openShard{id: aws.ToString(s.ShardId), rng: hashkey.Range{Start: lo, End: hi},
-				start: aws.ToString(s.HashKeyRange.StartingHashKey), end: aws.ToString(s.HashKeyRange.EndingHashKey)})
-		}
-		if page.NextToken == nil {
-			break
-		}
-		in = &kinesis.ListShardsInput{NextToken: page.NextToken}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].rng.Start.Cmp(out[j].rng.Start) < 0 })
-	return out, nil
 }

@@ -82,8 +82,12 @@ var knobs = concat(
 			func(s *RunSettings) *bool { return &s.Headless }),
 		knobFor("progress-every", KindDuration, "headless: how often to print a progress line",
 			func(s *RunSettings) *time.Duration { return &s.ProgressEvery }, above(0, false, parseDuration), formatDuration),
-		knobFor("metrics-addr", KindString, "serve live values for Prometheus at http://`ADDR`/metrics, e.g. 127.0.0.1:9464",
+		knobFor("metrics-addr", KindString, "serve live values for Prometheus at http://`ADDR`/metrics, e.g. 127.0.0.1:9464 (port 0: a free one, printed at the start), "+
+			`and the control API at /control: GET reads the settings, PATCH {"rate": 5000, "keys": "pool:100", "rate_limit": 120, "paused": false} changes them `+
+			"(checked as the Settings view checks them, logged in the event log; on loopback only unless --allow-remote-control)",
 			func(s *RunSettings) *string { return &s.MetricsAddr }, parseListenAddr, formatString),
+		boolean("allow-remote-control", "serve the control API (/control) on a --metrics-addr that is not loopback: it has no authentication, so anyone who reaches the port can change the load",
+			func(s *RunSettings) *bool { return &s.AllowRemoteControl }),
 		knobFor("report", KindString, "write the run's JSON summary to `FILE` at the end (schema: metrics/summary.schema.json)",
 			func(s *RunSettings) *string { return &s.Report }, parseOutputPath, formatString),
 		knobFor("csv", KindString, "write every sample of the run to `FILE` (long CSV: time,stream,shard,series,value)",

@@ -64,6 +64,8 @@ type Run struct {
 
 	mu         sync.Mutex
 	keysCursor int
+	// controlMu makes each control API change whole: checked and applied before the next.
+	controlMu sync.Mutex
 
 	warnings []string // set during Start (see Warnings)
 

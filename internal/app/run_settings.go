@@ -28,6 +28,9 @@ type RunSettings struct {
 	MaxFailed     int // user records failed (maybe stored, not stored, never sent), at most
 	MinPutRate    float64
 	MaxP99        time.Duration
+
+	// AllowRemoteControl serves the control API on a MetricsAddr beyond loopback.
+	AllowRemoteControl bool
 }
 
 // FaultSettings are the --fault-* knobs, as given (the latencies still as text).

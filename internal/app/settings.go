@@ -46,16 +46,27 @@ func (r *Run) Settings() []tui.Setting {
 	return out
 }
 
-// Set changes one live knob; the error names it and the value refused.
+// Set changes one live knob; the error (a *SettingError) names it and the value refused.
+// The Settings view and the control API both change the run through it.
 func (r *Run) Set(name, value string) error {
 	value = strings.TrimSpace(value)
 	for _, k := range knobs {
 		if k.Name == name && k.live != nil {
 			if err := k.live.set(r, value); err != nil {
-				return fmt.Errorf("%s %q: %w", name, value, err)
+				return &SettingError{Name: name, Value: value, Err: err}
 			}
 			return nil
 		}
 	}
 	return fmt.Errorf("no setting %q", name)
 }
+
+// SettingError is a live knob's refusal of a value: Err is the reason in the knob's words
+// (what the Settings view shows after the name and the value).
+type SettingError struct {
+	Name, Value string
+	Err         error
+}
+
+func (e *SettingError) Error() string { return fmt.Sprintf("%s %q: %v", e.Name, e.Value, e.Err) }
+func (e *SettingError) Unwrap() error { return e.Err }

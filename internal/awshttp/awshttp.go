@@ -35,7 +35,7 @@ type ownBody struct{ inner Doer }
 
 func (c ownBody) Do(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
+		b, err := readBody(req)
 		if err != nil {
 			return nil, err
 		}
@@ -43,4 +43,25 @@ func (c ownBody) Do(req *http.Request) (*http.Response, error) {
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
 	return c.inner.Do(req)
+}
+
+// readBody reads the whole body into a buffer of its declared length (a PutRecords body of
+// megabytes grown from 512 bytes by io.ReadAll was copied a dozen times).
+func readBody(req *http.Request) ([]byte, error) {
+	if req.ContentLength <= 0 {
+		return io.ReadAll(req.Body)
+	}
+	b := make([]byte, req.ContentLength)
+	if _, err := io.ReadFull(req.Body, b); err != nil {
+		return nil, err
+	}
+	var more [1]byte // a body longer than declared is read whole, as before
+	if n, err := req.Body.Read(more[:]); n > 0 || err != nil && err != io.EOF {
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		rest, err := io.ReadAll(req.Body)
+		return append(append(b, more[:n]...), rest...), err
+	}
+	return b, nil
 }

@@ -60,3 +60,19 @@ func TestOwnBodyWrapsOnce(t *testing.T) {
 		t.Fatalf("OwnBody(OwnBody(c)) wrapped again")
 	}
 }
+
+// A body of declared length is copied whole, and one longer than declared is not cut short
+// (the transport would send what it declared; the copy must not lose bytes either way).
+func TestOwnBodyCopiesBodiesOfDeclaredLength(t *testing.T) {
+	for _, declared := range []int64{14, 5} {
+		inner := &readAfterClose{}
+		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1/", &closingReader{Reader: strings.NewReader(`{"Records":[]}`)})
+		req.ContentLength = declared
+		if _, err := OwnBody(inner).Do(req); err != nil {
+			t.Fatal(err)
+		}
+		if inner.got != `{"Records":[]}` {
+			t.Fatalf("declared %d: transport read %q", declared, inner.got)
+		}
+	}
+}

@@ -1,5 +1,5 @@
 // Package cli is shardstorm's command line: one command per file (run, emulator, watch,
-// scenarios, config print, version, completion) on spf13/cobra and spf13/pflag, as gh and
+// control, scenarios, config print, version, completion) on spf13/cobra and spf13/pflag, as gh and
 // soft-serve lay theirs out. The root main.go only calls Main.
 //
 // The settings of a run are internal/app's knob table (app.RunKnobs): each knob is a flag here

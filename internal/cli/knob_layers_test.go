@@ -36,7 +36,8 @@ var knobSamples = map[string][3]string{
 	"fault-control-plane-throttle-rate": {"0.1", "0.2", "0.3"},
 	"size-accounting":                   {"raw", "raw", "raw"},
 	"headless":                          {"true", "true", "true"}, "progress-every": {"1s", "2s", "3s"}, "metrics-addr": {"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"},
-	"report": {"r1.json", "r2.json", "r3.json"}, "csv": {"s1.csv", "s2.csv", "s3.csv"}, "max-throttled": {"1%", "2%", "3%"}, "max-failed": {"10", "20", "30"},
+	"allow-remote-control": {"true", "true", "true"},
+	"report":               {"r1.json", "r2.json", "r3.json"}, "csv": {"s1.csv", "s2.csv", "s3.csv"}, "max-throttled": {"1%", "2%", "3%"}, "max-failed": {"10", "20", "30"},
 	"min-put-rate": {"10", "20", "30"}, "max-p99": {"1s", "2s", "3s"},
 	"publish-metrics": {"true", "true", "true"}, "publish-namespace": {"MyApp", "Fleet/Agents", "ns3"},
 	"producer": {"putrecords", "putrecords", "putrecords"}, // the fleet scenarios' client settings need a fleet
@@ -49,7 +50,8 @@ var knobSamples = map[string][3]string{
 // knobContext are other flags a knob's samples need to make sense (a template is for JSON).
 var knobContext = map[string][]string{"template": {"--payload", "json"},
 	"clients": {"--producer", "putrecords"}, "client-batch": {"--producer", "putrecords"}, "client-interval": {"--producer", "putrecords"},
-	"client-buffer": {"--producer", "putrecords"}, "connectivity": {"--producer", "putrecords"}}
+	"client-buffer": {"--producer", "putrecords"}, "connectivity": {"--producer", "putrecords"},
+	"allow-remote-control": {"--metrics-addr", "0.0.0.0:9464"}}
 
 // Every knob of the table, alone, through the layers: its default, then a config file, then
 // SHARDSTORM_<NAME> over the file, then the flag over both (and a scenario that sets it, under

@@ -43,7 +43,8 @@ var knobAccepts = func() map[string]map[string]string {
 	accept("empty leaves it unset: the default (no file, no endpoint, no latency, no listener)", []string{"empty"},
 		"workload", "endpoint", "fault-latency", "fault-answer-latency", "metrics-addr", "connectivity")
 	accept("0 is false, as the flag package reads it", []string{"zero"},
-		"aggregation", "adaptive", "fail-if-throttled", "aws", "create-stream", "no-cloudwatch", "fault-kms-denied", "headless", "verify", "publish-metrics")
+		"aggregation", "adaptive", "fail-if-throttled", "aws", "create-stream", "no-cloudwatch", "fault-kms-denied", "headless", "verify", "publish-metrics",
+		"allow-remote-control")
 	accept("0 has a documented meaning (the knob's help says which)", []string{"zero"},
 		"seed", "duration", "describe-poll-rate", "reshard-after", "fault-internal-failure-rate", "fault-server-error-rate",
 		"fault-control-plane-throttle-rate", "fault-latency", "fault-answer-latency", "min-put-rate", "max-p99", "publish-interval",

@@ -75,7 +75,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{flagError(c, err)} })
-	root.AddCommand(newRunCommand("run"), newEmulatorCommand(), newWatchCommand(), newScenariosCommand(),
+	root.AddCommand(newRunCommand("run"), newEmulatorCommand(), newWatchCommand(), newControlCommand(), newScenariosCommand(),
 		newConfigCommand(), newVersionCommand(), newCompletionCommand())
 	return root
 }

@@ -162,6 +162,9 @@ func options(fs *pflag.FlagSet, s *app.RunSettings) (app.Options, error) {
 		return o, fmt.Errorf("--encrypt-stream needs the embedded emulator (the backend is %s)", o.Backend())
 	}
 	o.Emulator.Faults = faults
+	if s.AllowRemoteControl && s.MetricsAddr == "" {
+		return o, fmt.Errorf("--allow-remote-control needs --metrics-addr (the control API is served there)")
+	}
 	if o.Shards < 1 || o.Shards > app.MaxShards {
 		return o, fmt.Errorf("--shards %d: want 1..%d", o.Shards, app.MaxShards)
 	}
@@ -263,9 +266,16 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	for _, w := range run.Warnings() {
 		fmt.Fprintln(stderr, "warning: "+w)
 	}
-	lines := newProgressLines(run, stderr, f.ProgressEvery)
+	// Headless, the control API's changes are printed among the progress lines, from its own
+	// goroutine: one lock keeps the lines whole.
+	progressOut := &syncWriter{w: stderr}
+	lines := newProgressLines(run, progressOut, f.ProgressEvery)
 	if metricsLn != nil {
-		defer serveMetrics(metricsLn, run.Store())()
+		var notify func(string)
+		if f.Headless {
+			notify = func(line string) { fmt.Fprintln(progressOut, "        "+line) }
+		}
+		defer serveMetrics(metricsLn, run, f.AllowRemoteControl, progressOut, notify)()
 	}
 	var uiErr error
 	if f.Headless {

@@ -43,6 +43,7 @@ func TestRunFlagErrorsNameTheFlag(t *testing.T) {
 		{[]string{"--keys", "shard:99"}, []string{"--keys", "4 open shards"}},
 		{[]string{"--metrics-addr", "bogus"}, []string{"-metrics-addr", "HOST:PORT"}},
 		{[]string{"--metrics-addr", "127.0.0.1:99999"}, []string{"-metrics-addr", "HOST:PORT"}},
+		{[]string{"--allow-remote-control"}, []string{"--allow-remote-control needs --metrics-addr"}},
 		{[]string{"--report", filepath.Join(dir, "nonexistent", "x.json")}, []string{"-report", "does not exist"}},
 		{[]string{"--csv", dir}, []string{"-csv", "is a directory"}},
 	} {

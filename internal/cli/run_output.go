@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"time"
 
@@ -129,16 +127,6 @@ func checkThresholds(f *app.RunSettings, s metrics.Summary) []string {
 		}
 	}
 	return failed
-}
-
-// serveMetrics serves the live values at http://ADDR/metrics on ln until the returned stop is
-// called. The caller listens before the load starts, so a taken address fails first.
-func serveMetrics(ln net.Listener, store *metrics.Store) (stop func()) {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", metrics.NewPrometheusHandler(store))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	return func() { srv.Close() }
 }
 
 // writeReport writes the run's JSON summary (schema: metrics/summary.schema.json) to f, opened

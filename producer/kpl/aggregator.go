@@ -49,7 +49,7 @@ func (a *Aggregator) Add(r Record) {
 	if p.newEHK {
 		a.ehkTable = appendTableEntry(a.ehkTable, tagExplicitHashKeyTable, r.ExplicitHashKey)
 	}
-	a.records = appendRecordEntry(a.records, p.pk, p.ehk, p.hasEHK, r.Data)
+	a.records = appendRecordEntry(a.records, uint64(p.pk), uint64(p.ehk), p.hasEHK, r.Data)
 }
 
 // Encode appends the aggregated record (magic, protobuf, MD5) to dst and returns the extended
@@ -62,6 +62,37 @@ func (a *Aggregator) Encode(dst []byte) []byte {
 	dst = append(dst, a.pkTable...)
 	dst = append(dst, a.ehkTable...)
 	dst = append(dst, a.records...)
+	sum := md5.Sum(dst[start:])
+	return append(dst, sum[:]...)
+}
+
+// AppendPlaced appends to dst the aggregated record of n records, record i and its placement
+// being at(i): the records a Sizer placed, in the order it placed them (Sizer.Place and
+// AddPlaced). The bytes are exactly those an Aggregator fed the same records would Encode, but
+// no key table is looked up: the placements say which records start a table entry and which
+// indices each record carries. Pass dst with room for the Sizer's Size() to grow it not at all.
+func AppendPlaced(dst []byte, n int, at func(i int) (Record, Placement)) []byte {
+	dst = append(dst, magic[:]...)
+	start := len(dst)
+	hasEHK := false
+	for i := range n {
+		r, p := at(i)
+		if p.newPK {
+			dst = appendTableEntry(dst, tagPartitionKeyTable, r.PartitionKey)
+		}
+		hasEHK = hasEHK || p.newEHK
+	}
+	if hasEHK {
+		for i := range n {
+			if r, p := at(i); p.newEHK {
+				dst = appendTableEntry(dst, tagExplicitHashKeyTable, r.ExplicitHashKey)
+			}
+		}
+	}
+	for i := range n {
+		r, p := at(i)
+		dst = appendRecordEntry(dst, uint64(p.pk), uint64(p.ehk), p.hasEHK, r.Data)
+	}
 	sum := md5.Sum(dst[start:])
 	return append(dst, sum[:]...)
 }

@@ -9,8 +9,8 @@ package kpl
 // The zero value is an empty Sizer ready to use. It is not safe for concurrent use.
 type Sizer struct {
 	// Table index of each key. The maps hold the callers' key strings until Reset.
-	pkIndex  map[string]uint64
-	ehkIndex map[string]uint64
+	pkIndex  map[string]uint32
+	ehkIndex map[string]uint32
 	// body is the protobuf's length: the table entries and the records entries.
 	body    int
 	n       int
@@ -31,11 +31,23 @@ func (s *Sizer) FirstPartitionKey() string { return s.firstPK }
 // and does not allocate.
 func (s *Sizer) SizeWith(r Record) int {
 	p := s.place(r)
-	return s.Size() + p.grow
+	return s.Size() + int(p.grow)
 }
 
 // Add counts r in. Like Aggregator.Add it checks no limit and validates no key.
 func (s *Sizer) Add(r Record) { s.add(r) }
+
+// Place says where r would go if added now, without adding it: Size()+p.Grow() is SizeWith(r).
+// A producer places a record once, checks its limits, and adds it with AddPlaced, so the key
+// tables are looked up once per record instead of twice.
+func (s *Sizer) Place(r Record) Placement { return s.place(r) }
+
+// AddPlaced adds r at p, which Place(r) returned with no Add or Reset since. It returns p, to
+// keep for AppendPlaced.
+func (s *Sizer) AddPlaced(r Record, p Placement) Placement {
+	s.commit(r, p)
+	return p
+}
 
 // Reset empties the Sizer, keeping its maps for the next aggregate.
 func (s *Sizer) Reset() {
@@ -44,51 +56,64 @@ func (s *Sizer) Reset() {
 	s.body, s.n, s.firstPK = 0, 0, ""
 }
 
-// placement is where a record goes in the aggregate: its key table indices, whether it adds a
-// table entry, and by how many bytes it grows the protobuf.
-type placement struct {
-	pk, ehk       uint64
+// Placement is where a record goes in an aggregate: its key table indices, whether it adds a
+// table entry, and by how many bytes it grows the protobuf. It is small (16 bytes) so that a
+// producer can keep one per buffered record and encode the aggregate from them (AppendPlaced)
+// without building the key tables again. Indices fit 32 bits: an aggregate of at most 1 MiB holds
+// far fewer records than that.
+type Placement struct {
+	pk, ehk       uint32
+	grow          int32
 	hasEHK        bool
 	newPK, newEHK bool
-	grow          int
 }
+
+// Grow is by how many bytes the record grows the aggregate.
+func (p Placement) Grow() int { return int(p.grow) }
 
 // place says where r would go, without adding it. A new key goes at the end of its table, and
 // its index (the table's length) sets the width of the record's index varint.
-func (s *Sizer) place(r Record) placement {
-	var p placement
+func (s *Sizer) place(r Record) Placement {
+	var p Placement
 	var ok bool
+	grow := 0
 	if p.pk, ok = s.pkIndex[r.PartitionKey]; !ok {
-		p.pk, p.newPK = uint64(len(s.pkIndex)), true
-		p.grow += tableEntryLen(len(r.PartitionKey))
+		p.pk, p.newPK = uint32(len(s.pkIndex)), true
+		grow += tableEntryLen(len(r.PartitionKey))
 	}
 	if p.hasEHK = r.ExplicitHashKey != ""; p.hasEHK {
 		if p.ehk, ok = s.ehkIndex[r.ExplicitHashKey]; !ok {
-			p.ehk, p.newEHK = uint64(len(s.ehkIndex)), true
-			p.grow += tableEntryLen(len(r.ExplicitHashKey))
+			p.ehk, p.newEHK = uint32(len(s.ehkIndex)), true
+			grow += tableEntryLen(len(r.ExplicitHashKey))
 		}
 	}
-	p.grow += recordEntryLen(p.pk, p.ehk, p.hasEHK, len(r.Data))
+	grow += recordEntryLen(uint64(p.pk), uint64(p.ehk), p.hasEHK, len(r.Data))
+	p.grow = int32(grow)
 	return p
 }
 
 // add counts r in and returns its placement, for an Aggregator to write the same entries.
-func (s *Sizer) add(r Record) placement {
-	if s.pkIndex == nil {
-		s.pkIndex = make(map[string]uint64)
-		s.ehkIndex = make(map[string]uint64)
-	}
+func (s *Sizer) add(r Record) Placement {
 	p := s.place(r)
+	s.commit(r, p)
+	return p
+}
+
+// commit counts r in at p.
+func (s *Sizer) commit(r Record, p Placement) {
+	if s.pkIndex == nil {
+		s.pkIndex = make(map[string]uint32)
+		s.ehkIndex = make(map[string]uint32)
+	}
 	if p.newPK {
 		s.pkIndex[r.PartitionKey] = p.pk
 	}
 	if p.newEHK {
 		s.ehkIndex[r.ExplicitHashKey] = p.ehk
 	}
-	s.body += p.grow
+	s.body += int(p.grow)
 	if s.n == 0 {
 		s.firstPK = r.PartitionKey
 	}
 	s.n++
-	return p
 }
