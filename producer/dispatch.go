@@ -43,7 +43,7 @@ func (p *Producer) dispatch(now time.Time, sweep bool) {
 	var released, expired []*krec
 	for _, s := range p.smap.Load().states {
 		s.mu.Lock()
-		if len(s.aggUsers) > 0 && (flushing || !now.Before(s.aggDeadline)) {
+		if len(s.aggUsers) > 0 && (flushing || s.aggregateDueLocked(now)) {
 			s.sealLocked()
 		}
 		s.adjustRateLocked(cfg, now)

@@ -72,10 +72,21 @@ func leaveFlight(batch []*krec) {
 
 // handleResponse resolves each record from its entry: success, wrong shard, throttle or failure.
 func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, cfg *Config, start time.Time, dur time.Duration, now time.Time) {
-	var throttled, succeeded map[*shardState]bool
+	// What the shard said of each shard's records, for adaptive limiting: stored or throttled.
+	answers := map[*shardState]*answered{}
+	tally := func(k *krec) *answered {
+		a := answers[k.shard]
+		if a == nil {
+			a = &answered{cutoff: k.shard.adaptiveCutoff()}
+			answers[k.shard] = a
+		}
+		a.count(k)
+		return a
+	}
 	for i, k := range batch {
 		e := out.Records[i]
 		if e.ErrorCode == nil {
+			tally(k)
 			shardID := aws.ToString(e.ShardId)
 			if shardID != k.shard.id && !k.aggregated {
 				// A record sent alone lands where its own key routes it, so it is stored right;
@@ -87,10 +98,6 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 					Message: "aggregate stored in " + shardID + ", built for " + k.shard.id}, now)
 				continue
 			}
-			if succeeded == nil {
-				succeeded = map[*shardState]bool{}
-			}
-			succeeded[k.shard] = true
 			p.succeed(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur}, now)
 			continue
 		}
@@ -100,10 +107,7 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 		if code == codeThrottled {
 			k.shard.c.throttles.Add(1)
 			k.shard.c.throttledBytes.Add(int64(k.size))
-			if throttled == nil {
-				throttled = map[*shardState]bool{}
-			}
-			throttled[k.shard] = true
+			tally(k).countThrottled(k)
 			if cfg.FailIfThrottled {
 				for _, u := range k.users {
 					u.attempts = append(u.attempts, att)
@@ -117,9 +121,9 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 			p.retry(u, k.shard, att, now, true)
 		}
 	}
-	for s := range throttled {
+	for s, a := range answers {
 		s.mu.Lock()
-		s.onThrottleLocked(cfg, now)
+		s.onAnsweredLocked(cfg, *a, now)
 		s.mu.Unlock()
 	}
 }

@@ -25,6 +25,7 @@ type krec struct {
 	userBytes  int64
 	deadline   time.Time
 	expiry     time.Time // the earliest of its records'
+	released   time.Time // when the limiter let it go: adaptive limiting tells answers to old rates apart
 	aggregated bool
 }
 
@@ -48,8 +49,7 @@ type shardState struct {
 	recBucket   tokenBucket
 	byteBucket  tokenBucket
 	ratePct     float64 // current rate, percent of the shard limits
-	lastCut     time.Time
-	lastRaise   time.Time
+	adaptive    adaptiveState
 	retired     bool // no longer in the shard map: add refuses, the refresher re-routes its records
 
 	c shardCounters
@@ -74,7 +74,7 @@ type shardCounters struct {
 
 func newShardState(p *Producer, s mapShard, cfg *Config, now time.Time) *shardState {
 	st := &shardState{id: s.id, start: s.start, end: s.end, startText: s.start.String(), endText: s.end.String(),
-		p: p, ratePct: cfg.RateLimit, lastRaise: now}
+		p: p, ratePct: cfg.RateLimit}
 	st.recBucket = newTokenBucket(shardRecordsPerSec*cfg.RateLimit/100, now)
 	st.byteBucket = newTokenBucket(shardBytesPerSec*cfg.RateLimit/100, now)
 	return st
@@ -195,6 +195,7 @@ func (s *shardState) releaseLocked(now time.Time, out, expired []*krec) ([]*krec
 		} else if s.recBucket.allows(1) && s.byteBucket.allows(float64(k.size)) {
 			s.recBucket.take(1)
 			s.byteBucket.take(float64(k.size))
+			k.released = now
 			out = append(out, k)
 			s.c.limRecords.Add(-int64(len(k.users)))
 			s.c.limBytes.Add(-k.userBytes)
