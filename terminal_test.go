@@ -40,7 +40,9 @@ func newTerminal(t *testing.T, width, height int, shellCmd string) *terminal {
 	}
 	tm := &terminal{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock"),
 		session: fmt.Sprintf("shardstorm-%d-%d", os.Getpid(), terminals.Add(1))}
-	shell := "TERM=xterm-256color " + shellCmd + "; echo shardstorm-exit=$?"
+	// A person's terminal: colour-capable, and not CI (termenv takes CI=true, which .ci/run
+	// sets, to mean no terminal, and would draw without colour).
+	shell := "unset CI; TERM=xterm-256color " + shellCmd + "; echo shardstorm-exit=$?"
 	if out, err := tm.tmux("new-session", "-d", "-s", tm.session, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "sh", "-c", shell); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
