@@ -2,7 +2,6 @@ package tui
 
 import (
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -147,25 +146,5 @@ func (s *state) drainScreen() string {
 		row("gives up in", fmtDur(d.state.Deadline.Sub(now))+" (what is left then counts as unresolved)")
 	}
 	b.WriteString("\n" + st.Warn.Render("q again to abandon") + st.Muted.Render(": the summary counts the records still pending as they stand"))
-	return b.String()
-}
-
-// fmtCount is a count in full with thousands separators (12,345), "—" when unknown: the drain
-// screen shows it falling record by record.
-func fmtCount(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return dash
-	}
-	digits := strconv.FormatInt(int64(math.Abs(math.Round(v))), 10)
-	var b strings.Builder
-	if v < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
 	return b.String()
 }

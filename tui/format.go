@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -184,6 +185,26 @@ func joinCols(gap int, widths []int, blocks ...string) string {
 			}
 			b.WriteString(cols[i][r])
 		}
+	}
+	return b.String()
+}
+
+// fmtCount is a count in full with thousands separators (12,345), "—" when unknown: the drain
+// screen shows it falling record by record.
+func fmtCount(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return dash
+	}
+	digits := strconv.FormatInt(int64(math.Abs(math.Round(v))), 10)
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
 	}
 	return b.String()
 }
