@@ -226,7 +226,15 @@ func TestPollerReportsAgeOfLatestPoint(t *testing.T) {
 	if !ok || !l.Time.Equal(t0) || l.Age != 2300*time.Millisecond || l.Value != 10 {
 		t.Fatalf("latest %+v %v, want 10 at %v, 2.3 s old", l, ok, t0)
 	}
-	e.clock.Advance(150 * time.Second) // beyond the revisit window
+	// Between polls a snapshot's points are the same and their ages grow with the clock.
+	if s := p.Snapshot(); len(s.Latest) == 0 || s.Latest[0].Age != 2300*time.Millisecond {
+		t.Fatalf("snapshot %+v: want the point 2.3 s old", s.Latest)
+	}
+	e.clock.Advance(time.Second)
+	if s := p.Snapshot(); len(s.Latest) == 0 || s.Latest[0].Age != 3300*time.Millisecond {
+		t.Fatalf("snapshot a second later %+v: want the point 3.3 s old", s.Latest)
+	}
+	e.clock.Advance(149 * time.Second) // beyond the revisit window
 	if err := p.Poll(e.ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -42,16 +42,28 @@ func (p *Poller) Snapshot() Snapshot {
 		}
 	}
 	sort.Strings(s.ShardLevelMetrics)
-	for m, h := range p.hist {
-		if pt, ok := h.latest(); ok {
-			s.Latest = append(s.Latest, Latest{Metric: m, Value: pt.Value, Time: pt.Time, Age: now.Sub(pt.Time)})
-		}
+	if p.stale || p.sorted == nil {
+		p.sorted = p.sortLatestLocked()
+		p.stale = false
 	}
+	s.Latest = make([]Latest, len(p.sorted))
+	for i, l := range p.sorted {
+		l.Age = now.Sub(l.Time)
+		s.Latest[i] = l
+	}
+	return s
+}
+
+// sortLatestLocked is the latest point of every series with data, stream-level series first,
+// then by shard, each in the catalogue's order (ages left for Snapshot to fill in).
+func (p *Poller) sortLatestLocked() []Latest {
 	// Each point's rank is looked up once, not at every comparison: at 10,000 shards the
 	// lookups in the comparator made a snapshot cost a tenth of a second.
-	ranked := make([]rankedLatest, len(s.Latest))
-	for i, l := range s.Latest {
-		ranked[i] = rankedLatest{l, cwOrder[Metric{Name: l.Name, Stat: l.Stat}]}
+	ranked := make([]rankedLatest, 0, len(p.hist))
+	for m, h := range p.hist {
+		if pt, ok := h.latest(); ok {
+			ranked = append(ranked, rankedLatest{Latest{Metric: m, Value: pt.Value, Time: pt.Time}, cwOrder[Metric{Name: m.Name, Stat: m.Stat}]})
+		}
 	}
 	sort.Slice(ranked, func(i, j int) bool {
 		a, b := &ranked[i], &ranked[j]
@@ -60,10 +72,11 @@ func (p *Poller) Snapshot() Snapshot {
 		}
 		return a.rank < b.rank
 	})
+	out := make([]Latest, len(ranked))
 	for i := range ranked {
-		s.Latest[i] = ranked[i].Latest
+		out[i] = ranked[i].Latest
 	}
-	return s
+	return out
 }
 
 // Latest returns one series' newest point and its age, false when it has no data yet.
