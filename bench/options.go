@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type options struct {
 	Seed     uint64
 	Out      string // path without extension; "" picks the default for the cells chosen
 	Render   string // a results JSON file to render as Markdown again, instead of running
+	// CPUProfile, if set, is a directory where every contender process writes its CPU profile
+	// (SITUATION-CONTENDER-N.pprof), to see where a cell's CPU seconds per record go.
+	CPUProfile string
 }
 
 // Defaults. The matrix's 20 cells of 30 s load plus up to 10 s of drain each fit the 15
@@ -55,6 +59,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.Queue, "queue", defaultQueue, "records the putrecord and putrecords contenders may hold")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the records (keys, payloads)")
 	fs.StringVar(&o.Out, "out", "", "write OUT.md and OUT.json (default bench/results/latest for the whole matrix, bench/results/partial otherwise)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write each contender process's CPU profile into this directory (SITUATION-CONTENDER-N.pprof; go tool pprof reads them)")
 	fs.StringVar(&o.Render, "render", "", "render an existing results file (X.json) as Markdown again (X.md) and exit, running nothing")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./bench [flags]\n\nRuns the side-by-side benchmark (see bench/doc.go) against an in-process emulator.\n\n")
@@ -72,6 +77,11 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	}
 	if err := o.validate(); err != nil {
 		return options{}, err
+	}
+	if o.CPUProfile != "" {
+		if err := os.MkdirAll(o.CPUProfile, 0o755); err != nil {
+			return options{}, fmt.Errorf("-cpuprofile %s: %w", o.CPUProfile, err)
+		}
 	}
 	cells, err := selectCells(o.CellSpec)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -103,6 +104,9 @@ func (rn runner) run(ctx context.Context, cell Cell) (CellResult, error) {
 			DataBytes: sit.DataBytes, Keys: sit.Keys, Rate: total / float64(sit.Producers),
 			Duration: o.Duration, Drain: o.Drain, Seed: o.Seed*1000 + uint64(i) + 1,
 			Workers: o.Workers, Queue: o.Queue, Fleet: childFleetOf(sit, cell.Contender, o.Duration),
+		}
+		if o.CPUProfile != "" {
+			cfg.CPUProfile = filepath.Join(o.CPUProfile, fmt.Sprintf("%s-%s-%d.pprof", cell.Situation.Name, cell.Contender, i+1))
 		}
 		ch, err := startChild(rn.self, cfg)
 		if err != nil {

@@ -39,6 +39,8 @@ type childConfig struct {
 	Queue     int           `json:"queue"`
 	// Fleet, in the fleet situation, makes the contender a fleet of small clients.
 	Fleet *childFleet `json:"fleet,omitempty"`
+	// CPUProfile, if set, is the file the process writes its CPU profile to.
+	CPUProfile string `json:"cpu_profile,omitempty"`
 }
 
 func (c childConfig) validate() error {
