@@ -94,11 +94,13 @@ func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duratio
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	record(h.request, dur)
+	buffering := newHDRRun(h.buffering)
 	for _, k := range batch {
 		for _, u := range k.users {
-			record(h.buffering, start.Sub(u.arrival))
+			buffering.add(start.Sub(u.arrival))
 		}
 	}
+	buffering.flush()
 }
 
 // recordDelivered records the end-to-end time of the user records of one Kinesis record, and
@@ -107,11 +109,14 @@ func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duratio
 func (h *histograms) recordDelivered(users []*userRecord, now time.Time, buckets *LatencyCounts) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	endToEnd, inBuckets := newHDRRun(h.endToEnd), bucketRun{c: buckets}
 	for _, u := range users {
 		d := now.Sub(u.arrival)
-		record(h.endToEnd, d)
-		buckets.Record(d)
+		endToEnd.add(d)
+		inBuckets.add(d)
 	}
+	endToEnd.flush()
+	inBuckets.flush()
 }
 
 // Stats is a snapshot of the producer for dashboards: cheap to take (counters are atomics; each
