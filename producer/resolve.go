@@ -29,7 +29,7 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 	var buckets LatencyCounts
 	p.hist.recordDelivered(users, now, &buckets)
 	s.c.endToEnd.add(&buckets)
-	var bytes int64
+	var bytes, retries int64
 	for i, u := range users {
 		attempts := shared
 		if u.attempts != nil {
@@ -39,7 +39,7 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 			attempts = append(u.attempts, att)
 		}
 		bytes += u.size
-		p.stats.retriesOfPut.Add(int64(u.retries))
+		retries += int64(u.retries)
 		if u.cb != nil {
 			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: firstSub + i, Attempts: attempts})
 		}
@@ -47,6 +47,9 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 		u.recycle()
 	}
 	n := int64(len(users))
+	if retries != 0 {
+		p.stats.retriesOfPut.Add(retries)
+	}
 	s.c.userPut.Add(n)
 	s.c.userBytesPut.Add(bytes)
 	p.stats.userPut.Add(n)
