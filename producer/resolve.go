@@ -11,6 +11,12 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.Time) {
 	p.countStored(k)
 	p.deliver(k.shard, k.users, 0, shardID, seq, att, now)
+	if k.aggregated {
+		// Its records are resolved and the request is over for it: its users slice can hold
+		// the shard's next aggregate.
+		k.shard.recycleUsers(k.users)
+		k.users = nil
+	}
 }
 
 // countStored counts a Kinesis record the service stored.
