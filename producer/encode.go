@@ -28,7 +28,9 @@ func (k *krec) wireData(bufs []*wireBuf) ([]byte, []*wireBuf) {
 	}
 	w := wireBufs.Get().(*wireBuf)
 	if size := k.size - len(k.pk); cap(w.b) < size { // k.size counts the outer partition key too
-		w.b = make([]byte, 0, size)
+		// Room for any aggregate of the current limit: a buffer sized to one aggregate was
+		// too small for the next larger one, and replaced, about once per request.
+		w.b = make([]byte, 0, max(size, k.shard.p.cfg.Load().AggregationMaxSize))
 	}
 	w.b = w.encodeAggregate(w.b[:0], k)
 	return w.b, append(bufs, w)
