@@ -105,8 +105,14 @@ func emit(ctx context.Context, p putter, t *tally, r workload.Record) error {
 	return err
 }
 
-// tryEmit hands a record to p at once: a full buffer is the generator's ErrSinkFull (counted as
-// not sent: full), so it keeps its schedule.
+// errContenderFull is what tryEmit returns for a full buffer: the generator's ErrSinkFull
+// (counted as not sent: full) and the producer's ErrBufferFull. It is made once: at 150 % of
+// capacity a third of the records are refused, and wrapping each refusal cost more than the
+// refusal itself.
+var errContenderFull = fmt.Errorf("%w: %w", workload.ErrSinkFull, producer.ErrBufferFull)
+
+// tryEmit hands a record to p at once: a full buffer is the generator's ErrSinkFull, so it
+// keeps its schedule.
 func tryEmit(p putter, t *tally, r workload.Record) error {
 	start := time.Now()
 	err := p.TryPut(toProducer(r), t.resolved(start))
@@ -114,7 +120,7 @@ func tryEmit(p putter, t *tally, r workload.Record) error {
 		t.handedOver(start)
 	}
 	if errors.Is(err, producer.ErrBufferFull) {
-		return fmt.Errorf("%w: %w", workload.ErrSinkFull, err)
+		return errContenderFull
 	}
 	return err
 }
