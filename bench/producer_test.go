@@ -13,11 +13,11 @@ import (
 // that a benchmark sees only the contender's own per-record work.
 type stubPutter struct{ err error }
 
-func (p stubPutter) Put(_ context.Context, r producer.Record, done func(producer.Result)) error {
+func (p *stubPutter) Put(_ context.Context, r producer.Record, done func(producer.Result)) error {
 	return p.TryPut(r, done)
 }
 
-func (p stubPutter) TryPut(r producer.Record, done func(producer.Result)) error {
+func (p *stubPutter) TryPut(r producer.Record, done func(producer.Result)) error {
 	if p.err != nil {
 		return p.err
 	}
@@ -26,7 +26,7 @@ func (p stubPutter) TryPut(r producer.Record, done func(producer.Result)) error 
 }
 
 func TestTryEmitFullIsSinkFullAndBufferFull(t *testing.T) {
-	err := tryEmit(stubPutter{err: producer.ErrBufferFull}, newTally(), workload.Record{PartitionKey: "k", Data: []byte("d")})
+	err := tryEmit(&stubPutter{err: producer.ErrBufferFull}, newTally(), workload.Record{PartitionKey: "k", Data: []byte("d")})
 	if !errors.Is(err, workload.ErrSinkFull) || !errors.Is(err, producer.ErrBufferFull) {
 		t.Fatalf("tryEmit on a full buffer = %v, want both workload.ErrSinkFull and producer.ErrBufferFull", err)
 	}
@@ -41,7 +41,7 @@ func BenchmarkTryEmit(b *testing.B) {
 		err  error
 	}{{"accepted", nil}, {"full", producer.ErrBufferFull}} {
 		b.Run(c.name, func(b *testing.B) {
-			p, t := stubPutter{err: c.err}, newTally()
+			p, t := &stubPutter{err: c.err}, newTally()
 			b.ReportAllocs()
 			for b.Loop() {
 				_ = tryEmit(p, t, r)
