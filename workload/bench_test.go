@@ -51,16 +51,38 @@ type countSink struct{ n atomic.Uint64 }
 
 func (s *countSink) Emit(context.Context, Record) error { s.n.Add(1); return nil }
 
+// halfFullSink refuses every other record as full, as a producer at twice its capacity does.
+type halfFullSink struct{ countSink }
+
+func (s *halfFullSink) TryEmit(r Record) error {
+	if s.n.Add(1)%2 == 0 {
+		return ErrSinkFull
+	}
+	return nil
+}
+
 // BenchmarkGeneratorLoop is the whole send loop (schedule, clock, record, sink) asked for more
 // than it can do, so it runs flat out: its records/s is the most one generator can offer.
-func BenchmarkGeneratorLoop(b *testing.B) {
+func BenchmarkGeneratorLoop(b *testing.B) { benchGeneratorLoop(b, &countSink{}) }
+
+// BenchmarkGeneratorLoopHalfFull is BenchmarkGeneratorLoop into a sink that refuses every other
+// record as full.
+func BenchmarkGeneratorLoopHalfFull(b *testing.B) { benchGeneratorLoop(b, &halfFullSink{}) }
+
+type countingSink interface {
+	Sink
+	count() uint64
+}
+
+func (s *countSink) count() uint64 { return s.n.Load() }
+
+func benchGeneratorLoop(b *testing.B, sink countingSink) {
 	spec := DefaultSpec()
 	spec.Seed = 1
 	spec.Rate = MaxRate
 	spec.MaxLag = time.Hour
 	spec.LateAfter = time.Hour
 	spec.Duration = time.Duration(float64(b.N) / MaxRate * float64(time.Second))
-	sink := &countSink{}
 	g, err := New(Config{Spec: spec, Sink: sink})
 	if err != nil {
 		b.Fatal(err)
@@ -71,7 +93,7 @@ func BenchmarkGeneratorLoop(b *testing.B) {
 	if err := g.Run(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(sink.n.Load())/time.Since(start).Seconds(), "records/s")
+	b.ReportMetric(float64(sink.count())/time.Since(start).Seconds(), "records/s")
 }
 
 // BenchmarkPacing100k runs 100,000 records/s for 10 s on the real clock into a sink that takes

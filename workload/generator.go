@@ -197,6 +197,7 @@ func (g *Generator) handOver(ctx context.Context, r Record, lag time.Duration) e
 		return nil
 	case errors.Is(err, ErrSinkFull):
 		g.c.droppedFull.Add(1)
+		g.src.recycle(r.Data) // refused: the sink did not keep it
 		return nil
 	}
 	g.c.failed.Add(1)
