@@ -7,8 +7,5 @@ import (
 	"time"
 )
 
-// processCPU is not measured here.
-func processCPU(b *testing.B) time.Duration {
-	b.Skip("process CPU time needs getrusage")
-	return 0
-}
+// processCPU is not measured here: always 0.
+func processCPU(*testing.B) time.Duration { return 0 }
