@@ -10,7 +10,7 @@ const uuidBatch = 64
 // randomKeys gives every record a fresh UUID: the even-spread baseline. The keys are the same,
 // in the same order, as when they were made one at a time.
 type randomKeys struct {
-	rng  *rand.PCG
+	rng   *rand.PCG
 	ahead string // the batch's keys not handed out yet, 36 characters each
 }
 
