@@ -1,7 +1,6 @@
 package producer
 
 import (
-	"encoding/binary"
 	"hash/maphash"
 	"sync/atomic"
 
@@ -10,32 +9,71 @@ import (
 
 // keyCache remembers the hash keys (MD5s) of recent partition keys, for workloads whose keys
 // repeat — a pool of user or device ids, the usual case: an MD5 was about a tenth of a record's
-// cost in the engine. It is bounded (keyCacheSlots slots of one cache line, 1 MiB), allocates
-// nothing, and is safe for concurrent Puts without a lock: each slot is a seqlock over atomic
-// words, so a reader that races a writer sees a changed version and computes the MD5 itself.
-// A key is only ever answered from a slot holding exactly its bytes, so routing is the MD5's
-// whatever the cache holds. Keys longer than keyCacheMaxLen are not cached.
+// cost in the engine. Safe for concurrent Puts without a lock.
+//
+// The table is keyCacheSlots pointers to immutable entries, each holding a copy of its key's
+// bytes and its hash key; a key may sit in one of two slots (two choices from one maphash), so
+// a pool of ids up to about half the slots fits with almost no misses, where a direct-mapped
+// table lost a key in four to collisions at 10,000 keys. A key is only ever answered from an
+// entry holding exactly its bytes, so routing is the MD5's whatever the cache holds; entries
+// are never changed once published, so a reader sees a whole entry or another one.
+//
+// Bounded: the table is about 260 KiB and at most one 64-byte entry per slot lives (2 MiB).
+// An entry is one allocation, so a workload of unique keys (a UUID per record) must not insert
+// one per record. The cache therefore watches a miniature of itself (SHARDS-style sampling): a
+// sample of keys, 1 in keySampleEvery by hash, always goes through a table keySampleEvery times
+// smaller, which holds its sample of the keys as the main table would hold them all, so its hit
+// rate is the one the main table would give. While that rate is low, keys outside the sample
+// skip the cache and cost one maphash more than the MD5 alone; entries are then allocated for
+// the sample's misses only.
 type keyCache struct {
-	seed  maphash.Seed
-	slots []keySlot
+	seed     maphash.Seed
+	slots    []atomic.Pointer[keyEntry] // the main table, for keys outside the sample
+	mini     []atomic.Pointer[keyEntry] // the miniature, for the sample's keys
+	mask     uint64                     // len(slots)-1
+	miniMask uint64                     // len(mini)-1
+	md5      func(string) hashkey.Key   // hashkey.OfPartitionKey; tests count its calls
+
+	// The sample's hits and misses since the last decision, and the decision: whether keys
+	// outside the sample use the cache.
+	sampleHits, sampleMisses atomic.Uint32
+	useAll                   atomic.Bool
+	evictions                atomic.Uint32 // alternates the victim when both slots are taken
 }
 
 const (
-	keyCacheSlots  = 1 << 14
-	keyCacheWords  = 5
-	keyCacheMaxLen = keyCacheWords * 8 // 40 bytes: a UUID's 36 fit
+	keyCacheSlots  = 1 << 15
+	keyCacheMaxLen = 47 // a key's bytes fill the 64-byte entry: 16 of hash, 1 of length; a UUID's 36 fit
+
+	// keySampleEvery keys (by hash) form the sample (a power of two: the miniature's size is
+	// the table's divided by it); every keySampleWindow sampled lookups the cache decides again
+	// whether the others use it: when at least one in keyUseAllRatio of the sample's hits.
+	keySampleEvery  = 64
+	keySampleWindow = 64
+	keyUseAllRatio  = 4
 )
 
-type keySlot struct {
-	// version is odd while a writer fills the slot; the key's length is in its upper 32 bits
-	// (a length of 0 means empty: partition keys have at least one character).
-	version atomic.Uint64
-	key     [keyCacheWords]atomic.Uint64 // the key's bytes, zero-padded
-	hash    [2]atomic.Uint64
+// keyEntry is one cached key: 64 bytes, no pointers (the collector never scans it).
+type keyEntry struct {
+	hash hashkey.Key
+	n    uint8
+	key  [keyCacheMaxLen]byte
 }
 
-func newKeyCache() *keyCache {
-	return &keyCache{seed: maphash.MakeSeed(), slots: make([]keySlot, keyCacheSlots)}
+func (e *keyEntry) holds(pk string) bool {
+	return e != nil && int(e.n) == len(pk) && string(e.key[:e.n]) == pk
+}
+
+func newKeyCache() *keyCache { return newKeyCacheOf(keyCacheSlots, hashkey.OfPartitionKey) }
+
+// newKeyCacheOf is a cache of slots slots (a power of two) computing misses with md5
+// (hashkey.OfPartitionKey, or a test's counting wrapper of it).
+func newKeyCacheOf(slots int, md5 func(string) hashkey.Key) *keyCache {
+	mini := max(slots/keySampleEvery, 2)
+	all := make([]atomic.Pointer[keyEntry], slots+mini)
+	c := &keyCache{seed: maphash.MakeSeed(), slots: all[:slots], mini: all[slots:], mask: uint64(slots - 1), miniMask: uint64(mini - 1), md5: md5}
+	c.useAll.Store(true)
+	return c
 }
 
 // hashOf is hashkey.OfPartitionKey(pk), from the cache when pk is in it. A nil cache (a
@@ -44,44 +82,64 @@ func (c *keyCache) hashOf(pk string) hashkey.Key {
 	if c == nil || len(pk) > keyCacheMaxLen {
 		return hashkey.OfPartitionKey(pk)
 	}
-	var words [keyCacheWords]uint64
-	keyWords(&words, pk)
-	s := &c.slots[maphash.String(c.seed, pk)&(keyCacheSlots-1)]
-	v := s.version.Load()
-	if v&1 == 0 && v>>32 == uint64(len(pk)) {
-		same := true
-		for i := range words {
-			same = same && s.key[i].Load() == words[i]
-		}
-		h := hashkey.Key{Hi: s.hash[0].Load(), Lo: s.hash[1].Load()}
-		if same && s.version.Load() == v {
-			return h
-		}
+	h := maphash.String(c.seed, pk)
+	sampled := h>>58 == 0 // top 6 bits: 1 in keySampleEvery
+	var a, b *atomic.Pointer[keyEntry]
+	switch {
+	case sampled:
+		a, b = &c.mini[h&c.miniMask], &c.mini[(h>>32)&c.miniMask]
+	case c.useAll.Load():
+		a, b = &c.slots[h&c.mask], &c.slots[(h>>32)&c.mask]
+	default:
+		return c.md5(pk)
 	}
-	h := hashkey.OfPartitionKey(pk)
-	c.store(s, v, &words, len(pk), h)
-	return h
+	if e := a.Load(); e.holds(pk) {
+		c.sample(sampled, true)
+		return e.hash
+	}
+	if e := b.Load(); e.holds(pk) {
+		c.sample(sampled, true)
+		return e.hash
+	}
+	c.sample(sampled, false)
+	k := c.md5(pk)
+	c.insert(a, b, pk, k)
+	return k
 }
 
-// store puts pk's hash key in slot s, last seen at version v, unless another writer holds it.
-func (c *keyCache) store(s *keySlot, v uint64, words *[keyCacheWords]uint64, n int, h hashkey.Key) {
-	if v&1 != 0 || !s.version.CompareAndSwap(v, v|1) {
+// insert publishes a new entry for pk in an empty one of its two slots, else in one of them
+// by turns. Writers racing for a slot each store a whole entry: the last one stays.
+func (c *keyCache) insert(a, b *atomic.Pointer[keyEntry], pk string, k hashkey.Key) {
+	e := &keyEntry{hash: k, n: uint8(len(pk))}
+	copy(e.key[:], pk)
+	switch {
+	case a.Load() == nil:
+		a.Store(e)
+	case b.Load() == nil:
+		b.Store(e)
+	case c.evictions.Add(1)&1 == 0:
+		a.Store(e)
+	default:
+		b.Store(e)
+	}
+}
+
+// sample counts a sampled lookup and, every keySampleWindow of them, decides whether keys
+// outside the sample use the cache. Concurrent decisions may lose a count: it is an estimate.
+func (c *keyCache) sample(sampled, hit bool) {
+	if !sampled {
 		return
 	}
-	for i := range words {
-		s.key[i].Store(words[i])
+	var hits, misses uint32
+	if hit {
+		hits, misses = c.sampleHits.Add(1), c.sampleMisses.Load()
+	} else {
+		hits, misses = c.sampleHits.Load(), c.sampleMisses.Add(1)
 	}
-	s.hash[0].Store(h.Hi)
-	s.hash[1].Store(h.Lo)
-	seq := (uint32(v) | 1) + 1 // even again, and never the version a reader saw before
-	s.version.Store(uint64(n)<<32 | uint64(seq))
-}
-
-// keyWords packs pk's bytes into words, zero-padded.
-func keyWords(words *[keyCacheWords]uint64, pk string) {
-	var buf [keyCacheMaxLen]byte
-	copy(buf[:], pk)
-	for i := range words {
-		words[i] = binary.LittleEndian.Uint64(buf[i*8:])
+	if hits+misses < keySampleWindow {
+		return
 	}
+	c.useAll.Store(hits*keyUseAllRatio >= hits+misses)
+	c.sampleHits.Store(0)
+	c.sampleMisses.Store(0)
 }
