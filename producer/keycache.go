@@ -32,18 +32,27 @@ import (
 // nothing: an entry is one allocation, so a workload of unique keys (a UUID per record) or of
 // too many keys allocates entries for the sample's misses only.
 type keyCache struct {
-	seed     maphash.Seed
-	slots    []atomic.Pointer[keyEntry] // the main table, for keys outside the sample
-	mini     []atomic.Pointer[keyEntry] // the miniature, for the sample's keys
-	mask     uint64                     // len(slots)-1
-	miniMask uint64                     // len(mini)-1
-	md5      func(string) hashkey.Key   // hashkey.OfPartitionKey; tests count its calls
+	seed maphash.Seed
+	main table                    // for keys outside the sample
+	mini table                    // the miniature, for the sample's keys
+	md5  func(string) hashkey.Key // hashkey.OfPartitionKey; tests count its calls
 
 	// The sample's hits and misses since the last decision, and the decision: whether keys
 	// outside the sample use the cache.
 	sampleHits, sampleMisses atomic.Uint32
 	useAll                   atomic.Bool
 	evictions                atomic.Uint32 // alternates the victim when both slots are taken
+}
+
+// table is a two-choice table of entries: a key with maphash h may sit in slot h&mask or
+// slot (h>>32)&mask.
+type table struct {
+	slots []atomic.Pointer[keyEntry]
+	mask  uint64 // len(slots)-1
+}
+
+func (t *table) choices(h uint64) (a, b *atomic.Pointer[keyEntry]) {
+	return &t.slots[h&t.mask], &t.slots[(h>>32)&t.mask]
 }
 
 const (
@@ -76,7 +85,7 @@ func newKeyCache() *keyCache { return newKeyCacheOf(keyCacheSlots, hashkey.OfPar
 func newKeyCacheOf(slots int, md5 func(string) hashkey.Key) *keyCache {
 	mini := max(slots/keySampleEvery, 2)
 	all := make([]atomic.Pointer[keyEntry], slots+mini)
-	c := &keyCache{seed: maphash.MakeSeed(), slots: all[:slots], mini: all[slots:], mask: uint64(slots - 1), miniMask: uint64(mini - 1), md5: md5}
+	c := &keyCache{seed: maphash.MakeSeed(), main: table{all[:slots], uint64(slots - 1)}, mini: table{all[slots:], uint64(mini - 1)}, md5: md5}
 	c.useAll.Store(true)
 	return c
 }
@@ -89,15 +98,14 @@ func (c *keyCache) hashOf(pk string) hashkey.Key {
 	}
 	h := maphash.String(c.seed, pk)
 	sampled := h>>58 == 0 // top 6 bits: 1 in keySampleEvery
-	var a, b *atomic.Pointer[keyEntry]
+	t := &c.main
 	switch {
 	case sampled:
-		a, b = &c.mini[h&c.miniMask], &c.mini[(h>>32)&c.miniMask]
-	case c.useAll.Load():
-		a, b = &c.slots[h&c.mask], &c.slots[(h>>32)&c.mask]
-	default:
+		t = &c.mini
+	case !c.useAll.Load():
 		return c.md5(pk)
 	}
+	a, b := t.choices(h)
 	if e := a.Load(); e.holds(pk) {
 		c.sample(sampled, true)
 		return e.hash
@@ -108,23 +116,41 @@ func (c *keyCache) hashOf(pk string) hashkey.Key {
 	}
 	c.sample(sampled, false)
 	k := c.md5(pk)
-	c.insert(a, b, pk, k)
+	e := &keyEntry{hash: k, n: uint8(len(pk))}
+	copy(e.key[:], pk)
+	c.insert(t, a, b, e)
 	return k
 }
 
-// insert publishes a new entry for pk in an empty one of its two slots, else in one of them
-// by turns. Writers racing for a slot each store a whole entry: the last one stays.
-func (c *keyCache) insert(a, b *atomic.Pointer[keyEntry], pk string, k hashkey.Key) {
-	e := &keyEntry{hash: k, n: uint8(len(pk))}
-	copy(e.key[:], pk)
-	switch {
-	case a.Load() == nil:
+// insert publishes e in an empty one of its two slots a and b; when both are taken, it first
+// tries to move one occupant to its own other slot (one cuckoo step: without it a set of keys
+// filling half the table took tens of passes to settle), else replaces one by turns. Entries
+// are immutable and moves copy a pointer before replacing it, so a reader finds a key in one
+// slot or the other, or misses and hashes it: never a wrong answer.
+func (c *keyCache) insert(t *table, a, b *atomic.Pointer[keyEntry], e *keyEntry) {
+	for _, s := range [2]*atomic.Pointer[keyEntry]{a, b} {
+		if s.Load() == nil && s.CompareAndSwap(nil, e) {
+			return
+		}
+	}
+	for _, s := range [2]*atomic.Pointer[keyEntry]{a, b} {
+		old := s.Load()
+		if old == nil {
+			continue
+		}
+		oa, ob := t.choices(maphash.Bytes(c.seed, old.key[:old.n]))
+		alt := oa
+		if alt == s {
+			alt = ob
+		}
+		if alt != s && alt.Load() == nil && alt.CompareAndSwap(nil, old) {
+			s.CompareAndSwap(old, e) // lost to another writer: that writer's entry stays
+			return
+		}
+	}
+	if c.evictions.Add(1)&1 == 0 {
 		a.Store(e)
-	case b.Load() == nil:
-		b.Store(e)
-	case c.evictions.Add(1)&1 == 0:
-		a.Store(e)
-	default:
+	} else {
 		b.Store(e)
 	}
 }
