@@ -61,9 +61,12 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 		now := time.Now()
 		put := map[*userRecord]bool{}
 		for _, r := range records {
-			h, err := p.validate(r)
-			if err != nil {
+			if err := p.checkSizes(r); err != nil {
 				continue // too big for maxRec: refused at Put, never reaches a shard
+			}
+			h, err := p.hashKey(r)
+			if err != nil {
+				t.Fatalf("explicit hash key %q: %v", r.ExplicitHashKey, err)
 			}
 			u := &userRecord{rec: r, hash: h, size: int64(len(r.Data) + len(r.PartitionKey)), arrival: now, deadline: now.Add(time.Second), expiry: now.Add(time.Minute)}
 			put[u] = true

@@ -36,7 +36,7 @@ func (g *bufferGate) setLimits(records, bytes int64) {
 func (g *bufferGate) tryAcquire(size int64) bool {
 	for {
 		r, b := g.records.Load(), g.bytes.Load()
-		if r+1 > g.maxRecords.Load() || (r > 0 && b+size > g.maxBytes.Load()) {
+		if !g.fits(r, b, size) {
 			return false
 		}
 		if g.records.CompareAndSwap(r, r+1) {
@@ -44,6 +44,15 @@ func (g *bufferGate) tryAcquire(size int64) bool {
 			return true
 		}
 	}
+}
+
+// hasRoom says whether tryAcquire(size) would succeed now, taking nothing: TryPut refuses a
+// record on a full buffer before paying for its hash key.
+func (g *bufferGate) hasRoom(size int64) bool { return g.fits(g.records.Load(), g.bytes.Load(), size) }
+
+// fits says whether one more record of size bytes fits beside r records of b bytes.
+func (g *bufferGate) fits(r, b, size int64) bool {
+	return r+1 <= g.maxRecords.Load() && (r == 0 || b+size <= g.maxBytes.Load())
 }
 
 func (g *bufferGate) acquire(ctx context.Context, size int64, stop <-chan struct{}) error {

@@ -209,14 +209,23 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	if p.closed.Load() {
 		return ErrClosed
 	}
-	hash, err := p.validate(r)
+	if err := p.checkSizes(r); err != nil {
+		return err
+	}
+	size := int64(len(r.Data) + len(r.PartitionKey))
+	// Under overload most refusals are here: a TryPut on a full buffer is refused before the
+	// key's MD5 and the shard lookup it would not use. A record with an explicit hash key still
+	// has it read first, so an unreadable one is refused as invalid whatever the buffer holds.
+	if !wait && r.ExplicitHashKey == "" && !p.gate.hasRoom(size) {
+		return ErrBufferFull
+	}
+	hash, err := p.hashKey(r)
 	if err != nil {
 		return err
 	}
 	if r.Data == nil {
 		r.Data = []byte{} // the API requires Data; an empty blob is valid
 	}
-	size := int64(len(r.Data) + len(r.PartitionKey))
 	m := p.smap.Load() // one lookup serves the backlog check and the routing
 	s, holds := m.shardFor(hash)
 	if wait {
@@ -251,8 +260,9 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	return nil
 }
 
-// validate refuses what the service would refuse, naming the problem, and returns the hash key.
-func (p *Producer) validate(r Record) (hashkey.Key, error) {
+// checkSizes refuses a record whose partition key or size the service would refuse, naming the
+// problem.
+func (p *Producer) checkSizes(r Record) error {
 	// The limit is in UTF-16 code units, never more than the UTF-8 bytes: a key of at most 256
 	// bytes needs no counting (the common case, on the hot path).
 	n := len(r.PartitionKey)
@@ -264,15 +274,21 @@ func (p *Producer) validate(r Record) (hashkey.Key, error) {
 	}
 	switch {
 	case n < 1:
-		return hashkey.Key{}, fmt.Errorf("%w: empty partition key", ErrInvalidRecord)
+		return fmt.Errorf("%w: empty partition key", ErrInvalidRecord)
 	case n > maxPartitionKeyLen:
-		return hashkey.Key{}, fmt.Errorf("%w: partition key of %d characters (at most %d)", ErrInvalidRecord, n, maxPartitionKeyLen)
+		return fmt.Errorf("%w: partition key of %d characters (at most %d)", ErrInvalidRecord, n, maxPartitionKeyLen)
 	case len(r.Data)+len(r.PartitionKey) > p.maxRec:
-		return hashkey.Key{}, fmt.Errorf("%w: %d bytes of data and partition key, over the stream's maximum record size of %d bytes",
+		return fmt.Errorf("%w: %d bytes of data and partition key, over the stream's maximum record size of %d bytes",
 			ErrInvalidRecord, len(r.Data)+len(r.PartitionKey), p.maxRec)
 	}
+	return nil
+}
+
+// hashKey is the hash key r routes by (hashOf's, the MD5s through the producer's cache); an
+// unreadable explicit hash key is refused, naming it.
+func (p *Producer) hashKey(r Record) (hashkey.Key, error) {
 	if r.ExplicitHashKey == "" {
-		return p.keys.hashOf(r.PartitionKey), nil // hashOf's MD5, through the producer's cache
+		return p.keys.hashOf(r.PartitionKey), nil
 	}
 	h, ok := hashOf(r)
 	if !ok {

@@ -62,7 +62,17 @@ func loadShardMap(ctx context.Context, api KinesisAPI, ref streamRef) (*shardMap
 // caught mid-reshard may leave a gap, and h then gets the next shard above it (the last one
 // past the end) and false. The producer's aggregators and ShardMap.ShardOf both route by it.
 func (m *shardMap) locate(h hashkey.Key) (int, bool) {
-	i := sort.Search(len(m.shards), func(i int) bool { return m.shards[i].end.Cmp(h) >= 0 })
+	// sort.Search by hand, comparing the key's halves inline: its closure and Key.Cmp calls
+	// nearly doubled routing's cost (callgrind, BenchmarkProducerInProcess over eight shards).
+	i, j := 0, len(m.shards)
+	for i < j {
+		mid := int(uint(i+j) >> 1)
+		if e := m.shards[mid].end; e.Hi > h.Hi || (e.Hi == h.Hi && e.Lo >= h.Lo) {
+			j = mid // the first shard ending at or above h is mid or below
+		} else {
+			i = mid + 1
+		}
+	}
 	if i == len(m.shards) {
 		return i - 1, false
 	}

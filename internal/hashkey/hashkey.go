@@ -21,7 +21,11 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // OfPartitionKey is the hash key Kinesis routes a record by: the MD5 of the partition key's
 // UTF-8 bytes read as a big-endian unsigned integer.
 func OfPartitionKey(partitionKey string) Key {
-	sum := md5.Sum([]byte(partitionKey))
+	// A stack buffer for the key's bytes: []byte(partitionKey) only stays off the heap up to 32
+	// bytes, and a UUID (36) then cost an allocation per record. A key of at most 256 UTF-16
+	// units is at most 256 bytes unless it is not ASCII.
+	var buf [256]byte
+	sum := md5.Sum(append(buf[:0], partitionKey...))
 	return Key{binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:])}
 }
 
