@@ -93,7 +93,17 @@ func runChild(ctx context.Context, cfg childConfig, stdin io.Reader, stdout io.W
 			return childReport{}, fmt.Errorf("start: %w", err)
 		}
 	}
+	var mem *memWatch
+	if cfg.MemProfile != "" {
+		mem = startMemWatch(cfg.MemProfile)
+	}
 	runErr := gen.Run(ctx)
+	if mem != nil {
+		if err := mem.stopAndWrite(); err != nil {
+			c.finish(ctx)
+			return childReport{}, fmt.Errorf("-memprofile: %w", err)
+		}
+	}
 	drain, cancel := context.WithTimeout(ctx, cfg.Drain)
 	c.finish(drain)
 	cancel()
