@@ -99,7 +99,7 @@ func runChild(ctx context.Context, cfg childConfig, stdin io.Reader, stdout io.W
 	}
 	runErr := gen.Run(ctx)
 	if mem != nil {
-		if err := mem.stopAndWrite(); err != nil {
+		if err := mem.writeHeapProfile(".heap.pprof", true); err != nil {
 			c.finish(ctx)
 			return childReport{}, fmt.Errorf("-memprofile: %w", err)
 		}
@@ -107,6 +107,11 @@ func runChild(ctx context.Context, cfg childConfig, stdin io.Reader, stdout io.W
 	drain, cancel := context.WithTimeout(ctx, cfg.Drain)
 	c.finish(drain)
 	cancel()
+	if mem != nil {
+		if err := mem.stopAndWrite(); err != nil {
+			return childReport{}, fmt.Errorf("-memprofile: %w", err)
+		}
+	}
 
 	st := gen.Stats()
 	rep := childReport{Late: st.Late}

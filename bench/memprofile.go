@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// memWatch samples a contender's runtime memory statistics during the load and keeps the
+// memWatch samples a contender's runtime memory statistics during the load and the drain and keeps the
 // sample at its peak (the most memory mapped and not returned to the OS: what RSS follows), to
 // tell what a cell's peak RSS is made of: live heap, the collector's headroom, freed spans not
 // yet returned, stacks. runtime/metrics reads them without stopping the world.
@@ -24,6 +24,8 @@ type memWatch struct {
 	peak   []metrics.Sample
 	peakAt time.Duration
 	rss    int64
+	// profileErr is the last error writing the peak's heap profile.
+	profileErr error
 }
 
 // memWatchMetrics are the figures kept: the first two decide the peak.
@@ -60,6 +62,7 @@ func startMemWatch(prefix string) *memWatch {
 		tick := time.NewTicker(memWatchInterval)
 		defer tick.Stop()
 		var peak uint64
+		var lastProfile time.Time
 		for {
 			s := make([]metrics.Sample, len(memWatchMetrics))
 			for i, name := range memWatchMetrics {
@@ -69,6 +72,10 @@ func startMemWatch(prefix string) *memWatch {
 			if held := s[0].Value.Uint64() - s[1].Value.Uint64(); held > peak {
 				peak, w.peak, w.peakAt = held, s, time.Since(start)
 				w.rss, _ = readRSS(os.Getpid())
+				if time.Since(lastProfile) >= time.Second {
+					// What the heap held at the last collection before the peak.
+					w.profileErr, lastProfile = w.writeHeapProfile(".peak.heap.pprof", false), time.Now()
+				}
 			}
 			select {
 			case <-ctx.Done():
@@ -80,22 +87,30 @@ func startMemWatch(prefix string) *memWatch {
 	return w
 }
 
-// stopAndWrite ends the sampling at the end of the load and writes PREFIX.heap.pprof (the live
-// heap now, after a collection) and PREFIX.memstats.txt (the peak's figures).
-func (w *memWatch) stopAndWrite() error {
-	w.stop()
-	w.done.Wait()
-	f, err := os.Create(w.prefix + ".heap.pprof")
+// writeHeapProfile writes PREFIX+suffix: the live heap as of the last collection, or (collect)
+// after one made now.
+func (w *memWatch) writeHeapProfile(suffix string, collect bool) error {
+	f, err := os.Create(w.prefix + suffix)
 	if err != nil {
 		return err
 	}
-	runtime.GC() // the heap profile is as of the last collection: make it now
+	if collect {
+		runtime.GC()
+	}
 	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
+	return f.Close()
+}
+
+// stopAndWrite ends the sampling (after the drain) and writes PREFIX.memstats.txt: the figures
+// at the peak.
+func (w *memWatch) stopAndWrite() error {
+	w.stop()
+	w.done.Wait()
+	if w.profileErr != nil {
+		return w.profileErr
 	}
 	g, err := os.Create(w.prefix + ".memstats.txt")
 	if err != nil {

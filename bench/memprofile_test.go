@@ -16,6 +16,9 @@ func TestMemWatchWritesProfileAndPeak(t *testing.T) {
 	for range 64 {
 		held = append(held, make([]byte, 64<<10))
 	}
+	if err := w.writeHeapProfile(".heap.pprof", true); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.stopAndWrite(); err != nil {
 		t.Fatal(err)
 	}

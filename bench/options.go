@@ -26,8 +26,8 @@ type options struct {
 	// (SITUATION-CONTENDER-N.pprof), to see where a cell's CPU seconds per record go.
 	CPUProfile string
 	// MemProfile, if set, is a directory where every contender process writes its heap profile
-	// at the end of the load (SITUATION-CONTENDER-N.heap.pprof) and its runtime memory
-	// statistics at its peak (SITUATION-CONTENDER-N.memstats.txt), to see what its RSS holds.
+	// at the end of the load (SITUATION-CONTENDER-N.heap.pprof) and near its peak (.peak.heap.pprof),
+	// and its runtime memory statistics at its peak (.memstats.txt), to see what its RSS holds.
 	MemProfile string
 }
 
@@ -64,7 +64,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the records (keys, payloads)")
 	fs.StringVar(&o.Out, "out", "", "write OUT.md and OUT.json (default bench/results/latest for the whole matrix, bench/results/partial otherwise)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write each contender process's CPU profile into this directory (SITUATION-CONTENDER-N.pprof; go tool pprof reads them)")
-	fs.StringVar(&o.MemProfile, "memprofile", "", "write each contender process's heap profile at the end of the load and its memory statistics at its peak into this directory (SITUATION-CONTENDER-N.heap.pprof, .memstats.txt)")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write each contender process's heap profile at the end of the load and near its peak, and its memory statistics at its peak, into this directory (SITUATION-CONTENDER-N.heap.pprof, .peak.heap.pprof, .memstats.txt)")
 	fs.StringVar(&o.Render, "render", "", "render an existing results file (X.json) as Markdown again (X.md) and exit, running nothing")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./bench [flags]\n\nRuns the side-by-side benchmark (see bench/doc.go) against an in-process emulator.\n\n")
