@@ -111,7 +111,6 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 			if cfg.FailIfThrottled {
 				for _, u := range k.users {
 					u.attempts = append(u.attempts, att)
-					u.lastCode, u.lastMsg = code, msg
 					p.fail(u, k.shard, ErrThrottled, now)
 				}
 				continue
@@ -139,13 +138,13 @@ func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur 
 		for _, u := range k.users {
 			switch {
 			case p.aborting.Load():
+				code, msg := u.lastError() // the last error before Close abandoned this attempt
 				u.attempts = append(u.attempts, att)
-				p.resolveFailed(u, k.shard, &RecordError{Kind: ErrClosed, Code: u.lastCode, Message: u.lastMsg}, now)
+				p.resolveFailed(u, k.shard, &RecordError{Kind: ErrClosed, Code: code, Message: msg}, now)
 			case retryable:
 				p.retry(u, k.shard, att, now, true)
 			default:
 				u.attempts = append(u.attempts, att)
-				u.lastCode, u.lastMsg = code, msg
 				p.fail(u, k.shard, ErrNonRetryable, now)
 			}
 		}
