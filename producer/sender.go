@@ -42,10 +42,12 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 		entries[i] = types.PutRecordsRequestEntry{Data: data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
 	}
 	ctx, cancel := context.WithTimeout(p.ctx, cfg.RequestTimeout)
+	wire := &requestWire{bufs: bufs}
+	ctx = withRequestWire(ctx, wire)
 	start := time.Now()
 	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
 	cancel()
-	releaseWire(bufs)
+	wire.release() // if the serializer has not
 	end := time.Now()
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)

@@ -68,6 +68,9 @@ func (m *putRecordsSerializer) HandleSerialize(ctx context.Context, in middlewar
 		return middleware.SerializeOutput{}, middleware.Metadata{}, err
 	}
 	in.Request = sreq
+	// The records' data is in body now: their encodings may serve the next request. (The input's
+	// Data still points at them; nothing after this step reads it: retries re-send body.)
+	releaseRequestWire(ctx)
 	return next.HandleSerialize(awshttp.WithOwnedBody(ctx, body), in) // body is this request's alone
 }
 
