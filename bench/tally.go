@@ -6,6 +6,8 @@ import (
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/shardstorm/shardstorm/producer"
 )
 
 // tally counts how a contender's records resolved, from any goroutine: atomics for the counts,
@@ -24,6 +26,11 @@ type tally struct {
 	// within it was buffered by an offline client. Set before the first record.
 	offlineFrom, offlineTo time.Time
 	offline                offlineCounts
+
+	// cb is the result callback shared by the records handed over since cbStart (see
+	// handOverNow); the generator's goroutine only.
+	cb      func(producer.Result)
+	cbStart time.Time
 
 	mu   sync.Mutex
 	hist *hdrhistogram.Histogram // µs, 1 µs .. 1 h, 3 significant figures

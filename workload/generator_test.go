@@ -258,6 +258,48 @@ func TestTryEmitFullCountsDropped(t *testing.T) {
 	}
 }
 
+// TestRefusedDataReuseLeavesKeptRecordsIntact: the generator fills a refused record's data again
+// for a later record; the records the sink kept must still hold exactly what was generated for
+// them, the same bytes as a fresh source of the seed gives, at fixed and varying sizes.
+func TestRefusedDataReuseLeavesKeptRecordsIntact(t *testing.T) {
+	for _, size := range []string{"100", "uniform:10-2000"} {
+		clock := NewFakeClock(t0)
+		sink := &fullSink{recSink: recSink{clock: clock}} // refuses every other record
+		spec := constSpec(1000)
+		spec.Duration = time.Second
+		spec.Size, _ = ParseSize(size)
+		g, err := New(Config{Spec: spec, Sink: sink, Clock: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := runGen(t, g, clock, &sink.recSink)
+		h.settle()
+		h.advance(990*time.Millisecond, 10*time.Millisecond)
+		clock.Advance(10 * time.Millisecond) // the end of the run
+		if err := <-h.done; err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		h.done <- nil // for the cleanup
+		src, err := NewSource(spec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([]Record, 1000)
+		for i := range want {
+			want[i] = src.Next(uint64(i), t0)
+		}
+		got := sink.records()
+		if len(got) != 500 {
+			t.Fatalf("%s: sink kept %d records, want every other one of 1000", size, len(got))
+		}
+		for i, r := range got {
+			if w := want[2*i]; r.PartitionKey != w.PartitionKey || !bytes.Equal(r.Data, w.Data) {
+				t.Fatalf("%s: kept record %d (index %d) holds other bytes than generated for it", size, i, 2*i)
+			}
+		}
+	}
+}
+
 func TestSinkErrorStopsRun(t *testing.T) {
 	clock := NewFakeClock(t0)
 	boom := errors.New("producer closed")

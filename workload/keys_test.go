@@ -290,3 +290,21 @@ func TestTopKeysOfPoolFollowObservedCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestRandomKeysAreFreshUUIDsInOrder: made in batches, random keys are still the seed's UUIDs in
+// order, one per record, none repeated.
+func TestRandomKeysAreFreshUUIDsInOrder(t *testing.T) {
+	k := &randomKeys{rng: newPCG(5, streamKeys, 0)}
+	want := newPCG(5, streamKeys, 0)
+	seen := map[string]bool{}
+	for i := range 3*uuidBatch + 7 {
+		key, ehk := k.next()
+		if w := string(appendUUID(nil, want)); key != w || ehk != "" {
+			t.Fatalf("key %d = %q (ehk %q), want %q", i, key, ehk, w)
+		}
+		if seen[key] {
+			t.Fatalf("key %d %q repeats", i, key)
+		}
+		seen[key] = true
+	}
+}

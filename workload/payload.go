@@ -111,6 +111,12 @@ type payloadGen interface {
 	make(size, maxData int, index uint64, due time.Time) []byte
 }
 
+// payloadRecycler is a payloadGen that can reuse the data of a record the sink refused (and so
+// did not keep).
+type payloadRecycler interface {
+	recycle(data []byte)
+}
+
 // newPayloadGen builds the generator for p, reading files now so a bad path fails at start.
 func newPayloadGen(p PayloadSpec, seed uint64, maxRecordBytes int) (payloadGen, error) {
 	switch p.kind() {

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -136,5 +137,57 @@ func TestRandomPayloadOwnedBySink(t *testing.T) {
 	}
 	if len(a.Data) != defaultRandomSize {
 		t.Fatalf("default random payload is %d bytes, want %d", len(a.Data), defaultRandomSize)
+	}
+}
+
+// TestRandomPayloadIsTheSeedsStream: whatever the record sizes, refusals and slabs, the records'
+// bytes are the seed's ChaCha8 stream read in order (so a seed gives the same payloads as
+// before slabs), and a sink appending to one record never writes into the next.
+func TestRandomPayloadIsTheSeedsStream(t *testing.T) {
+	p := &randomPayload{rng: newChaCha8(11, streamPayload, 0)}
+	var got [][]byte
+	size := func(i int) int { // mostly slab-sized, some not, a few large
+		switch {
+		case i%97 == 96:
+			return 5000
+		case i%31 == 30:
+			return 800
+		}
+		return 1 + i*7919%600
+	}
+	for i := range 2000 {
+		n := size(i)
+		b := p.make(n, 1<<20, uint64(i), t0)
+		if len(b) != n {
+			t.Fatalf("record %d: %d bytes, want %d", i, len(b), n)
+		}
+		if i%7 == 3 { // refused: its data comes back and is filled again
+			p.recycle(b)
+			continue
+		}
+		got = append(got, b)
+	}
+	before := make([][]byte, len(got))
+	for i, b := range got {
+		before[i] = bytes.Clone(b)
+		_ = append(b, 0xff) // a sink may append: it must not reach the next record
+	}
+	for i, b := range got {
+		if !bytes.Equal(b, before[i]) {
+			t.Fatalf("record %d changed when a sink appended to another", i)
+		}
+	}
+	want := newChaCha8(11, streamPayload, 0)
+	for i := range 2000 {
+		n := size(i)
+		b := make([]byte, n)
+		_, _ = want.Read(b)
+		if i%7 == 3 {
+			continue
+		}
+		if !bytes.Equal(got[0], b) {
+			t.Fatalf("record %d (%d bytes) is not the seed's stream read in order", i, n)
+		}
+		got = got[1:]
 	}
 }

@@ -8,7 +8,9 @@ import (
 // Record is one user record handed to a Sink.
 //
 // Ownership: every Record is built fresh. Once Emit or TryEmit returns nil the sink owns
-// r.Data and may keep or modify it; the generator never reads or writes it again. Strings are
+// r.Data and may keep or modify it; the generator never reads or writes it again. When they
+// return an error the generator keeps r.Data and may fill it again for a later record, so a
+// sink must not keep a record it refuses. Strings are
 // immutable and may be shared between records (pool keys are).
 type Record struct {
 	// PartitionKey is 1..256 characters.

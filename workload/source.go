@@ -20,10 +20,11 @@ type Source struct {
 	payloadK   PayloadKind
 	shards     []ShardRange // sorted; guarded by mu
 
-	keys    atomic.Pointer[keyBox]
-	sizes   atomic.Pointer[sizeBox]
-	payload payloadGen
-	pSpec   PayloadSpec
+	keys     atomic.Pointer[keyBox]
+	sizes    atomic.Pointer[sizeBox]
+	payload  payloadGen
+	recycler payloadRecycler // payload, if it can reuse refused records' data; else nil
+	pSpec    PayloadSpec
 }
 
 type keyBox struct{ s keyStrategy }
@@ -60,6 +61,7 @@ func NewSource(spec Spec, shards []ShardRange) (*Source, error) {
 	if src.payload, err = newPayloadGen(spec.Payload, spec.Seed, spec.MaxRecordBytes); err != nil {
 		return nil, &FieldError{Field: "payload", Err: err}
 	}
+	src.recycler, _ = src.payload.(payloadRecycler)
 	return src, nil
 }
 
@@ -72,6 +74,13 @@ func (s *Source) Next(index uint64, due time.Time) Record {
 	size := s.sizes.Load().s.next()
 	data := s.payload.make(size, s.maxRecord-len(key), index, due)
 	return Record{PartitionKey: key, ExplicitHashKey: ehk, Data: data}
+}
+
+// recycle takes back the data of a record the sink refused, for a later record to reuse.
+func (s *Source) recycle(data []byte) {
+	if s.recycler != nil {
+		s.recycler.recycle(data)
+	}
 }
 
 // SetKeys switches the key strategy. The new one draws from a fresh stream of the seed.

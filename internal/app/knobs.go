@@ -92,6 +92,8 @@ var knobs = concat(
 			func(s *RunSettings) *string { return &s.Report }, parseOutputPath, formatString),
 		knobFor("csv", KindString, "write every sample of the run to `FILE` (long CSV: time,stream,shard,series,value)",
 			func(s *RunSettings) *string { return &s.CSV }, parseOutputPath, formatString),
+		knobFor("cpuprofile", KindString, "write a CPU profile of the whole run to `FILE` (go tool pprof reads it): where shardstorm's own CPU goes, e.g. per record",
+			func(s *RunSettings) *string { return &s.CPUProfile }, parseOutputPath, formatString),
 		knobFor("max-throttled", KindPercent, "threshold: fail (exit 3) if more than this `PERCENT` of Kinesis records were throttled",
 			func(s *RunSettings) *Percent { return &s.MaxThrottled }, parsePercent, Percent.String),
 		knobFor("max-failed", KindInt, "threshold: fail (exit 3) if more than this many user `RECORDS` failed, maybe stored ones (sent, no answer) included (default 0: any)",

@@ -24,6 +24,7 @@ type RunSettings struct {
 	ProgressEvery time.Duration
 	MetricsAddr   string
 	Report, CSV   string
+	CPUProfile    string // a CPU profile of the whole run, written at its end
 	MaxThrottled  Percent
 	MaxFailed     int // user records failed (maybe stored, not stored, never sent), at most
 	MinPutRate    float64

@@ -41,7 +41,7 @@ func (s *verifySink) TryEmit(r workload.Record) error {
 	if err := s.P.TryPut(rec, s.resolved); err != nil {
 		s.ledger.Set(seq, verify.Refused, false)
 		if errors.Is(err, producer.ErrBufferFull) {
-			return fmt.Errorf("%w: %w", workload.ErrSinkFull, err)
+			return errSinkFull
 		}
 		return err
 	}

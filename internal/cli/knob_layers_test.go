@@ -37,7 +37,7 @@ var knobSamples = map[string][3]string{
 	"size-accounting":                   {"raw", "raw", "raw"},
 	"headless":                          {"true", "true", "true"}, "progress-every": {"1s", "2s", "3s"}, "metrics-addr": {"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"},
 	"allow-remote-control": {"true", "true", "true"},
-	"report":               {"r1.json", "r2.json", "r3.json"}, "csv": {"s1.csv", "s2.csv", "s3.csv"}, "max-throttled": {"1%", "2%", "3%"}, "max-failed": {"10", "20", "30"},
+	"report":               {"r1.json", "r2.json", "r3.json"}, "csv": {"s1.csv", "s2.csv", "s3.csv"}, "cpuprofile": {"c1.pprof", "c2.pprof", "c3.pprof"}, "max-throttled": {"1%", "2%", "3%"}, "max-failed": {"10", "20", "30"},
 	"min-put-rate": {"10", "20", "30"}, "max-p99": {"1s", "2s", "3s"},
 	"publish-metrics": {"true", "true", "true"}, "publish-namespace": {"MyApp", "Fleet/Agents", "ns3"},
 	"producer": {"putrecords", "putrecords", "putrecords"}, // the fleet scenarios' client settings need a fleet

@@ -36,7 +36,7 @@ var knobAccepts = func() map[string]map[string]string {
 		}
 	}
 	accept("free text the service judges (a region, profile or key id), or a file name", all,
-		"region", "profile", "encrypt-stream", "report", "csv")
+		"region", "profile", "encrypt-stream", "report", "csv", "cpuprofile")
 	accept("valid Kinesis stream names", []string{"zero", "negative", "huge", "huge duration", "overflow", "huge float"}, "stream")
 	accept("valid CloudWatch namespaces and agent names", []string{"zero", "negative", "huge", "huge duration", "overflow", "huge float"},
 		"publish-namespace", "agent")

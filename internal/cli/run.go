@@ -237,6 +237,13 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 			}
 		}()
 	}
+	if f.CPUProfile != "" {
+		stop, err := startCPUProfile(f.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer stop()
+	}
 	var metricsLn net.Listener
 	if f.MetricsAddr != "" {
 		ln, err := net.Listen("tcp", f.MetricsAddr)
