@@ -54,7 +54,7 @@ type Config struct {
 	// buffer stays full, about 3× MaxBufferedBytes. The producer sets no process-wide GC
 	// settings; a program that is mostly this producer can keep closer to what it holds with a
 	// soft memory limit (debug.SetMemoryLimit or GOMEMLIMIT, e.g. MaxBufferedBytes + 56 MiB: about
-	// 2× MaxBufferedBytes under overload for some 10 % more CPU, measured with the bench's
+	// 2× MaxBufferedBytes under overload for 10–15 % more CPU, measured with the bench's
 	// overload cell), at the cost of more frequent collections.
 	MaxBufferedRecords int
 	MaxBufferedBytes   int64
