@@ -361,6 +361,11 @@ func TestStatsDeriveKPLMetrics(t *testing.T) {
 	if perShard != 1000 || st.Stream.EndToEndTime.TotalCount() != 1000 {
 		t.Fatalf("per-shard %d, e2e histogram %d", perShard, st.Stream.EndToEndTime.TotalCount())
 	}
+	// Every record waited once before its one request, and every request was timed.
+	if st.Stream.BufferingTime.TotalCount() != 1000 || st.Stream.RequestTime.TotalCount() != st.Stream.Requests {
+		t.Fatalf("buffering histogram %d (want 1000), request histogram %d for %d requests",
+			st.Stream.BufferingTime.TotalCount(), st.Stream.RequestTime.TotalCount(), st.Stream.Requests)
+	}
 }
 
 // Close giving up while a request is in flight says which records the service may have stored:

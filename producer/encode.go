@@ -10,7 +10,13 @@ import (
 // wireBuf is a buffer an aggregate is encoded into, reused once its request has returned: the
 // encodings were most of what the producer allocated (about 110 bytes per 100-byte record), and
 // every allocation brings the next collection, which scans all the buffered records, closer.
-type wireBuf struct{ b []byte }
+type wireBuf struct {
+	b []byte
+	// records and places are scratch for encodeAggregate: the records to encode and their
+	// placements, side by side, as kpl.AppendPlaced takes them.
+	records []*kpl.Record
+	places  []kpl.Placement
+}
 
 var wireBufs = sync.Pool{New: func() any { return new(wireBuf) }}
 
@@ -23,9 +29,11 @@ func (k *krec) wireData(bufs []*wireBuf) ([]byte, []*wireBuf) {
 	}
 	w := wireBufs.Get().(*wireBuf)
 	if size := k.size - len(k.pk); cap(w.b) < size { // k.size counts the outer partition key too
-		w.b = make([]byte, 0, size)
+		// Room for any aggregate of the current limit: a buffer sized to one aggregate was
+		// too small for the next larger one, and replaced, about once per request.
+		w.b = make([]byte, 0, max(size, k.shard.p.cfg.Load().AggregationMaxSize))
 	}
-	w.b = encodeAggregate(w.b[:0], k)
+	w.b = w.encodeAggregate(w.b[:0], k)
 	return w.b, append(bufs, w)
 }
 
@@ -35,6 +43,8 @@ func (k *krec) wireData(bufs []*wireBuf) ([]byte, []*wireBuf) {
 func releaseWire(bufs []*wireBuf) {
 	for _, w := range bufs {
 		w.b = w.b[:0]
+		clear(w.records) // the records are the users': keep none reachable from the pool
+		w.records = w.records[:0]
 		wireBufs.Put(w)
 	}
 }
@@ -69,13 +79,16 @@ func releaseRequestWire(ctx context.Context) {
 // built again). Encoding at send time keeps only the records of requests in flight encoded: the
 // records waiting in the limiter's queue (the backlog, under overload most of MaxBufferedBytes)
 // are not held a second time as their encoding.
-func encodeAggregate(dst []byte, k *krec) []byte {
+func (w *wireBuf) encodeAggregate(dst []byte, k *krec) []byte {
 	// The same records in the same order encode to exactly the size the Sizer gave when k was
 	// sealed (TestAppendPlacedIsTheEncoding): keys are strings and the producer holds its own
 	// copy of each Data slice header, so no length can have changed since; a record's placement
 	// is set when it joins an aggregate and is not touched until that aggregate's request ends.
-	return kpl.AppendPlaced(dst, len(k.users), func(i int) (kpl.Record, kpl.Placement) {
-		u := k.users[i]
-		return kpl.Record{PartitionKey: u.rec.PartitionKey, ExplicitHashKey: u.rec.ExplicitHashKey, Data: u.rec.Data}, u.place
-	})
+	// A user's Record is a kpl.Record by its fields, so it is passed by pointer, not copied.
+	w.records, w.places = w.records[:0], w.places[:0]
+	for _, u := range k.users {
+		w.records = append(w.records, (*kpl.Record)(&u.rec))
+		w.places = append(w.places, u.place)
+	}
+	return kpl.AppendPlaced(dst, w.records, w.places)
 }

@@ -11,6 +11,12 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.Time) {
 	p.countStored(k)
 	p.deliver(k.shard, k.users, 0, shardID, seq, att, now)
+	if k.aggregated {
+		// Its records are resolved and the request is over for it: its users slice can hold
+		// the shard's next aggregate.
+		k.shard.recycleUsers(k.users)
+		k.users = nil
+	}
 }
 
 // countStored counts a Kinesis record the service stored.
@@ -29,7 +35,7 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 	var buckets LatencyCounts
 	p.hist.recordDelivered(users, now, &buckets)
 	s.c.endToEnd.add(&buckets)
-	var bytes int64
+	var bytes, retries int64
 	for i, u := range users {
 		attempts := shared
 		if u.attempts != nil {
@@ -39,7 +45,7 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 			attempts = append(u.attempts, att)
 		}
 		bytes += u.size
-		p.stats.retriesOfPut.Add(int64(u.retries))
+		retries += int64(u.retries)
 		if u.cb != nil {
 			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: firstSub + i, Attempts: attempts})
 		}
@@ -47,6 +53,9 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 		u.recycle()
 	}
 	n := int64(len(users))
+	if retries != 0 {
+		p.stats.retriesOfPut.Add(retries)
+	}
 	s.c.userPut.Add(n)
 	s.c.userBytesPut.Add(bytes)
 	p.stats.userPut.Add(n)

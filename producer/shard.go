@@ -45,12 +45,16 @@ type shardState struct {
 	aggBytes    int64
 	aggDeadline time.Time
 	aggExpiry   time.Time
-	queue       []*krec // the limiter's queue, by deadline
-	recBucket   tokenBucket
-	byteBucket  tokenBucket
-	ratePct     float64 // current rate, percent of the shard limits
-	adaptive    adaptiveState
-	retired     bool // no longer in the shard map: add refuses, the refresher re-routes its records
+	// spareUsers are the users slices of delivered aggregates, emptied, for the next aggregates
+	// to fill: a new slice per aggregate (and its growth) was most of what the engine
+	// allocated after the records themselves, and every allocation brings a collection nearer.
+	spareUsers [][]*userRecord
+	queue      []*krec // the limiter's queue, by deadline
+	recBucket  tokenBucket
+	byteBucket tokenBucket
+	ratePct    float64 // current rate, percent of the shard limits
+	adaptive   adaptiveState
+	retired    bool // no longer in the shard map: add refuses, the refresher re-routes its records
 
 	c shardCounters
 }
@@ -162,8 +166,36 @@ func (s *shardState) sealLocked() {
 	s.c.limRecords.Add(int64(len(users)))
 	s.c.limBytes.Add(s.aggBytes)
 	s.agg.Reset()
-	s.aggUsers, s.aggBytes = make([]*userRecord, 0, len(users)), 0
+	s.aggUsers, s.aggBytes = s.takeSpareUsersLocked(len(users)), 0
 	s.enqueueLocked(k)
+}
+
+// maxSpareUsers bounds the spare slices a shard keeps: enough for the aggregates of the
+// requests in flight to be resolved before the next seals, not so many that an idle shard
+// holds much.
+const maxSpareUsers = 4
+
+// takeSpareUsersLocked returns an empty slice for the next aggregate's users: a spare one if
+// there is one, else a new one sized like the last aggregate.
+func (s *shardState) takeSpareUsersLocked(size int) []*userRecord {
+	if n := len(s.spareUsers); n > 0 {
+		users := s.spareUsers[n-1]
+		s.spareUsers[n-1] = nil
+		s.spareUsers = s.spareUsers[:n-1]
+		return users
+	}
+	return make([]*userRecord, 0, size)
+}
+
+// recycleUsers gives back the users slice of a resolved aggregate, whose records are all
+// resolved and which nothing reads any more.
+func (s *shardState) recycleUsers(users []*userRecord) {
+	clear(users) // the records are recycled: keep none of them reachable from here
+	s.mu.Lock()
+	if len(s.spareUsers) < maxSpareUsers {
+		s.spareUsers = append(s.spareUsers, users[:0])
+	}
+	s.mu.Unlock()
 }
 
 // enqueueLocked inserts k into the limiter queue in deadline order (retried records carry

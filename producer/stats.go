@@ -97,11 +97,13 @@ func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duratio
 	defer h.mu.Unlock()
 	record(h.request, dur)
 	at := nanotime(start.Sub(h.epoch))
+	buffering := newHDRRun(h.buffering)
 	for _, k := range batch {
 		for _, u := range k.users {
-			record(h.buffering, time.Duration(at-u.arrival))
+			buffering.add(time.Duration(at - u.arrival))
 		}
 	}
+	buffering.flush()
 }
 
 // recordDelivered records the end-to-end time of the user records of one Kinesis record, and
@@ -111,11 +113,14 @@ func (h *histograms) recordDelivered(users []*userRecord, now time.Time, buckets
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	at := nanotime(now.Sub(h.epoch))
+	endToEnd, inBuckets := newHDRRun(h.endToEnd), bucketRun{c: buckets}
 	for _, u := range users {
 		d := time.Duration(at - u.arrival)
-		record(h.endToEnd, d)
-		buckets.Record(d)
+		endToEnd.add(d)
+		inBuckets.add(d)
 	}
+	endToEnd.flush()
+	inBuckets.flush()
 }
 
 // Stats is a snapshot of the producer for dashboards: cheap to take (counters are atomics; each

@@ -51,7 +51,11 @@ func TestAppendPlacedIsTheEncoding(t *testing.T) {
 				a.Add(r)
 			}
 			want := a.Encode(nil)
-			got := AppendPlaced(make([]byte, 0, sz.Size()), len(batch), func(i int) (Record, Placement) { return batch[i], placed[i] })
+			records := make([]*Record, len(batch))
+			for i := range batch {
+				records[i] = &batch[i]
+			}
+			got := AppendPlaced(make([]byte, 0, sz.Size()), records, placed)
 			if string(got) != string(want) || len(got) != sz.Size() {
 				t.Fatalf("AppendPlaced: %d bytes %x\nAggregator.Encode: %d bytes %x (Sizer: %d)", len(got), got, len(want), want, sz.Size())
 			}
