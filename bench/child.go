@@ -93,10 +93,25 @@ func runChild(ctx context.Context, cfg childConfig, stdin io.Reader, stdout io.W
 			return childReport{}, fmt.Errorf("start: %w", err)
 		}
 	}
+	var mem *memWatch
+	if cfg.MemProfile != "" {
+		mem = startMemWatch(cfg.MemProfile)
+	}
 	runErr := gen.Run(ctx)
+	if mem != nil {
+		if err := mem.writeHeapProfile(".heap.pprof", true); err != nil {
+			c.finish(ctx)
+			return childReport{}, fmt.Errorf("-memprofile: %w", err)
+		}
+	}
 	drain, cancel := context.WithTimeout(ctx, cfg.Drain)
 	c.finish(drain)
 	cancel()
+	if mem != nil {
+		if err := mem.stopAndWrite(); err != nil {
+			return childReport{}, fmt.Errorf("-memprofile: %w", err)
+		}
+	}
 
 	st := gen.Stats()
 	rep := childReport{Late: st.Late}

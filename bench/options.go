@@ -25,6 +25,10 @@ type options struct {
 	// CPUProfile, if set, is a directory where every contender process writes its CPU profile
 	// (SITUATION-CONTENDER-N.pprof), to see where a cell's CPU seconds per record go.
 	CPUProfile string
+	// MemProfile, if set, is a directory where every contender process writes its heap profile
+	// at the end of the load (SITUATION-CONTENDER-N.heap.pprof) and near its peak (.peak.heap.pprof),
+	// and its runtime memory statistics at its peak (.memstats.txt), to see what its RSS holds.
+	MemProfile string
 }
 
 // Defaults. The matrix's 20 cells of 30 s load plus up to 10 s of drain each fit the 15
@@ -60,6 +64,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the records (keys, payloads)")
 	fs.StringVar(&o.Out, "out", "", "write OUT.md and OUT.json (default bench/results/latest for the whole matrix, bench/results/partial otherwise)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write each contender process's CPU profile into this directory (SITUATION-CONTENDER-N.pprof; go tool pprof reads them)")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write each contender process's heap profile at the end of the load and near its peak, and its memory statistics at its peak, into this directory (SITUATION-CONTENDER-N.heap.pprof, .peak.heap.pprof, .memstats.txt)")
 	fs.StringVar(&o.Render, "render", "", "render an existing results file (X.json) as Markdown again (X.md) and exit, running nothing")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./bench [flags]\n\nRuns the side-by-side benchmark (see bench/doc.go) against an in-process emulator.\n\n")
@@ -78,9 +83,12 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	if err := o.validate(); err != nil {
 		return options{}, err
 	}
-	if o.CPUProfile != "" {
-		if err := os.MkdirAll(o.CPUProfile, 0o755); err != nil {
-			return options{}, fmt.Errorf("-cpuprofile %s: %w", o.CPUProfile, err)
+	for _, d := range []struct{ flag, dir string }{{"-cpuprofile", o.CPUProfile}, {"-memprofile", o.MemProfile}} {
+		if d.dir == "" {
+			continue
+		}
+		if err := os.MkdirAll(d.dir, 0o755); err != nil {
+			return options{}, fmt.Errorf("%s %s: %w", d.flag, d.dir, err)
 		}
 	}
 	cells, err := selectCells(o.CellSpec)

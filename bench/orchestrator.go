@@ -108,6 +108,9 @@ func (rn runner) run(ctx context.Context, cell Cell) (CellResult, error) {
 		if o.CPUProfile != "" {
 			cfg.CPUProfile = filepath.Join(o.CPUProfile, fmt.Sprintf("%s-%s-%d.pprof", cell.Situation.Name, cell.Contender, i+1))
 		}
+		if o.MemProfile != "" {
+			cfg.MemProfile = filepath.Join(o.MemProfile, fmt.Sprintf("%s-%s-%d", cell.Situation.Name, cell.Contender, i+1))
+		}
 		ch, err := startChild(rn.self, cfg)
 		if err != nil {
 			return CellResult{}, err

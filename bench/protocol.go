@@ -41,6 +41,10 @@ type childConfig struct {
 	Fleet *childFleet `json:"fleet,omitempty"`
 	// CPUProfile, if set, is the file the process writes its CPU profile to.
 	CPUProfile string `json:"cpu_profile,omitempty"`
+	// MemProfile, if set, is the path prefix of the process's heap profiles (PREFIX.heap.pprof at
+	// the end of the load, PREFIX.peak.heap.pprof near its peak) and memory statistics at its
+	// peak (PREFIX.memstats.txt).
+	MemProfile string `json:"mem_profile,omitempty"`
 }
 
 func (c childConfig) validate() error {

@@ -43,7 +43,7 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 			AggregationMaxSize:  rapid.IntRange(64, 4096).Draw(t, "maxSize"),
 			AggregationMaxCount: rapid.IntRange(1, 50).Draw(t, "maxCount"),
 		}.withDefaults()
-		p := &Producer{wake: make(chan struct{}, 1), refreshCh: make(chan struct{}, 1), maxRec: rapid.IntRange(300, 8192).Draw(t, "maxRec")}
+		p := &Producer{wake: make(chan struct{}, 1), refreshCh: make(chan struct{}, 1), maxRec: rapid.IntRange(300, 8192).Draw(t, "maxRec"), epoch: time.Now()}
 		p.cfg.Store(&cfg)
 		p.installMap(genShardMap(t))
 
@@ -59,6 +59,7 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 		}), 1, 300).Draw(t, "records")
 
 		now := time.Now()
+		at := p.nanos(now)
 		put := map[*userRecord]bool{}
 		for _, r := range records {
 			if err := p.checkSizes(r); err != nil {
@@ -68,7 +69,7 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 			if err != nil {
 				t.Fatalf("explicit hash key %q: %v", r.ExplicitHashKey, err)
 			}
-			u := &userRecord{rec: r, hash: h, size: int64(len(r.Data) + len(r.PartitionKey)), arrival: now, deadline: now.Add(time.Second), expiry: now.Add(time.Minute)}
+			u := &userRecord{rec: r, hash: h, size: int64(len(r.Data) + len(r.PartitionKey)), arrival: at, deadline: at + nanotime(time.Second), expiry: at + nanotime(time.Minute)}
 			put[u] = true
 			p.route(u, now)
 		}

@@ -67,7 +67,7 @@ func (p *Producer) dispatch(now time.Time, sweep bool) {
 // the users past theirs fail with ErrExpired, the others go back through routing.
 func (p *Producer) expireOrReroute(k *krec, now time.Time) {
 	for _, u := range k.users {
-		if !now.Before(u.expiry) {
+		if p.nanos(now) >= u.expiry {
 			p.fail(u, k.shard, ErrExpired, now)
 		} else {
 			p.route(u, now)

@@ -10,7 +10,7 @@ import (
 
 func newLatencyHistogram() *hdrhistogram.Histogram {
 	var h histograms
-	h.init()
+	h.init(time.Now())
 	return h.endToEnd
 }
 

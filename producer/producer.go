@@ -40,6 +40,7 @@ type Producer struct {
 	opts      []func(*kinesis.Options) // per-call client options: SDK retries off, enough connections
 	transport *http.Transport          // the producer's own, when it built one; nil otherwise
 	maxRec    int                      // the stream's max record size, data + key
+	epoch     time.Time                // user records' times are nanoseconds since (nanotime)
 
 	smap      atomic.Pointer[routeMap]
 	refreshCh chan struct{}
@@ -76,6 +77,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 		wake:      make(chan struct{}, 1),
 		stop:      make(chan struct{}),
 		keys:      newKeyCache(),
+		epoch:     time.Now(),
 	}
 	if cfg.StreamName != "" {
 		p.ref.name, p.label = aws.String(cfg.StreamName), cfg.StreamName
@@ -88,7 +90,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 	p.opts, p.transport = clientOptions(api, cfg.MaxConnections)
 	p.gate.init()
 	p.gate.setLimits(int64(cfg.MaxBufferedRecords), cfg.MaxBufferedBytes)
-	p.hist.init()
+	p.hist.init(p.epoch)
 
 	var err error
 	if p.maxRec, err = p.loadMaxRecordSize(ctx); err != nil {
@@ -251,7 +253,8 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	now := time.Now()
 	u := newUserRecord()
 	u.rec, u.hash, u.size, u.cb = r, hash, size, cb
-	u.arrival, u.deadline, u.expiry = now, now.Add(cfg.RecordMaxBufferedTime), now.Add(cfg.RecordTtl)
+	at := p.nanos(now)
+	u.arrival, u.deadline, u.expiry = at, at+nanotime(cfg.RecordMaxBufferedTime), at+nanotime(cfg.RecordTtl)
 	p.stats.received.Add(1)
 	shardID := p.routeVia(u, now, m, s, holds) // u may already be resolved and recycled: use r and size below
 	for _, h := range p.hooks.routed {

@@ -66,7 +66,8 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 // fail resolves u with an error of the given kind. s may be nil (a record failed at close
 // before reaching a shard).
 func (p *Producer) fail(u *userRecord, s *shardState, kind error, now time.Time) {
-	p.resolveFailed(u, s, &RecordError{Kind: kind, Code: u.lastCode, Message: u.lastMsg}, now)
+	code, msg := u.lastError()
+	p.resolveFailed(u, s, &RecordError{Kind: kind, Code: code, Message: msg}, now)
 }
 
 // resolveFailed resolves u with err, counting it failed (and expired).
@@ -99,8 +100,7 @@ func (p *Producer) resolveFailed(u *userRecord, s *shardState, err *RecordError,
 // (wrong-shard evidence).
 func (p *Producer) retry(u *userRecord, s *shardState, att Attempt, now time.Time, counted bool) {
 	u.attempts = append(u.attempts, att)
-	u.lastCode, u.lastMsg = att.Code, att.Message
-	if !now.Before(u.expiry) {
+	if p.nanos(now) >= u.expiry {
 		p.fail(u, s, ErrExpired, now)
 		return
 	}
@@ -110,9 +110,6 @@ func (p *Producer) retry(u *userRecord, s *shardState, att Attempt, now time.Tim
 		p.stats.retries.Add(1)
 	}
 	cfg := p.cfg.Load()
-	u.deadline = now.Add(cfg.RecordMaxBufferedTime / 2)
-	if u.expiry.Before(u.deadline) {
-		u.deadline = u.expiry
-	}
+	u.deadline = min(p.nanos(now)+nanotime(cfg.RecordMaxBufferedTime/2), u.expiry)
 	p.route(u, now)
 }

@@ -42,10 +42,12 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 		entries[i] = types.PutRecordsRequestEntry{Data: data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
 	}
 	ctx, cancel := context.WithTimeout(p.ctx, cfg.RequestTimeout)
+	wire := &requestWire{bufs: bufs}
+	ctx = withRequestWire(ctx, wire)
 	start := time.Now()
 	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
 	cancel()
-	releaseWire(bufs)
+	wire.release() // if the serializer has not
 	end := time.Now()
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)
@@ -111,7 +113,6 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 			if cfg.FailIfThrottled {
 				for _, u := range k.users {
 					u.attempts = append(u.attempts, att)
-					u.lastCode, u.lastMsg = code, msg
 					p.fail(u, k.shard, ErrThrottled, now)
 				}
 				continue
@@ -139,13 +140,13 @@ func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur 
 		for _, u := range k.users {
 			switch {
 			case p.aborting.Load():
+				code, msg := u.lastError() // the last error before Close abandoned this attempt
 				u.attempts = append(u.attempts, att)
-				p.resolveFailed(u, k.shard, &RecordError{Kind: ErrClosed, Code: u.lastCode, Message: u.lastMsg}, now)
+				p.resolveFailed(u, k.shard, &RecordError{Kind: ErrClosed, Code: code, Message: msg}, now)
 			case retryable:
 				p.retry(u, k.shard, att, now, true)
 			default:
 				u.attempts = append(u.attempts, att)
-				u.lastCode, u.lastMsg = code, msg
 				p.fail(u, k.shard, ErrNonRetryable, now)
 			}
 		}

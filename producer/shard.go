@@ -113,18 +113,18 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 			s.enqueueLocked(s.rawKrec(u))
 			return true
 		}
-		s.aggDeadline, s.aggExpiry = u.deadline, u.expiry
+		s.aggDeadline, s.aggExpiry = s.p.timeAt(u.deadline), s.p.timeAt(u.expiry)
 	}
 	u.place = s.agg.AddPlaced(kr, pl)
 	s.aggUsers = append(s.aggUsers, u)
 	s.aggBytes += u.size
 	s.c.aggRecords.Add(1)
 	s.c.aggBytes.Add(u.size)
-	if u.deadline.Before(s.aggDeadline) {
-		s.aggDeadline = u.deadline
+	if d := s.p.timeAt(u.deadline); d.Before(s.aggDeadline) {
+		s.aggDeadline = d
 	}
-	if u.expiry.Before(s.aggExpiry) {
-		s.aggExpiry = u.expiry
+	if e := s.p.timeAt(u.expiry); e.Before(s.aggExpiry) {
+		s.aggExpiry = e
 	}
 	if s.agg.Len() >= cfg.AggregationMaxCount {
 		s.sealLocked()
@@ -134,7 +134,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 
 func (s *shardState) rawKrec(u *userRecord) *krec {
 	k := &krec{shard: s, users: []*userRecord{u}, data: u.rec.Data, pk: u.rec.PartitionKey, size: int(u.size),
-		userBytes: u.size, deadline: u.deadline, expiry: u.expiry}
+		userBytes: u.size, deadline: s.p.timeAt(u.deadline), expiry: s.p.timeAt(u.expiry)}
 	if u.rec.ExplicitHashKey != "" {
 		k.ehk = &u.rec.ExplicitHashKey
 	}

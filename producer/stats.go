@@ -72,9 +72,11 @@ func (e *errorCounts) snapshot(into map[string]int64) {
 type histograms struct {
 	mu                           sync.Mutex
 	buffering, request, endToEnd *hdrhistogram.Histogram
+	epoch                        time.Time // the producer's, which user records' times count from
 }
 
-func (h *histograms) init() {
+func (h *histograms) init(epoch time.Time) {
+	h.epoch = epoch
 	h.buffering = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
 	h.request = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
 	h.endToEnd = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
@@ -94,10 +96,11 @@ func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duratio
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	record(h.request, dur)
+	at := nanotime(start.Sub(h.epoch))
 	buffering := newHDRRun(h.buffering)
 	for _, k := range batch {
 		for _, u := range k.users {
-			buffering.add(start.Sub(u.arrival))
+			buffering.add(time.Duration(at - u.arrival))
 		}
 	}
 	buffering.flush()
@@ -109,9 +112,10 @@ func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duratio
 func (h *histograms) recordDelivered(users []*userRecord, now time.Time, buckets *LatencyCounts) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	at := nanotime(now.Sub(h.epoch))
 	endToEnd, inBuckets := newHDRRun(h.endToEnd), bucketRun{c: buckets}
 	for _, u := range users {
-		d := now.Sub(u.arrival)
+		d := time.Duration(at - u.arrival)
 		endToEnd.add(d)
 		inBuckets.add(d)
 	}

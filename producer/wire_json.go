@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/shardstorm/shardstorm/internal/awshttp"
 )
 
 // The SDK's JSON serializer was the largest cost of a whole producer process after the engine:
@@ -66,7 +68,10 @@ func (m *putRecordsSerializer) HandleSerialize(ctx context.Context, in middlewar
 		return middleware.SerializeOutput{}, middleware.Metadata{}, err
 	}
 	in.Request = sreq
-	return next.HandleSerialize(ctx, in)
+	// The records' data is in body now: their encodings may serve the next request. (The input's
+	// Data still points at them; nothing after this step reads it: retries re-send body.)
+	releaseRequestWire(ctx)
+	return next.HandleSerialize(awshttp.WithOwnedBody(ctx, body), in) // body is this request's alone
 }
 
 // appendPutRecordsJSON appends in's JSON body as the SDK writes it — members in the SDK's order,

@@ -1,6 +1,7 @@
 package awshttp
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -76,3 +77,33 @@ func TestOwnBodyCopiesBodiesOfDeclaredLength(t *testing.T) {
 		}
 	}
 }
+
+// A body the caller owns (WithOwnedBody) is given to the transport as it is, not copied: the
+// transport reads the caller's bytes, even after the caller's body is closed. One of another
+// length than declared is copied as before.
+func TestOwnBodyGivesAnOwnedBodyUncopied(t *testing.T) {
+	for _, tc := range []struct {
+		declared int64
+		want     string
+	}{{14, `["Records":[]}`}, {5, `{"Records":[]}`}} {
+		body := []byte(`{"Records":[]}`)
+		inner := &readAfterClose{}
+		ctx := WithOwnedBody(context.Background(), body)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://127.0.0.1/", &closingReader{Reader: strings.NewReader(string(body))})
+		req.ContentLength = tc.declared
+		mutating := doerFunc(func(req *http.Request) (*http.Response, error) {
+			body[0] = '[' // seen by the transport only if it reads the caller's bytes
+			return inner.Do(req)
+		})
+		if _, err := OwnBody(mutating).Do(req); err != nil {
+			t.Fatal(err)
+		}
+		if inner.got != tc.want {
+			t.Errorf("declared %d: transport read %q, want %q", tc.declared, inner.got, tc.want)
+		}
+	}
+}
+
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
