@@ -2,6 +2,7 @@ package producer
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
 	"sync/atomic"
 
 	"github.com/shardstorm/shardstorm/internal/hashkey"
@@ -41,7 +42,6 @@ type keyCache struct {
 	// outside the sample use the cache.
 	sampleHits, sampleMisses atomic.Uint32
 	useAll                   atomic.Bool
-	evictions                atomic.Uint32 // alternates the victim when both slots are taken
 }
 
 // table is a two-choice table of entries: a key with maphash h may sit in slot h&mask or
@@ -124,7 +124,7 @@ func (c *keyCache) hashOf(pk string) hashkey.Key {
 
 // insert publishes e in an empty one of its two slots a and b; when both are taken, it first
 // tries to move one occupant to its own other slot (one cuckoo step: without it a set of keys
-// filling half the table took tens of passes to settle), else replaces one by turns. Entries
+// filling half the table took tens of passes to settle), else replaces one at random. Entries
 // are immutable and moves copy a pointer before replacing it, so a reader finds a key in one
 // slot or the other, or misses and hashes it: never a wrong answer.
 func (c *keyCache) insert(t *table, a, b *atomic.Pointer[keyEntry], e *keyEntry) {
@@ -148,7 +148,9 @@ func (c *keyCache) insert(t *table, a, b *atomic.Pointer[keyEntry], e *keyEntry)
 			return
 		}
 	}
-	if c.evictions.Add(1)&1 == 0 {
+	// The victim is a coin toss: two keys sharing a slot, one of them always evicting "a" and
+	// the other "b" by a shared counter's parity, evicted each other on every pass for ever.
+	if rand.Uint32()&1 == 0 {
 		a.Store(e)
 	} else {
 		b.Store(e)
