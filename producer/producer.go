@@ -22,7 +22,10 @@ import (
 //
 // PutRecords must not keep the Data of the records it is given once it returns: the producer
 // encodes aggregates into buffers it reuses for the next request. (The SDK's client copies them
-// into the request body; a stand-in that keeps them must copy them.)
+// into the request body; a stand-in that keeps them must copy them.) Through a *kinesis.Client,
+// the buffers are reused as soon as the producer's serializer has written the body, before the
+// call returns: a wrapper around the client must read the input's Data before calling it, not
+// after.
 type KinesisAPI interface {
 	PutRecords(ctx context.Context, in *kinesis.PutRecordsInput, optFns ...func(*kinesis.Options)) (*kinesis.PutRecordsOutput, error)
 	ListShards(ctx context.Context, in *kinesis.ListShardsInput, optFns ...func(*kinesis.Options)) (*kinesis.ListShardsOutput, error)
