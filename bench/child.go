@@ -8,10 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/pprof"
 	"strings"
 
+	"github.com/shardstorm/shardstorm/internal/profiling"
 	"github.com/shardstorm/shardstorm/workload"
 )
 
@@ -31,7 +30,7 @@ func childMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if cfg.CPUProfile != "" {
-		stop, err := startCPUProfile(cfg.CPUProfile)
+		stop, err := profiling.StartCPU(cfg.CPUProfile)
 		if err != nil {
 			fmt.Fprintf(stderr, "bench contender: -cpuprofile: %v\n", err)
 			return 2
@@ -148,17 +147,4 @@ func handshake(stdin io.Reader, stdout io.Writer) error {
 		return fmt.Errorf("waiting for go: got %q", line)
 	}
 	return nil
-}
-
-// startCPUProfile profiles the process into path until the returned func is called.
-func startCPUProfile(path string) (func(), error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/internal/profiling"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
 	"github.com/shardstorm/shardstorm/workload"
@@ -238,7 +239,7 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 		}()
 	}
 	if f.CPUProfile != "" {
-		stop, err := startCPUProfile(f.CPUProfile)
+		stop, err := profiling.StartCPU(f.CPUProfile)
 		if err != nil {
 			return fmt.Errorf("--cpuprofile: %w", err)
 		}
