@@ -49,5 +49,6 @@ func (s *shardState) setRateLocked(pct float64, now time.Time) {
 // request's bytes on each shard rounded up to a whole KiB: one 37 KiB aggregate a request wastes
 // 1.4 % of the shard's capacity on average, one of 50 KiB 1 %.
 func (s *shardState) aggregateDueLocked(now time.Time) bool {
-	return !now.Before(s.aggDeadline) && (len(s.queue) == 0 || !now.Before(s.aggExpiry))
+	n := s.p.nanos(now)
+	return n >= s.aggDeadline && (len(s.queue) == 0 || n >= s.aggExpiry)
 }

@@ -43,8 +43,8 @@ type shardState struct {
 	agg         kpl.Sizer // sizes the open aggregate; encoding waits until it is sent
 	aggUsers    []*userRecord
 	aggBytes    int64
-	aggDeadline time.Time
-	aggExpiry   time.Time
+	aggDeadline nanotime // the earliest of its records', on the producer's clock as theirs are
+	aggExpiry   nanotime
 	// spareUsers are the users slices of delivered aggregates, emptied, for the next aggregates
 	// to fill: a new slice per aggregate (and its growth) was most of what the engine
 	// allocated after the records themselves, and every allocation brings a collection nearer.
@@ -113,19 +113,15 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 			s.enqueueLocked(s.rawKrec(u))
 			return true
 		}
-		s.aggDeadline, s.aggExpiry = s.p.timeAt(u.deadline), s.p.timeAt(u.expiry)
+		s.aggDeadline, s.aggExpiry = u.deadline, u.expiry
 	}
 	u.place = s.agg.AddPlaced(kr, pl)
 	s.aggUsers = append(s.aggUsers, u)
 	s.aggBytes += u.size
 	s.c.aggRecords.Add(1)
 	s.c.aggBytes.Add(u.size)
-	if d := s.p.timeAt(u.deadline); d.Before(s.aggDeadline) {
-		s.aggDeadline = d
-	}
-	if e := s.p.timeAt(u.expiry); e.Before(s.aggExpiry) {
-		s.aggExpiry = e
-	}
+	s.aggDeadline = min(s.aggDeadline, u.deadline)
+	s.aggExpiry = min(s.aggExpiry, u.expiry)
 	if s.agg.Len() >= cfg.AggregationMaxCount {
 		s.sealLocked()
 	}
@@ -162,7 +158,7 @@ func (s *shardState) sealLocked() {
 	ehk := users[0].hash.String()
 	k := &krec{shard: s, users: users, pk: users[0].rec.PartitionKey, ehk: &ehk,
 		size: s.agg.Size() + len(users[0].rec.PartitionKey), userBytes: s.aggBytes,
-		deadline: s.aggDeadline, expiry: s.aggExpiry, aggregated: true}
+		deadline: s.p.timeAt(s.aggDeadline), expiry: s.p.timeAt(s.aggExpiry), aggregated: true}
 	s.c.limRecords.Add(int64(len(users)))
 	s.c.limBytes.Add(s.aggBytes)
 	s.agg.Reset()
