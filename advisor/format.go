@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/shardstorm/shardstorm/metrics"
 )
 
 // Figures in findings read as a person would write them: 5.3 MiB/s, 12,000 records/s, 71%.
@@ -51,18 +52,7 @@ func count(x float64) string {
 	if math.Abs(x) >= 1e15 { // past int64's comfort: no real rate is this large, say it plainly
 		return strconv.FormatFloat(x, 'g', 3, 64)
 	}
-	s := strconv.FormatInt(int64(math.Round(math.Abs(x))), 10)
-	var b strings.Builder
-	if x < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return metrics.Thousands(x)
 }
 
 // pct formats a fraction as a percentage.

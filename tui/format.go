@@ -3,12 +3,13 @@ package tui
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/shardstorm/shardstorm/metrics"
 )
 
 // dash stands for a figure that does not exist (NaN: not measured, or nothing in the interval).
@@ -195,16 +196,5 @@ func fmtCount(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return dash
 	}
-	digits := strconv.FormatInt(int64(math.Abs(math.Round(v))), 10)
-	var b strings.Builder
-	if v < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return metrics.Thousands(v)
 }
