@@ -254,12 +254,11 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	}
 	cfg := p.cfg.Load()
 	now := time.Now()
-	u := newUserRecord()
-	u.rec, u.hash, u.size, u.cb = r, hash, size, cb
 	at := p.nanos(now)
-	u.arrival, u.deadline, u.expiry = at, at+nanotime(cfg.RecordMaxBufferedTime), at+nanotime(cfg.RecordTtl)
+	u := userRecord{rec: r, hash: hash, size: size, cb: cb,
+		arrival: at, deadline: at + nanotime(cfg.RecordMaxBufferedTime), expiry: at + nanotime(cfg.RecordTtl)}
 	p.stats.received.Add(1)
-	shardID := p.routeVia(u, now, m, s, holds) // u may already be resolved and recycled: use r and size below
+	shardID := p.routeVia(&u, now, m, s, holds) // its shard holds a copy of u, in its slab
 	for _, h := range p.hooks.routed {
 		h.OnRecordRouted(shardID, r.PartitionKey, int(size))
 	}

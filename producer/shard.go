@@ -14,7 +14,10 @@ import (
 // sent raw.
 type krec struct {
 	shard *shardState // the shard it was built for
-	users []*userRecord
+	// users are its user records, by value: an aggregate's slab (see slab.go), or one for a raw
+	// record.
+	users []userRecord
+	one   [1]userRecord // users' storage for a raw record: no allocation beside the krec
 	// data is the record's data: the user's for a raw record; for an aggregate, nil until the
 	// request that sends it encodes it (see encodeAggregate) — a backlog waiting for tokens is
 	// held once, as its users' records, not twice.
@@ -41,14 +44,10 @@ type shardState struct {
 
 	mu          sync.Mutex
 	agg         kpl.Sizer // sizes the open aggregate; encoding waits until it is sent
-	aggUsers    []*userRecord
+	aggUsers    []userRecord // the open aggregate's records, in its slab
 	aggBytes    int64
 	aggDeadline nanotime // the earliest of its records', on the producer's clock as theirs are
 	aggExpiry   nanotime
-	// spareUsers are the users slices of delivered aggregates, emptied, for the next aggregates
-	// to fill: a new slice per aggregate (and its growth) was most of what the engine
-	// allocated after the records themselves, and every allocation brings a collection nearer.
-	spareUsers [][]*userRecord
 	queue      []*krec // the limiter's queue, by deadline
 	recBucket  tokenBucket
 	byteBucket tokenBucket
@@ -84,8 +83,8 @@ func newShardState(p *Producer, s mapShard, cfg *Config, now time.Time) *shardSt
 	return st
 }
 
-// add puts a user record into the shard's aggregator (or, raw, straight into its limiter). It
-// returns false if the shard was retired, for the caller to route again.
+// add puts a copy of a user record into the shard's aggregator (or, raw, straight into its
+// limiter). It returns false if the shard was retired, for the caller to route again.
 func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -116,7 +115,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 		s.aggDeadline, s.aggExpiry = u.deadline, u.expiry
 	}
 	u.place = s.agg.AddPlaced(kr, pl)
-	s.aggUsers = append(s.aggUsers, u)
+	s.aggUsers = append(s.aggUsers, *u)
 	s.aggBytes += u.size
 	s.c.aggRecords.Add(1)
 	s.c.aggBytes.Add(u.size)
@@ -129,10 +128,12 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 }
 
 func (s *shardState) rawKrec(u *userRecord) *krec {
-	k := &krec{shard: s, users: []*userRecord{u}, data: u.rec.Data, pk: u.rec.PartitionKey, size: int(u.size),
+	k := &krec{shard: s, data: u.rec.Data, pk: u.rec.PartitionKey, size: int(u.size),
 		userBytes: u.size, deadline: s.p.timeAt(u.deadline), expiry: s.p.timeAt(u.expiry)}
+	k.one[0] = *u
+	k.users = k.one[:]
 	if u.rec.ExplicitHashKey != "" {
-		k.ehk = &u.rec.ExplicitHashKey
+		k.ehk = &k.one[0].rec.ExplicitHashKey
 	}
 	s.c.limRecords.Add(1)
 	s.c.limBytes.Add(u.size)
@@ -149,7 +150,8 @@ func (s *shardState) sealLocked() {
 	s.c.aggRecords.Add(-int64(len(users)))
 	s.c.aggBytes.Add(-s.aggBytes)
 	if len(users) == 1 {
-		k := s.rawKrec(users[0])
+		k := s.rawKrec(&users[0])
+		clear(users) // copied into k: the slab serves the next aggregate
 		s.agg.Reset()
 		s.aggUsers, s.aggBytes = s.aggUsers[:0], 0
 		s.enqueueLocked(k)
@@ -162,36 +164,8 @@ func (s *shardState) sealLocked() {
 	s.c.limRecords.Add(int64(len(users)))
 	s.c.limBytes.Add(s.aggBytes)
 	s.agg.Reset()
-	s.aggUsers, s.aggBytes = s.takeSpareUsersLocked(len(users)), 0
+	s.aggUsers, s.aggBytes = newSlab(len(users)), 0
 	s.enqueueLocked(k)
-}
-
-// maxSpareUsers bounds the spare slices a shard keeps: enough for the aggregates of the
-// requests in flight to be resolved before the next seals, not so many that an idle shard
-// holds much.
-const maxSpareUsers = 4
-
-// takeSpareUsersLocked returns an empty slice for the next aggregate's users: a spare one if
-// there is one, else a new one sized like the last aggregate.
-func (s *shardState) takeSpareUsersLocked(size int) []*userRecord {
-	if n := len(s.spareUsers); n > 0 {
-		users := s.spareUsers[n-1]
-		s.spareUsers[n-1] = nil
-		s.spareUsers = s.spareUsers[:n-1]
-		return users
-	}
-	return make([]*userRecord, 0, size)
-}
-
-// recycleUsers gives back the users slice of a resolved aggregate, whose records are all
-// resolved and which nothing reads any more.
-func (s *shardState) recycleUsers(users []*userRecord) {
-	clear(users) // the records are recycled: keep none of them reachable from here
-	s.mu.Lock()
-	if len(s.spareUsers) < maxSpareUsers {
-		s.spareUsers = append(s.spareUsers, users[:0])
-	}
-	s.mu.Unlock()
 }
 
 // enqueueLocked inserts k into the limiter queue in deadline order (retried records carry
@@ -257,15 +231,19 @@ func (s *shardState) sweepExpiredLocked(now time.Time, expired []*krec) []*krec 
 }
 
 // drainLocked empties the aggregator and the queue (for a retired shard, or at close) and
-// returns their user records.
+// returns their user records (pointers into slabs that nothing else holds any more).
 func (s *shardState) drainLocked(users []*userRecord) []*userRecord {
-	users = append(users, s.aggUsers...)
+	for i := range s.aggUsers {
+		users = append(users, &s.aggUsers[i])
+	}
 	s.c.aggRecords.Add(-int64(len(s.aggUsers)))
 	s.c.aggBytes.Add(-s.aggBytes)
 	s.agg.Reset()
 	s.aggUsers, s.aggBytes = nil, 0
 	for _, k := range s.queue {
-		users = append(users, k.users...)
+		for i := range k.users {
+			users = append(users, &k.users[i])
+		}
 		s.c.limRecords.Add(-int64(len(k.users)))
 		s.c.limBytes.Add(-k.userBytes)
 	}
