@@ -99,7 +99,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	kr := kpl.Record{PartitionKey: u.rec.PartitionKey, ExplicitHashKey: u.rec.ExplicitHashKey, Data: u.rec.Data}
 	var pl kpl.Placement
 	if n := s.agg.Len(); n > 0 {
-		pl = s.agg.Place(kr)
+		pl = s.place(kr, u)
 		size := s.agg.Size() + pl.Grow()
 		if size > cfg.AggregationMaxSize || size+len(s.aggUsers[0].rec.PartitionKey) > s.p.maxRec || n >= cfg.AggregationMaxCount {
 			s.sealLocked()
@@ -107,7 +107,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	}
 	if s.agg.Len() == 0 {
 		// A record too big to aggregate even alone goes raw.
-		pl = s.agg.Place(kr)
+		pl = s.place(kr, u)
 		if size := s.agg.Size() + pl.Grow(); size > cfg.AggregationMaxSize || size+len(u.rec.PartitionKey) > s.p.maxRec {
 			s.enqueueLocked(s.rawKrec(u))
 			return true
@@ -125,6 +125,15 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 		s.sealLocked()
 	}
 	return true
+}
+
+// place places kr, u's record, in the open aggregate. A record routed by its partition key
+// has that key's MD5 as its hash: the key tables use it rather than hash the key again.
+func (s *shardState) place(kr kpl.Record, u *userRecord) kpl.Placement {
+	if kr.ExplicitHashKey == "" {
+		return s.agg.PlaceHashed(kr, u.hash.Lo)
+	}
+	return s.agg.Place(kr)
 }
 
 func (s *shardState) rawKrec(u *userRecord) *krec {
