@@ -21,13 +21,18 @@ var slabPool sync.Pool
 // as RecordMaxBufferedTime, and a stream may have thousands of quiet shards.
 const minPooledSlab = 32
 
-// newSlab returns an empty slab for the aggregate after one of last records.
+// newSlab returns an empty slab for the aggregate after one of last records. A pooled slab
+// much larger than that stays in the pool for a busier shard: shards of small records and of
+// large ones share the pool, and a slab sized for 450 records of 100 bytes would hold 50 of 1 KiB.
 func newSlab(last int) []userRecord {
 	if last < minPooledSlab {
 		return nil
 	}
 	if sp, ok := slabPool.Get().(*[]userRecord); ok {
-		return *sp
+		if cap(*sp) <= 2*last {
+			return *sp
+		}
+		slabPool.Put(sp)
 	}
 	return make([]userRecord, 0, last)
 }
