@@ -43,17 +43,17 @@ type shardState struct {
 	p                  *Producer
 
 	mu          sync.Mutex
-	agg         kpl.Sizer // sizes the open aggregate; encoding waits until it is sent
+	agg         kpl.Sizer    // sizes the open aggregate; encoding waits until it is sent
 	aggUsers    []userRecord // the open aggregate's records, in its slab
 	aggBytes    int64
 	aggDeadline nanotime // the earliest of its records', on the producer's clock as theirs are
 	aggExpiry   nanotime
-	queue      []*krec // the limiter's queue, by deadline
-	recBucket  tokenBucket
-	byteBucket tokenBucket
-	ratePct    float64 // current rate, percent of the shard limits
-	adaptive   adaptiveState
-	retired    bool // no longer in the shard map: add refuses, the refresher re-routes its records
+	queue       []*krec // the limiter's queue, by deadline
+	recBucket   tokenBucket
+	byteBucket  tokenBucket
+	ratePct     float64 // current rate, percent of the shard limits
+	adaptive    adaptiveState
+	retired     bool // no longer in the shard map: add refuses, the refresher re-routes its records
 
 	c shardCounters
 }
