@@ -136,7 +136,7 @@ func (c *collector) sendReady(p *Producer, cfg *Config, now time.Time, flushing 
 			k.shard.c.flightBytes.Add(k.userBytes)
 		}
 		p.stats.requestsInFlight.Add(1)
-		go p.send(batch, cfg)
+		p.startSend(batch, cfg)
 	}
 }
 

@@ -60,6 +60,7 @@ type Producer struct {
 	closeOnce sync.Once
 
 	slots     slotPool
+	senders   senderPool
 	keys      *keyCache // hash keys of recent partition keys
 	hooks     hooks
 	parked    wrongShardPark
@@ -78,6 +79,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 		api:       api,
 		refreshCh: make(chan struct{}, 1),
 		wake:      make(chan struct{}, 1),
+		senders:   senderPool{work: make(chan sendJob)},
 		stop:      make(chan struct{}),
 		keys:      newKeyCache(),
 		epoch:     time.Now(),
@@ -370,7 +372,8 @@ func (p *Producer) Close(ctx context.Context) error {
 		}
 		close(p.stop)
 		p.wg.Wait()
-		p.slots.wait() // every request goroutine has returned
+		p.slots.wait()      // every request has returned
+		p.senders.wg.Wait() // and every sender has seen p.stop
 		p.settleParked(time.Now(), true)
 		p.failEverything()
 		p.cancel()
