@@ -61,6 +61,7 @@ type Producer struct {
 
 	slots     slotPool
 	senders   senderPool
+	slabs     slabStock // emptied slabs of delivered aggregates
 	keys      *keyCache // hash keys of recent partition keys
 	hooks     hooks
 	parked    wrongShardPark

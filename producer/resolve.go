@@ -14,7 +14,7 @@ func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.T
 	if k.aggregated {
 		// Its records are resolved and the request is over for it: its slab can hold a
 		// shard's next aggregate.
-		recycleSlab(k.users)
+		p.slabs.give(k.users, p.cfg.Load().MaxBufferedRecords)
 		k.users = nil
 	}
 }

@@ -173,7 +173,7 @@ func (s *shardState) sealLocked() {
 	s.c.limRecords.Add(int64(len(users)))
 	s.c.limBytes.Add(s.aggBytes)
 	s.agg.Reset()
-	s.aggUsers, s.aggBytes = newSlab(len(users)), 0
+	s.aggUsers, s.aggBytes = s.p.slabs.take(len(users)), 0
 	s.enqueueLocked(k)
 }
 
