@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
@@ -26,14 +27,28 @@ func (p *stubPutter) TryPut(r producer.Record, done func(producer.Result)) error
 }
 
 func TestTryEmitFullIsSinkFullAndBufferFull(t *testing.T) {
-	err := tryEmit(&stubPutter{err: producer.ErrBufferFull}, newTally(), workload.Record{PartitionKey: "k", Data: []byte("d")})
+	err := tryEmit(&stubPutter{err: producer.ErrBufferFull}, newTally(), workload.Record{PartitionKey: "k", Data: []byte("d")}, time.Now())
 	if !errors.Is(err, workload.ErrSinkFull) || !errors.Is(err, producer.ErrBufferFull) {
 		t.Fatalf("tryEmit on a full buffer = %v, want both workload.ErrSinkFull and producer.ErrBufferFull", err)
 	}
 }
 
-// BenchmarkTryEmit is the contender's own cost per record (timing, the result callback, the
-// tally), around a producer that accepts and resolves at once or refuses as full.
+// TestTryEmitAtTimesFromTheGeneratorsReading: a record's latency starts at the hand-over time
+// the generator gives, not at the contender's own reading of the clock.
+func TestTryEmitAtTimesFromTheGeneratorsReading(t *testing.T) {
+	tl := newTally()
+	handedOver := time.Now().Add(-2 * time.Second)
+	if err := tryEmit(&stubPutter{}, tl, workload.Record{PartitionKey: "k", Data: []byte("d")}, handedOver); err != nil {
+		t.Fatal(err)
+	}
+	if got := time.Duration(tl.hist.Max()) * time.Microsecond; tl.delivered.Load() != 1 || got < 2*time.Second {
+		t.Fatalf("delivered %d, latency %v: want 1 record at ≥ 2 s (from the given hand-over time)", tl.delivered.Load(), got)
+	}
+}
+
+// BenchmarkTryEmit is the contender's own cost per record (the result callback, the tally),
+// around a producer that accepts and resolves at once or refuses as full. The hand-over time is
+// read once per 16 records, as the generator does (workload.TimedTrySink).
 func BenchmarkTryEmit(b *testing.B) {
 	r := workload.Record{PartitionKey: "key-1234", Data: make([]byte, 100)}
 	for _, c := range []struct {
@@ -43,8 +58,14 @@ func BenchmarkTryEmit(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			p, t := &stubPutter{err: c.err}, newTally()
 			b.ReportAllocs()
+			var now time.Time
+			i := 0
 			for b.Loop() {
-				_ = tryEmit(p, t, r)
+				if i%16 == 0 {
+					now = time.Now()
+				}
+				i++
+				_ = tryEmit(p, t, r, now)
 			}
 		})
 	}

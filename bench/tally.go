@@ -28,7 +28,7 @@ type tally struct {
 	offline                offlineCounts
 
 	// cb is the result callback shared by the records handed over since cbStart (see
-	// handOverNow); the generator's goroutine only.
+	// handOverAt); the generator's goroutine only.
 	cb      func(producer.Result)
 	cbStart time.Time
 
