@@ -51,7 +51,7 @@ func (t *tally) resolved(start time.Time) func(producer.Result) {
 		offline := t.isOffline(start)
 		switch {
 		case res.Err == nil:
-			t.succeed(time.Now(), pendingRecord{key: res.Record.PartitionKey, data: res.Record.Data, start: start})
+			t.acknowledged(start, res.ShardID, res.SequenceNumber, int64(len(res.Record.Data)+len(res.Record.PartitionKey)))
 			if res.MaybeDuplicated() {
 				t.ackedMaybeDup.Add(1)
 			}

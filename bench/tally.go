@@ -32,7 +32,9 @@ type tally struct {
 	cb      func(producer.Result)
 	cbStart time.Time
 
-	mu   sync.Mutex
+	mu sync.Mutex
+	// acks is the run of acknowledged records not yet counted in the figures (see acknowledged).
+	acks ackRun
 	hist *hdrhistogram.Histogram // µs, 1 µs .. 1 h, 3 significant figures
 	// histOnline and histOffline split hist by when the record was handed over (with an outage).
 	histOnline, histOffline *hdrhistogram.Histogram
@@ -64,37 +66,58 @@ func (t *tally) handedOver(start time.Time) {
 	}
 }
 
-// pendingRecord is a record waiting in a contender, with the time the generator handed it over:
-// its end-to-end latency starts there.
-type pendingRecord struct {
-	key   string
-	data  []byte
-	start time.Time
+// ackRun is a run of acknowledged records that share their hand-over time and the Kinesis
+// record that carried them (an aggregate's user records are resolved one after another, at one
+// time): they share one latency, read from the clock once, and are counted together.
+type ackRun struct {
+	start, at  time.Time // hand-over (start of the latency) and acknowledgement
+	shard, seq string    // the Kinesis record's shard and sequence number
+	n, bytes   int64
 }
 
-func (r pendingRecord) size() int64 { return int64(len(r.data) + len(r.key)) }
-
-// succeed counts recs as acknowledged at now.
-func (t *tally) succeed(now time.Time, recs ...pendingRecord) {
-	var size, offline int64
+// acknowledged counts one acknowledged record of size bytes, handed over at start and carried by
+// the Kinesis record seq of shard. A record of the same run as the one before is counted with
+// it; the run's figures reach the counters and histograms when the next run starts (or at
+// report).
+func (t *tally) acknowledged(start time.Time, shard, seq string, size int64) {
 	t.mu.Lock()
-	for _, r := range recs {
-		size += r.size()
-		us := clampMicros(t.hist, now.Sub(r.start))
-		_ = t.hist.RecordValue(us)
-		switch {
-		case t.offlineTo.IsZero():
-		case t.isOffline(r.start):
-			offline++
-			_ = t.histOffline.RecordValue(us)
-		default:
-			_ = t.histOnline.RecordValue(us)
-		}
+	if r := &t.acks; r.n > 0 && seq != "" && r.seq == seq && r.shard == shard && r.start.Equal(start) {
+		r.n++
+		r.bytes += size
+		t.mu.Unlock()
+		return
 	}
+	t.flushAcks()
+	t.acks = ackRun{start: start, at: time.Now(), shard: shard, seq: seq, n: 1, bytes: size}
 	t.mu.Unlock()
-	t.offline.delivered.Add(offline)
-	t.delivered.Add(int64(len(recs)))
-	t.deliveredBytes.Add(size)
+}
+
+// settle counts the run of acknowledged records not yet counted, so the figures are complete.
+func (t *tally) settle() {
+	t.mu.Lock()
+	t.flushAcks()
+	t.mu.Unlock()
+}
+
+// flushAcks counts the run of acknowledged records. t.mu held.
+func (t *tally) flushAcks() {
+	r := &t.acks
+	if r.n == 0 {
+		return
+	}
+	us := clampMicros(t.hist, r.at.Sub(r.start))
+	_ = t.hist.RecordValues(us, r.n)
+	switch {
+	case t.offlineTo.IsZero():
+	case t.isOffline(r.start):
+		t.offline.delivered.Add(r.n)
+		_ = t.histOffline.RecordValues(us, r.n)
+	default:
+		_ = t.histOnline.RecordValues(us, r.n)
+	}
+	t.delivered.Add(r.n)
+	t.deliveredBytes.Add(r.bytes)
+	*r = ackRun{}
 }
 
 func clampMicros(h *hdrhistogram.Histogram, d time.Duration) int64 {
@@ -108,6 +131,7 @@ func (t *tally) noteError(err error) {
 
 // report fills the resolution buckets and the latency of r.
 func (t *tally) report(r *childReport) error {
+	t.settle()
 	r.Delivered, r.DeliveredBytes = t.delivered.Load(), t.deliveredBytes.Load()
 	r.Failed, r.Expired, r.PendingAtEnd = t.failed.Load(), t.expired.Load(), t.pending.Load()
 	r.PendingInFlight = t.pendingInFlight.Load()
@@ -124,6 +148,7 @@ func (t *tally) report(r *childReport) error {
 
 // reportOffline fills the outage's figures of r.
 func (t *tally) reportOffline(r *childFleetReport) error {
+	t.settle()
 	o := &t.offline
 	r.OfflinePut, r.OfflineDelivered, r.OfflineFailed = o.put.Load(), o.delivered.Load(), o.failed.Load()
 	r.OfflineExpired, r.OfflinePending = o.expired.Load(), o.pending.Load()
