@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync/atomic"
 )
 
 // keyStrategy picks each record's partition key. next runs on the generator's goroutine only;
@@ -84,27 +83,15 @@ func (t keyTable) key(i int) string {
 	return t.all[start:t.end[i]]
 }
 
-// keyCounts counts records per key index for the observed shares. Only the generator's
-// goroutine adds; atomics let the dashboard read at the same time.
-type keyCounts []atomic.Uint64
-
-func (c keyCounts) total() uint64 {
-	var t uint64
-	for i := range c {
-		t += c[i].Load()
-	}
-	return t
-}
-
 // topIndexes returns up to n indexes in [0, len(counts)) with the highest (expected, count),
 // highest first, in O(len·log n): dashboards call it every refresh on pools of a million keys.
-func topIndexes(n int, counts keyCounts, expected func(i int) float64) []int {
+func topIndexes(n, keys int, count func(i int) uint64, expected func(i int) float64) []int {
 	if n <= 0 {
 		return nil
 	}
 	h := &rankHeap{}
-	for i := range counts {
-		e := rankEntry{i, expected(i), counts[i].Load()}
+	for i := range keys {
+		e := rankEntry{i, expected(i), count(i)}
 		if h.Len() < n {
 			heap.Push(h, e)
 		} else if e.above(h.s[0]) {
@@ -148,12 +135,20 @@ func (h *rankHeap) Pop() any {
 	return x
 }
 
+// topShares returns the KeyShares of the up to n keys with the highest (expected, count),
+// highest first.
+func topShares(n int, counts *keyCounts, name func(i int) string, expected func(i int) float64) (out []KeyShare) {
+	counts.view(func(count func(i int) uint64, total uint64) {
+		out = shares(topIndexes(n, counts.len(), count, expected), count, total, name, expected)
+	})
+	return out
+}
+
 // shares turns indexes into KeyShares.
-func shares(idx []int, counts keyCounts, name func(i int) string, expected func(i int) float64) []KeyShare {
-	total := counts.total()
+func shares(idx []int, count func(i int) uint64, total uint64, name func(i int) string, expected func(i int) float64) []KeyShare {
 	out := make([]KeyShare, len(idx))
 	for j, i := range idx {
-		c := counts[i].Load()
+		c := count(i)
 		out[j] = KeyShare{Key: name(i), Expected: expected(i), Count: c}
 		if total > 0 {
 			out[j].Observed = float64(c) / float64(total)
