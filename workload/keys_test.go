@@ -353,3 +353,18 @@ func TestTopKeysCountEveryRecordWhileDrawing(t *testing.T) {
 		t.Fatal("seq without a cycle counts its keys")
 	}
 }
+
+// TestKeyTableNamesEveryKey: across the digit counts, key i of a table is its prefix and number.
+func TestKeyTableNamesEveryKey(t *testing.T) {
+	for _, c := range []struct {
+		prefix   string
+		first, n int
+	}{{"key-", 1, 1001}, {"seq-", 0, 101}, {"key-", 1, 1}, {"seq-", 0, 1}} {
+		tab := newKeyTable(c.prefix, c.first, c.n)
+		for i := range c.n {
+			if got, want := tab.key(i), c.prefix+strconv.Itoa(c.first+i); got != want {
+				t.Fatalf("%s%d.. key %d = %q, want %q", c.prefix, c.first, i, got, want)
+			}
+		}
+	}
+}
