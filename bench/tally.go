@@ -66,13 +66,16 @@ func (t *tally) handedOver(start time.Time) {
 	}
 }
 
-// ackRun is a run of acknowledged records that share their hand-over time and the Kinesis
-// record that carried them (an aggregate's user records are resolved one after another, at one
-// time): they share one latency, read from the clock once, and are counted together.
+// ackRun is a run of acknowledged records carried by one Kinesis record (an aggregate's user
+// records are resolved one after another, at one time): they share one acknowledgement time,
+// read from the clock once, and are counted together. Their latencies are counted per sub-run of
+// records that share a hand-over time too.
 type ackRun struct {
-	start, at  time.Time // hand-over (start of the latency) and acknowledgement
 	shard, seq string    // the Kinesis record's shard and sequence number
+	at         time.Time // acknowledgement
 	n, bytes   int64
+	start      time.Time // hand-over time of the latest sub-run
+	nStart     int64     // records in the latest sub-run
 }
 
 // acknowledged counts one acknowledged record of size bytes, handed over at start and carried by
@@ -81,14 +84,18 @@ type ackRun struct {
 // report).
 func (t *tally) acknowledged(start time.Time, shard, seq string, size int64) {
 	t.mu.Lock()
-	if r := &t.acks; r.n > 0 && seq != "" && r.seq == seq && r.shard == shard && r.start.Equal(start) {
-		r.n++
-		r.bytes += size
-		t.mu.Unlock()
-		return
+	r := &t.acks
+	if r.n == 0 || seq == "" || r.seq != seq || r.shard != shard {
+		t.flushAcks()
+		*r = ackRun{shard: shard, seq: seq, at: time.Now(), start: start}
 	}
-	t.flushAcks()
-	t.acks = ackRun{start: start, at: time.Now(), shard: shard, seq: seq, n: 1, bytes: size}
+	if !r.start.Equal(start) {
+		t.countLatencies(r.start, r.nStart)
+		r.start, r.nStart = start, 0
+	}
+	r.n++
+	r.bytes += size
+	r.nStart++
 	t.mu.Unlock()
 }
 
@@ -105,19 +112,27 @@ func (t *tally) flushAcks() {
 	if r.n == 0 {
 		return
 	}
-	us := clampMicros(t.hist, r.at.Sub(r.start))
-	_ = t.hist.RecordValues(us, r.n)
-	switch {
-	case t.offlineTo.IsZero():
-	case t.isOffline(r.start):
-		t.offline.delivered.Add(r.n)
-		_ = t.histOffline.RecordValues(us, r.n)
-	default:
-		_ = t.histOnline.RecordValues(us, r.n)
-	}
+	t.countLatencies(r.start, r.nStart)
 	t.delivered.Add(r.n)
 	t.deliveredBytes.Add(r.bytes)
 	*r = ackRun{}
+}
+
+// countLatencies counts n records of the current run handed over at start. t.mu held.
+func (t *tally) countLatencies(start time.Time, n int64) {
+	if n == 0 {
+		return
+	}
+	us := clampMicros(t.hist, t.acks.at.Sub(start))
+	_ = t.hist.RecordValues(us, n)
+	switch {
+	case t.offlineTo.IsZero():
+	case t.isOffline(start):
+		t.offline.delivered.Add(n)
+		_ = t.histOffline.RecordValues(us, n)
+	default:
+		_ = t.histOnline.RecordValues(us, n)
+	}
 }
 
 func clampMicros(h *hdrhistogram.Histogram, d time.Duration) int64 {
