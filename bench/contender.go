@@ -7,11 +7,12 @@ import (
 	"github.com/shardstorm/shardstorm/workload"
 )
 
-// contender receives the generator's records (workload.TrySink: the generator uses TryEmit, so a
-// full contender costs "not sent: full" records at once instead of stalling the schedule) and
-// writes them to the stream its way.
+// contender receives the generator's records (workload.TimedTrySink: the generator uses
+// TryEmitAt, so a full contender costs "not sent: full" records at once instead of stalling the
+// schedule, and a record's latency starts at the generator's reading of the clock) and writes
+// them to the stream its way.
 type contender interface {
-	workload.TrySink
+	workload.TimedTrySink
 	// finish is called once the generator has stopped. It sends what is held until ctx ends,
 	// then abandons the rest (counted pending) and returns when every record is resolved and
 	// every goroutine of the contender has stopped.

@@ -195,6 +195,7 @@ func TestPutRecordsLoopResendsUntilNoneFail(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	q.finish(ctx)
+	tl.settle()
 	st, _ := srv.Emulator.StreamStats("s")
 	if tl.delivered.Load() != 1500 || st.Total.AcceptedRecords != 1500 || tl.pending.Load() != 0 || tl.failed.Load() != 0 {
 		t.Fatalf("delivered %d (emulator %d), pending %d, failed %d", tl.delivered.Load(), st.Total.AcceptedRecords, tl.pending.Load(), tl.failed.Load())
@@ -215,6 +216,7 @@ func TestQueueContendersAbandonAtTheEndOfTheDrain(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 			defer cancel()
 			q.finish(ctx)
+			tl.settle()
 			d, f, p := tl.delivered.Load(), tl.failed.Load(), tl.pending.Load()
 			if d+f+p != 3000 || p == 0 {
 				t.Fatalf("delivered %d + failed %d + pending %d, want 3000 with some pending", d, f, p)

@@ -97,7 +97,12 @@ func (c *fleetContender) Emit(ctx context.Context, r workload.Record) error {
 }
 
 // TryEmit refuses at once when the buffer is full.
-func (c *fleetContender) TryEmit(r workload.Record) error { return tryEmit(c.f, c.t, r) }
+func (c *fleetContender) TryEmit(r workload.Record) error { return tryEmit(c.f, c.t, r, time.Now()) }
+
+// TryEmitAt is TryEmit of a record the generator hands over at now.
+func (c *fleetContender) TryEmitAt(r workload.Record, now time.Time) error {
+	return tryEmit(c.f, c.t, r, now)
+}
 
 func (c *fleetContender) finish(ctx context.Context) {
 	if c.f == nil {

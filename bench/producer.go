@@ -51,7 +51,7 @@ func (t *tally) resolved(start time.Time) func(producer.Result) {
 		offline := t.isOffline(start)
 		switch {
 		case res.Err == nil:
-			t.succeed(time.Now(), pendingRecord{key: res.Record.PartitionKey, data: res.Record.Data, start: start})
+			t.acknowledged(start, res.ShardID, res.SequenceNumber, int64(len(res.Record.Data)+len(res.Record.PartitionKey)))
 			if res.MaybeDuplicated() {
 				t.ackedMaybeDup.Add(1)
 			}
@@ -87,7 +87,12 @@ func (c *producerContender) Emit(ctx context.Context, r workload.Record) error {
 }
 
 // TryEmit refuses at once when the producer's buffers are full.
-func (c *producerContender) TryEmit(r workload.Record) error { return tryEmit(c.p, c.t, r) }
+func (c *producerContender) TryEmit(r workload.Record) error { return tryEmit(c.p, c.t, r, time.Now()) }
+
+// TryEmitAt is TryEmit of a record the generator hands over at now.
+func (c *producerContender) TryEmitAt(r workload.Record, now time.Time) error {
+	return tryEmit(c.p, c.t, r, now)
+}
 
 // putter is what the contenders write through: shardstorm's producer and a fleet alike.
 type putter interface {
@@ -101,11 +106,10 @@ type putter interface {
 // record. Latencies are milliseconds; 10 µs is below their histogram's resolution there.
 const callbackShare = 10 * time.Microsecond
 
-// handOverNow returns the hand-over time and result callback of a record handed over now: the
+// handOverAt returns the hand-over time and result callback of a record handed over at now: the
 // ones of the record before if it was handed over less than callbackShare earlier. Generator
 // goroutine only.
-func (t *tally) handOverNow() (time.Time, func(producer.Result)) {
-	now := time.Now()
+func (t *tally) handOverAt(now time.Time) (time.Time, func(producer.Result)) {
 	if t.cb == nil || now.Sub(t.cbStart) >= callbackShare {
 		t.cbStart, t.cb = now, t.resolved(now)
 	}
@@ -114,7 +118,7 @@ func (t *tally) handOverNow() (time.Time, func(producer.Result)) {
 
 // emit hands a record to p, waiting for room, its result counted in t.
 func emit(ctx context.Context, p putter, t *tally, r workload.Record) error {
-	start, done := t.handOverNow()
+	start, done := t.handOverAt(time.Now())
 	err := p.Put(ctx, toProducer(r), done)
 	if err == nil {
 		t.handedOver(start)
@@ -128,10 +132,12 @@ func emit(ctx context.Context, p putter, t *tally, r workload.Record) error {
 // refusal itself.
 var errContenderFull = fmt.Errorf("%w: %w", workload.ErrSinkFull, producer.ErrBufferFull)
 
-// tryEmit hands a record to p at once: a full buffer is the generator's ErrSinkFull, so it
-// keeps its schedule.
-func tryEmit(p putter, t *tally, r workload.Record) error {
-	start, done := t.handOverNow()
+// tryEmit hands a record to p at once, at now (the generator's reading of the clock, shared by
+// the records it hands over in a row: see workload.TimedTrySink; so the contenders need not
+// read the clock per record): a full buffer is the generator's ErrSinkFull, so it keeps its
+// schedule.
+func tryEmit(p putter, t *tally, r workload.Record, now time.Time) error {
+	start, done := t.handOverAt(now)
 	err := p.TryPut(toProducer(r), done)
 	if err == nil {
 		t.handedOver(start)

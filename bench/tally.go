@@ -28,11 +28,13 @@ type tally struct {
 	offline                offlineCounts
 
 	// cb is the result callback shared by the records handed over since cbStart (see
-	// handOverNow); the generator's goroutine only.
+	// handOverAt); the generator's goroutine only.
 	cb      func(producer.Result)
 	cbStart time.Time
 
-	mu   sync.Mutex
+	mu sync.Mutex
+	// acks is the run of acknowledged records not yet counted in the figures (see acknowledged).
+	acks ackRun
 	hist *hdrhistogram.Histogram // µs, 1 µs .. 1 h, 3 significant figures
 	// histOnline and histOffline split hist by when the record was handed over (with an outage).
 	histOnline, histOffline *hdrhistogram.Histogram
@@ -64,37 +66,73 @@ func (t *tally) handedOver(start time.Time) {
 	}
 }
 
-// pendingRecord is a record waiting in a contender, with the time the generator handed it over:
-// its end-to-end latency starts there.
-type pendingRecord struct {
-	key   string
-	data  []byte
-	start time.Time
+// ackRun is a run of acknowledged records carried by one Kinesis record (an aggregate's user
+// records are resolved one after another, at one time): they share one acknowledgement time,
+// read from the clock once, and are counted together. Their latencies are counted per sub-run of
+// records that share a hand-over time too.
+type ackRun struct {
+	shard, seq string    // the Kinesis record's shard and sequence number
+	at         time.Time // acknowledgement
+	n, bytes   int64
+	start      time.Time // hand-over time of the latest sub-run
+	nStart     int64     // records in the latest sub-run
 }
 
-func (r pendingRecord) size() int64 { return int64(len(r.data) + len(r.key)) }
-
-// succeed counts recs as acknowledged at now.
-func (t *tally) succeed(now time.Time, recs ...pendingRecord) {
-	var size, offline int64
+// acknowledged counts one acknowledged record of size bytes, handed over at start and carried by
+// the Kinesis record seq of shard. A record of the same run as the one before is counted with
+// it; the run's figures reach the counters and histograms when the next run starts (or at
+// report).
+func (t *tally) acknowledged(start time.Time, shard, seq string, size int64) {
 	t.mu.Lock()
-	for _, r := range recs {
-		size += r.size()
-		us := clampMicros(t.hist, now.Sub(r.start))
-		_ = t.hist.RecordValue(us)
-		switch {
-		case t.offlineTo.IsZero():
-		case t.isOffline(r.start):
-			offline++
-			_ = t.histOffline.RecordValue(us)
-		default:
-			_ = t.histOnline.RecordValue(us)
-		}
+	r := &t.acks
+	if r.n == 0 || seq == "" || r.seq != seq || r.shard != shard {
+		t.flushAcks()
+		*r = ackRun{shard: shard, seq: seq, at: time.Now(), start: start}
 	}
+	if !r.start.Equal(start) {
+		t.countLatencies(r.start, r.nStart)
+		r.start, r.nStart = start, 0
+	}
+	r.n++
+	r.bytes += size
+	r.nStart++
 	t.mu.Unlock()
-	t.offline.delivered.Add(offline)
-	t.delivered.Add(int64(len(recs)))
-	t.deliveredBytes.Add(size)
+}
+
+// settle counts the run of acknowledged records not yet counted, so the figures are complete.
+func (t *tally) settle() {
+	t.mu.Lock()
+	t.flushAcks()
+	t.mu.Unlock()
+}
+
+// flushAcks counts the run of acknowledged records. t.mu held.
+func (t *tally) flushAcks() {
+	r := &t.acks
+	if r.n == 0 {
+		return
+	}
+	t.countLatencies(r.start, r.nStart)
+	t.delivered.Add(r.n)
+	t.deliveredBytes.Add(r.bytes)
+	*r = ackRun{}
+}
+
+// countLatencies counts n records of the current run handed over at start. t.mu held.
+func (t *tally) countLatencies(start time.Time, n int64) {
+	if n == 0 {
+		return
+	}
+	us := clampMicros(t.hist, t.acks.at.Sub(start))
+	_ = t.hist.RecordValues(us, n)
+	switch {
+	case t.offlineTo.IsZero():
+	case t.isOffline(start):
+		t.offline.delivered.Add(n)
+		_ = t.histOffline.RecordValues(us, n)
+	default:
+		_ = t.histOnline.RecordValues(us, n)
+	}
 }
 
 func clampMicros(h *hdrhistogram.Histogram, d time.Duration) int64 {
@@ -108,6 +146,7 @@ func (t *tally) noteError(err error) {
 
 // report fills the resolution buckets and the latency of r.
 func (t *tally) report(r *childReport) error {
+	t.settle()
 	r.Delivered, r.DeliveredBytes = t.delivered.Load(), t.deliveredBytes.Load()
 	r.Failed, r.Expired, r.PendingAtEnd = t.failed.Load(), t.expired.Load(), t.pending.Load()
 	r.PendingInFlight = t.pendingInFlight.Load()
@@ -124,6 +163,7 @@ func (t *tally) report(r *childReport) error {
 
 // reportOffline fills the outage's figures of r.
 func (t *tally) reportOffline(r *childFleetReport) error {
+	t.settle()
 	o := &t.offline
 	r.OfflinePut, r.OfflineDelivered, r.OfflineFailed = o.put.Load(), o.delivered.Load(), o.failed.Load()
 	r.OfflineExpired, r.OfflinePending = o.expired.Load(), o.pending.Load()

@@ -28,7 +28,8 @@ type Config struct {
 type Generator struct {
 	spec  Spec
 	sink  Sink
-	try   TrySink // nil unless the sink has TryEmit and backpressure is auto
+	try   TrySink      // nil unless the sink has TryEmit and backpressure is auto
+	tryAt TimedTrySink // try, if it also has TryEmitAt; else nil
 	clock Clock
 	src   *Source
 
@@ -70,6 +71,7 @@ func New(cfg Config) (*Generator, error) {
 	}
 	if ts, ok := cfg.Sink.(TrySink); ok && spec.Backpressure == BackpressureAuto {
 		g.try = ts
+		g.tryAt, _ = ts.(TimedTrySink)
 	}
 	g.sched.Store(&schedule{pacer: pacer, mult: 1})
 	return g, nil
@@ -106,7 +108,13 @@ func (g *Generator) Run(ctx context.Context) error {
 		last    *schedule
 		maxSeen time.Duration
 		woke    time.Time // when the timer last woke the loop
+		// now is the loop's latest reading of the clock, taken fresh reads ago (see
+		// clockReuse); stale forces a new reading.
+		now   time.Time
+		fresh int
 	)
+	const stale = clockReuse
+	fresh = stale
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -131,9 +139,12 @@ func (g *Generator) Run(ctx context.Context) error {
 			if reached && g.sched.Load() == s {
 				return nil
 			}
+			fresh = stale
 			continue
 		}
-		now := g.clock.Now()
+		if fresh >= stale || due.After(now) {
+			now, fresh = g.clock.Now(), 0
+		}
 		if due.After(now) {
 			// A timer wake-up costs the scheduler more than a record costs to build, so at high
 			// rates the loop sleeps at least a quantum after its last wake-up and then hands over
@@ -147,8 +158,10 @@ func (g *Generator) Run(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			fresh = stale
 			if fired {
 				woke = g.clock.Now()
+				now, fresh = woke, 0
 			}
 			continue // recheck: the schedule may have changed while waiting
 		}
@@ -162,29 +175,45 @@ func (g *Generator) Run(ctx context.Context) error {
 			n = g.dropBehind(s, n, now)
 			continue
 		}
-		if err := g.handOver(ctx, g.src.Next(n, due), lag); err != nil {
+		if err := g.handOver(ctx, g.src.Next(n, due), now, lag); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			return fmt.Errorf("workload: sink refused record %d: %w", n, err)
 		}
 		n++
+		fresh++
+		if g.try == nil {
+			fresh = stale // Emit may have blocked for any time
+		}
 	}
 }
+
+// clockReuse is how many records in a row the send loop hands over on one reading of the
+// clock when it uses TryEmit (which does not block): a reading per record cost as much as a
+// fifth of building the record, and the generator hands its records over in bursts (one per
+// wake-up, see pacingQuantum). A record's lag (and so lateness) is measured against that
+// reading, so it reads short by at most the time the records before it in the run of
+// clockReuse took to hand over: microseconds, where LateAfter is milliseconds. A record due
+// after the reading, a wait and a blocking Emit always take a new reading.
+const clockReuse = 16
 
 // pacingQuantum is the least time between two timer wake-ups of the send loop (less when
 // Spec.LateAfter is below twice as much): at 100,000 records/s a wake-up per record cost more
 // CPU than building the records (BenchmarkPacedCPU).
 const pacingQuantum = time.Millisecond
 
-// handOver gives one record to the sink and counts the outcome; it returns an error only when
-// Run must stop.
-func (g *Generator) handOver(ctx context.Context, r Record, lag time.Duration) error {
+// handOver gives one record to the sink at now (the loop's reading of the clock) and counts
+// the outcome; it returns an error only when Run must stop.
+func (g *Generator) handOver(ctx context.Context, r Record, now time.Time, lag time.Duration) error {
 	g.c.scheduled.Add(1)
 	var err error
-	if g.try != nil {
+	switch {
+	case g.tryAt != nil:
+		err = g.tryAt.TryEmitAt(r, now)
+	case g.try != nil:
 		err = g.try.TryEmit(r)
-	} else {
+	default:
 		err = g.sink.Emit(ctx, r)
 	}
 	switch {

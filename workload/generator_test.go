@@ -423,3 +423,59 @@ func TestSystemClockSmoke(t *testing.T) {
 	}
 	t.Logf("real clock, 200 ms at 5000/s: scheduled %d emitted %d late %d dropped %d", st.Scheduled, st.Emitted, st.Late, st.Dropped)
 }
+
+// slowTimedSink takes every record through TryEmitAt, noting the hand-over time it was given and
+// the clock's time at the call, and moves the clock on by cost per record: a sink that takes
+// that long to accept one.
+type slowTimedSink struct {
+	recSink
+	clock       *FakeClock
+	cost        time.Duration
+	given, real []time.Time
+}
+
+func (s *slowTimedSink) TryEmit(r Record) error { return s.TryEmitAt(r, time.Time{}) }
+
+func (s *slowTimedSink) TryEmitAt(r Record, now time.Time) error {
+	s.given = append(s.given, now)
+	s.real = append(s.real, s.clock.Now())
+	s.clock.Advance(s.cost)
+	return s.Emit(context.Background(), r)
+}
+
+// TestTimedSinkGetsTheHandOverTime: a TimedTrySink is given the generator's reading of the
+// clock, never after the hand-over and behind it by at most 16 records' hand-over time, and the
+// generator's lateness is measured against that same reading.
+func TestTimedSinkGetsTheHandOverTime(t *testing.T) {
+	clock := NewFakeClock(t0)
+	// Each hand-over takes 2 ms at 1000 records/s: the loop falls further behind with each
+	// record, handing over the records already due in a row.
+	const cost = 2 * time.Millisecond
+	sink := &slowTimedSink{recSink: recSink{clock: clock}, clock: clock, cost: cost}
+	spec := constSpec(1000)
+	spec.Duration = time.Second
+	spec.LateAfter = 20 * time.Millisecond
+	g, err := New(Config{Spec: spec, Sink: sink, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.given) != 1000 {
+		t.Fatalf("sink got %d records, want 1000", len(sink.given))
+	}
+	var late uint64
+	for i, now := range sink.given {
+		if behind := sink.real[i].Sub(now); now.IsZero() || behind < 0 || behind >= clockReuse*cost {
+			t.Fatalf("record %d: handed over at %v with the time %v: want at most %d records' time (%v each) before",
+				i, sink.real[i].Sub(t0), now.Sub(t0), clockReuse, cost)
+		}
+		if due := t0.Add(time.Duration(i) * time.Millisecond); now.Sub(due) > spec.LateAfter {
+			late++
+		}
+	}
+	if st := g.Stats(); st.Late != late || st.Emitted != 1000 {
+		t.Fatalf("emitted %d, late %d: want 1000, %d late by the times the sink was given", st.Emitted, st.Late, late)
+	}
+}

@@ -25,7 +25,7 @@ type ehkKeys struct {
 type ehkTable struct {
 	slots  []ehkSlot // shard-major interleaved: slot j belongs to shard j % shards
 	shards int
-	counts keyCounts
+	counts *keyCounts
 }
 
 type ehkSlot struct {
@@ -91,7 +91,7 @@ func (k *ehkKeys) setShards(shards []ShardRange) error {
 			t.slots[j*len(sorted)+s] = ehkSlot{key: points[j%len(points)].String(), shard: r.ID}
 		}
 	}
-	t.counts = make(keyCounts, len(t.slots))
+	t.counts = newKeyCounts(len(t.slots))
 	k.table.Store(t)
 	return nil
 }
@@ -100,7 +100,7 @@ func (k *ehkKeys) next() (string, string) {
 	t := k.table.Load()
 	i := int(k.n % uint64(len(t.slots)))
 	k.n++
-	t.counts[i].Add(1)
+	t.counts.add(i)
 	return t.slots[i].key, t.slots[i].key
 }
 
@@ -110,20 +110,23 @@ func (k *ehkKeys) topKeys(n int) []KeyShare {
 		return nil
 	}
 	t := k.table.Load()
-	total := t.counts.total()
 	exp := 1 / float64(len(t.slots))
 	byKey := map[string]int{}
 	var out []KeyShare
-	for i, sl := range t.slots {
-		c := t.counts[i].Load()
-		if j, ok := byKey[sl.key]; ok {
-			out[j].Expected += exp
-			out[j].Count += c
-			continue
+	var total uint64
+	t.counts.view(func(count func(i int) uint64, all uint64) {
+		total = all
+		for i, sl := range t.slots {
+			c := count(i)
+			if j, ok := byKey[sl.key]; ok {
+				out[j].Expected += exp
+				out[j].Count += c
+				continue
+			}
+			byKey[sl.key] = len(out)
+			out = append(out, KeyShare{Key: sl.key, ExplicitHashKey: sl.key, Shard: sl.shard, Expected: exp, Count: c})
 		}
-		byKey[sl.key] = len(out)
-		out = append(out, KeyShare{Key: sl.key, ExplicitHashKey: sl.key, Shard: sl.shard, Expected: exp, Count: c})
-	}
+	})
 	idx := make([]rankEntry, len(out))
 	for i, s := range out {
 		idx[i] = rankEntry{i, s.Expected, s.Count}

@@ -7,14 +7,14 @@ import "strconv"
 type seqKeys struct {
 	n      uint64
 	names  keyTable // cycle only
-	counts keyCounts
+	counts *keyCounts
 }
 
 func newSeqKeys(cycle int) *seqKeys {
 	k := &seqKeys{}
 	if cycle > 0 {
 		k.names = newKeyTable("seq-", 0, cycle)
-		k.counts = make(keyCounts, cycle)
+		k.counts = newKeyCounts(cycle)
 	}
 	return k
 }
@@ -22,23 +22,23 @@ func newSeqKeys(cycle int) *seqKeys {
 func (k *seqKeys) next() (string, string) {
 	i := k.n
 	k.n++
-	if len(k.counts) == 0 {
+	if k.counts == nil {
 		var buf [24]byte
 		return string(strconv.AppendUint(append(buf[:0], "seq-"...), i, 10)), ""
 	}
-	j := int(i % uint64(len(k.counts)))
-	k.counts[j].Add(1)
+	j := int(i % uint64(k.counts.len()))
+	k.counts.add(j)
 	return k.names.key(j), ""
 }
 
 // topKeys is empty without a cycle: every key is used once.
 func (k *seqKeys) topKeys(n int) []KeyShare {
-	if len(k.counts) == 0 {
+	if k.counts == nil {
 		return nil
 	}
-	exp := 1 / float64(len(k.counts))
+	exp := 1 / float64(k.counts.len())
 	expected := func(int) float64 { return exp }
-	return shares(topIndexes(n, k.counts, expected), k.counts, k.names.key, expected)
+	return topShares(n, k.counts, k.names.key, expected)
 }
 
-func (k *seqKeys) spec() KeySpec { return KeySpec{Kind: KeysSeq, Count: len(k.counts)} }
+func (k *seqKeys) spec() KeySpec { return KeySpec{Kind: KeysSeq, Count: k.counts.len()} }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync/atomic"
 )
 
 // keyStrategy picks each record's partition key. next runs on the generator's goroutine only;
@@ -57,54 +56,55 @@ func newKeyStrategy(k KeySpec, seed, gen uint64, shards []ShardRange) (keyStrate
 	return &randomKeys{rng: rng}, nil
 }
 
-// keyTable holds n generated key names in one string, so a pool of a million keys is two
-// allocations and picking a key never allocates.
+// keyTable holds n generated key names in one string, each in a slot of the same width, so a
+// pool of a million keys is one allocation, picking a key never allocates, and key i's place is
+// computed rather than looked up: a lookup in a table of offsets waited for memory on most
+// records, the producer's working set keeping the table out of the caches.
 type keyTable struct {
-	all string
-	end []uint32 // key i is all[end[i-1]:end[i]]
+	all    string
+	prefix int // the prefix's length
+	first  int // the number in key 0's name
+	slot   int // bytes per key: the prefix and the most digits
 }
 
 // newKeyTable names keys prefix+(first), prefix+(first+1), ...
 func newKeyTable(prefix string, first, n int) keyTable {
-	buf := make([]byte, 0, n*(len(prefix)+7))
-	end := make([]uint32, n)
+	t := keyTable{prefix: len(prefix), first: first, slot: len(prefix) + decimalDigits(uint64(first+max(n, 1)-1))}
+	buf := make([]byte, 0, n*t.slot)
 	for i := range n {
 		buf = append(buf, prefix...)
 		buf = strconv.AppendInt(buf, int64(first+i), 10)
-		end[i] = uint32(len(buf))
+		for len(buf) < (i+1)*t.slot {
+			buf = append(buf, ' ') // the slot's unused end: never part of a key
+		}
 	}
-	return keyTable{all: string(buf), end: end}
+	t.all = string(buf)
+	return t
 }
 
 func (t keyTable) key(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = t.end[i-1]
-	}
-	return t.all[start:t.end[i]]
+	start := i * t.slot
+	return t.all[start : start+t.prefix+decimalDigits(uint64(t.first+i))]
 }
 
-// keyCounts counts records per key index for the observed shares. Only the generator's
-// goroutine adds; atomics let the dashboard read at the same time.
-type keyCounts []atomic.Uint64
-
-func (c keyCounts) total() uint64 {
-	var t uint64
-	for i := range c {
-		t += c[i].Load()
+// decimalDigits is how many digits v has in base 10.
+func decimalDigits(v uint64) int {
+	n := 1
+	for p := uint64(10); v >= p && n < 20; p *= 10 {
+		n++
 	}
-	return t
+	return n
 }
 
 // topIndexes returns up to n indexes in [0, len(counts)) with the highest (expected, count),
 // highest first, in O(len·log n): dashboards call it every refresh on pools of a million keys.
-func topIndexes(n int, counts keyCounts, expected func(i int) float64) []int {
+func topIndexes(n, keys int, count func(i int) uint64, expected func(i int) float64) []int {
 	if n <= 0 {
 		return nil
 	}
 	h := &rankHeap{}
-	for i := range counts {
-		e := rankEntry{i, expected(i), counts[i].Load()}
+	for i := range keys {
+		e := rankEntry{i, expected(i), count(i)}
 		if h.Len() < n {
 			heap.Push(h, e)
 		} else if e.above(h.s[0]) {
@@ -148,12 +148,20 @@ func (h *rankHeap) Pop() any {
 	return x
 }
 
+// topShares returns the KeyShares of the up to n keys with the highest (expected, count),
+// highest first.
+func topShares(n int, counts *keyCounts, name func(i int) string, expected func(i int) float64) (out []KeyShare) {
+	counts.view(func(count func(i int) uint64, total uint64) {
+		out = shares(topIndexes(n, counts.len(), count, expected), count, total, name, expected)
+	})
+	return out
+}
+
 // shares turns indexes into KeyShares.
-func shares(idx []int, counts keyCounts, name func(i int) string, expected func(i int) float64) []KeyShare {
-	total := counts.total()
+func shares(idx []int, count func(i int) uint64, total uint64, name func(i int) string, expected func(i int) float64) []KeyShare {
 	out := make([]KeyShare, len(idx))
 	for j, i := range idx {
-		c := counts[i].Load()
+		c := count(i)
 		out[j] = KeyShare{Key: name(i), Expected: expected(i), Count: c}
 		if total > 0 {
 			out[j].Observed = float64(c) / float64(total)

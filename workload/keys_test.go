@@ -308,3 +308,63 @@ func TestRandomKeysAreFreshUUIDsInOrder(t *testing.T) {
 		seen[key] = true
 	}
 }
+
+// TestTopKeysCountEveryRecordWhileDrawing: the counts the dashboard reads, while the generator
+// draws and at any moment after, are exactly the records drawn per key (the generator adds them
+// in batches); a seq strategy without a cycle counts none.
+func TestTopKeysCountEveryRecordWhileDrawing(t *testing.T) {
+	for _, spec := range []string{"pool:7", "zipf:1.1:7", "seq:7"} {
+		ks := newKeys(t, spec, nil)
+		stop := make(chan struct{})
+		reading := make(chan struct{})
+		go func() { // a dashboard polling meanwhile
+			defer close(reading)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					_ = ks.topKeys(3)
+				}
+			}
+		}()
+		want := map[string]uint64{}
+		for i := range 3*keyCountBatch + 11 {
+			k, _ := ks.next()
+			want[k]++
+			if i%97 != 0 && i != 3*keyCountBatch+10 {
+				continue
+			}
+			var total uint64
+			for _, s := range ks.topKeys(7) {
+				total += s.Count
+				if s.Count != want[s.Key] || s.Observed != float64(want[s.Key])/float64(i+1) {
+					t.Fatalf("%s after %d records: %s counted %d (observed %.4f), want %d", spec, i+1, s.Key, s.Count, s.Observed, want[s.Key])
+				}
+			}
+			if total != uint64(i+1) {
+				t.Fatalf("%s after %d records: the top keys count %d", spec, i+1, total)
+			}
+		}
+		close(stop)
+		<-reading
+	}
+	if ks := newKeys(t, "seq", nil); ks.topKeys(3) != nil || ks.spec().Count != 0 {
+		t.Fatal("seq without a cycle counts its keys")
+	}
+}
+
+// TestKeyTableNamesEveryKey: across the digit counts, key i of a table is its prefix and number.
+func TestKeyTableNamesEveryKey(t *testing.T) {
+	for _, c := range []struct {
+		prefix   string
+		first, n int
+	}{{"key-", 1, 1001}, {"seq-", 0, 101}, {"key-", 1, 1}, {"seq-", 0, 1}} {
+		tab := newKeyTable(c.prefix, c.first, c.n)
+		for i := range c.n {
+			if got, want := tab.key(i), c.prefix+strconv.Itoa(c.first+i); got != want {
+				t.Fatalf("%s%d.. key %d = %q, want %q", c.prefix, c.first, i, got, want)
+			}
+		}
+	}
+}

@@ -14,12 +14,12 @@ type zipfKeys struct {
 	thresh []uint64  // alias method: keep i when a uniform uint64 is below thresh[i]...
 	alias  []uint32  // ...else take alias[i]
 	names  keyTable
-	counts keyCounts
+	counts *keyCounts
 }
 
 func newZipfKeys(s float64, n int, rng *rand.PCG) *zipfKeys {
 	k := &zipfKeys{rng: rng, s: s, prob: make([]float64, n), thresh: make([]uint64, n),
-		alias: make([]uint32, n), names: newKeyTable("key-", 1, n), counts: make(keyCounts, n)}
+		alias: make([]uint32, n), names: newKeyTable("key-", 1, n), counts: newKeyCounts(n)}
 	sum := 0.0
 	for i := range n {
 		k.prob[i] = math.Pow(float64(i+1), -s)
@@ -63,19 +63,19 @@ func toThreshold(p float64) uint64 {
 }
 
 func (k *zipfKeys) next() (string, string) {
-	i := int(uintN(k.rng, uint64(len(k.counts))))
+	i := int(uintN(k.rng, uint64(k.counts.len())))
 	if k.rng.Uint64() >= k.thresh[i] {
 		i = int(k.alias[i])
 	}
-	k.counts[i].Add(1)
+	k.counts.add(i)
 	return k.names.key(i), ""
 }
 
 func (k *zipfKeys) topKeys(n int) []KeyShare {
 	expected := func(i int) float64 { return k.prob[i] }
-	return shares(topIndexes(n, k.counts, expected), k.counts, k.names.key, expected)
+	return topShares(n, k.counts, k.names.key, expected)
 }
 
 func (k *zipfKeys) spec() KeySpec {
-	return KeySpec{Kind: KeysZipf, Exponent: k.s, Count: len(k.counts)}
+	return KeySpec{Kind: KeysZipf, Exponent: k.s, Count: k.counts.len()}
 }

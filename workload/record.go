@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Record is one user record handed to a Sink.
@@ -35,6 +36,17 @@ type Sink interface {
 type TrySink interface {
 	Sink
 	TryEmit(r Record) error
+}
+
+// TimedTrySink is an optional TrySink extension, picked by type assertion, for sinks that time
+// their records: the generator calls TryEmitAt instead of TryEmit, with now its own reading of
+// its Clock for the hand-over, so the sink need not read the clock again per record. The
+// generator reads it once for a short run of records handed over in a row (16 at most), so
+// now is never after the call and before it by at most the time the records before it in
+// that run took to hand over.
+type TimedTrySink interface {
+	TrySink
+	TryEmitAt(r Record, now time.Time) error
 }
 
 // ErrSinkFull is what a sink returns (wrapped or not) from TryEmit, or from Emit, when it
