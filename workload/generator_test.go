@@ -118,7 +118,7 @@ func TestStartPaused(t *testing.T) { synctest.Test(t, testStartPaused) }
 func testStartPaused(t *testing.T) {
 	clock := NewFakeClock(t0)
 	sink := &recSink{clock: clock}
-	g, err := New(Config{Spec: constSpec(100), Sink: sink, Clock: clock})
+	g, err := New(Config{PacingQuantum: time.Millisecond, Spec: constSpec(100), Sink: sink, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestBlockedSinkCountsLateAndDropped(t *testing.T) {
 		}
 		return nil
 	}
-	g, err := New(Config{Spec: spec, Sink: sink, Clock: clock})
+	g, err := New(Config{PacingQuantum: time.Millisecond, Spec: spec, Sink: sink, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestTryEmitFullCountsDropped(t *testing.T) {
 	sink := &fullSink{recSink: recSink{clock: clock}}
 	spec := constSpec(1000)
 	spec.Duration = time.Second
-	g, err := New(Config{Spec: spec, Sink: sink, Clock: clock})
+	g, err := New(Config{PacingQuantum: time.Millisecond, Spec: spec, Sink: sink, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestRefusedDataReuseLeavesKeptRecordsIntact(t *testing.T) {
 		spec := constSpec(1000)
 		spec.Duration = time.Second
 		spec.Size, _ = ParseSize(size)
-		g, err := New(Config{Spec: spec, Sink: sink, Clock: clock})
+		g, err := New(Config{PacingQuantum: time.Millisecond, Spec: spec, Sink: sink, Clock: clock})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -304,7 +304,7 @@ func TestSinkErrorStopsRun(t *testing.T) {
 	clock := NewFakeClock(t0)
 	boom := errors.New("producer closed")
 	sink := SinkFunc(func(context.Context, Record) error { return boom })
-	g, err := New(Config{Spec: constSpec(10), Sink: sink, Clock: clock})
+	g, err := New(Config{PacingQuantum: time.Millisecond, Spec: constSpec(10), Sink: sink, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +455,7 @@ func TestTimedSinkGetsTheHandOverTime(t *testing.T) {
 	spec := constSpec(1000)
 	spec.Duration = time.Second
 	spec.LateAfter = 20 * time.Millisecond
-	g, err := New(Config{Spec: spec, Sink: sink, Clock: clock})
+	g, err := New(Config{PacingQuantum: time.Millisecond, Spec: spec, Sink: sink, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,5 +477,36 @@ func TestTimedSinkGetsTheHandOverTime(t *testing.T) {
 	}
 	if st := g.Stats(); st.Late != late || st.Emitted != 1000 {
 		t.Fatalf("emitted %d, late %d: want 1000, %d late by the times the sink was given", st.Emitted, st.Late, late)
+	}
+}
+
+// TestDefaultPacingQuantum: with the default quantum (4 ms) the send loop wakes at most once a
+// quantum at 1000 records/s, and every record still goes out, in order, never early and at
+// most a quantum after its time.
+func TestDefaultPacingQuantum(t *testing.T) {
+	clock := NewFakeClock(t0)
+	sink := &recSink{clock: clock, blocked: make(chan int, 1)}
+	g, err := New(Config{Spec: constSpec(1000), Sink: sink, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := runGen(t, g, clock, sink)
+	h.settle()
+	h.advance(100*time.Millisecond, time.Millisecond)
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if n := len(sink.recs); n < 97 || n > 101 {
+		t.Fatalf("%d records handed over in 100 ms at 1000/s", n)
+	}
+	wakes := map[time.Time]bool{}
+	for i, at := range sink.at {
+		due := t0.Add(time.Duration(i) * time.Millisecond)
+		if late := at.Sub(due); late < 0 || late > pacingQuantum {
+			t.Fatalf("record %d due at +%s handed over at +%s", i, due.Sub(t0), at.Sub(t0))
+		}
+		wakes[at] = true
+	}
+	if len(wakes) > 100/4+1 {
+		t.Fatalf("the loop handed records over at %d distinct times in 100 ms: more than once a quantum", len(wakes))
 	}
 }

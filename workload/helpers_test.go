@@ -70,7 +70,7 @@ func startGen(t *testing.T, spec Spec, shards ...ShardRange) *harness {
 	t.Helper()
 	clock := NewFakeClock(t0)
 	sink := &recSink{clock: clock, blocked: make(chan int, 1)}
-	g, err := New(Config{Spec: spec, Sink: sink, Clock: clock, Shards: shards})
+	g, err := New(Config{PacingQuantum: time.Millisecond, Spec: spec, Sink: sink, Clock: clock, Shards: shards})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
