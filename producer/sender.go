@@ -15,11 +15,12 @@ import (
 
 const codeThrottled = "ProvisionedThroughputExceededException"
 
-// send makes one PutRecords request for batch and resolves or re-buffers every record in it.
-func (p *Producer) send(batch []*krec, cfg *Config) {
+// send makes one PutRecords request for batch, of size bytes, and resolves or re-buffers every
+// record in it.
+func (p *Producer) send(batch []*krec, size int64, cfg *Config) {
 	defer func() {
 		p.stats.requestsInFlight.Add(-1)
-		p.slots.release()
+		p.slots.release(size)
 		p.poke() // a connection is free
 	}()
 	if p.aborting.Load() {
