@@ -60,13 +60,13 @@ type Config struct {
 	// 100,000 records and 64 MiB. (The KPL has no bound.)
 	//
 	// The process's memory is more than MaxBufferedBytes: the producer's state per record (about
-	// 200 bytes), the requests in flight, and the garbage collector's headroom, which by default
-	// (GOGC=100) lets the heap grow to twice what is live — under sustained overload, when the
-	// buffer stays full, about 3× MaxBufferedBytes. The producer sets no process-wide GC
-	// settings; a program that is mostly this producer can keep closer to what it holds with a
-	// soft memory limit (debug.SetMemoryLimit or GOMEMLIMIT, e.g. MaxBufferedBytes + 56 MiB: about
-	// 2× MaxBufferedBytes under overload for 10–15 % more CPU, measured with the bench's
-	// overload cell), at the cost of more frequent collections.
+	// 200 bytes), the requests in flight (see MaxRequestBytesInFlight), and the garbage
+	// collector's headroom, which by default (GOGC=100) lets the heap grow to twice what is live
+	// — under sustained overload, when the buffer stays full, about 3× MaxBufferedBytes. The
+	// producer sets no process-wide GC settings; a program that is mostly this producer keeps
+	// within MaxBufferedBytes + 64 MiB with a soft memory limit (debug.SetMemoryLimit or
+	// GOMEMLIMIT) of MaxBufferedBytes + 48 MiB, as shardstorm run does against AWS, at the cost
+	// of more frequent collections (the bench's overload cell: peak RSS 178-188 → 118-119 MiB).
 	MaxBufferedRecords int
 	MaxBufferedBytes   int64
 
