@@ -48,7 +48,7 @@ func (p *Producer) send(batch []*krec, size int64, cfg *Config) {
 	start := time.Now()
 	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
 	cancel()
-	wire.release() // if the serializer has not
+	wire.release() // the encodings if the serializer has not, and the sender's share of the body
 	end := time.Now()
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)
