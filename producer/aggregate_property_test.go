@@ -60,8 +60,10 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 
 		now := time.Now()
 		at := p.nanos(now)
-		put := map[*userRecord]bool{}
-		for _, r := range records {
+		// The producer copies records into its shards' slabs: each is known by its arrival,
+		// one nanosecond apart.
+		put := map[nanotime]bool{}
+		for i, r := range records {
 			if err := p.checkSizes(r); err != nil {
 				continue // too big for maxRec: refused at Put, never reaches a shard
 			}
@@ -69,8 +71,9 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 			if err != nil {
 				t.Fatalf("explicit hash key %q: %v", r.ExplicitHashKey, err)
 			}
-			u := &userRecord{rec: r, hash: h, size: int64(len(r.Data) + len(r.PartitionKey)), arrival: at, deadline: at + nanotime(time.Second), expiry: at + nanotime(time.Minute)}
-			put[u] = true
+			arrival := at + nanotime(i)
+			u := &userRecord{rec: r, hash: h, size: int64(len(r.Data) + len(r.PartitionKey)), arrival: arrival, deadline: at + nanotime(time.Second), expiry: at + nanotime(time.Minute)}
+			put[arrival] = true
 			p.route(u, now)
 		}
 		var out []*krec
@@ -89,10 +92,10 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 				t.Fatalf("Kinesis record sized %d bytes is %d (data) + %d (key); record limit %d", k.size, len(data), len(k.pk), p.maxRec)
 			}
 			for _, u := range k.users {
-				if !put[u] {
+				if !put[u.arrival] {
 					t.Fatalf("a user record appears twice or was never put")
 				}
-				delete(put, u)
+				delete(put, u.arrival)
 				seen++
 			}
 			if !k.aggregated {

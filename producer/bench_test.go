@@ -26,6 +26,7 @@ import (
 // sink is an in-process stand-in for Kinesis used only to measure the engine's own cost.
 type sink struct {
 	shards []types.Shard
+	ends   []*big.Int // the shards' ending hash keys, parsed once
 	seq    atomic.Int64
 }
 
@@ -37,6 +38,7 @@ func newSink(n int) *sink {
 		hi := new(big.Int).Sub(new(big.Int).Add(lo, step), big.NewInt(1))
 		s.shards = append(s.shards, types.Shard{ShardId: aws.String(fmt.Sprintf("shardId-%012d", i)),
 			HashKeyRange: &types.HashKeyRange{StartingHashKey: aws.String(lo.String()), EndingHashKey: aws.String(hi.String())}})
+		s.ends = append(s.ends, hi)
 	}
 	return s
 }
@@ -49,10 +51,9 @@ func (s *sink) PutRecords(_ context.Context, in *kinesis.PutRecordsInput, _ ...f
 			h, _ = new(big.Int).SetString(*r.ExplicitHashKey, 10)
 		}
 		id := s.shards[0].ShardId
-		for _, sh := range s.shards {
-			hi, _ := new(big.Int).SetString(*sh.HashKeyRange.EndingHashKey, 10)
+		for j, hi := range s.ends {
 			if h.Cmp(hi) <= 0 {
-				id = sh.ShardId
+				id = s.shards[j].ShardId
 				break
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -65,6 +66,11 @@ func testEveryRecordResolvesOnceUnderFaultsAndReshard(t *testing.T) {
 				err := p.Put(ctx, r, func(res producer.Result) {
 					if resolved[i].Add(1) != 1 {
 						t.Errorf("record %d resolved twice", i)
+					}
+					// Its result carries its own record: the producer copies records between
+					// its slabs as they are retried and re-routed, and reuses the slabs.
+					if want := fmt.Sprintf("%07d:", i); !strings.HasPrefix(string(res.Record.Data), want) || res.Record.PartitionKey != r.PartitionKey || res.Record.ExplicitHashKey != r.ExplicitHashKey {
+						t.Errorf("record %d resolved with the record %q/%q/%.8q", i, res.Record.PartitionKey, res.Record.ExplicitHashKey, res.Record.Data)
 					}
 					results[i] = res
 					if res.Err == nil {

@@ -66,7 +66,8 @@ func (p *Producer) dispatch(now time.Time, sweep bool) {
 // expireOrReroute handles a Kinesis record found past its expiry (the earliest of its users'):
 // the users past theirs fail with ErrExpired, the others go back through routing.
 func (p *Producer) expireOrReroute(k *krec, now time.Time) {
-	for _, u := range k.users {
+	for ui := range k.users {
+		u := &k.users[ui]
 		if p.nanos(now) >= u.expiry {
 			p.fail(u, k.shard, ErrExpired, now)
 		} else {
@@ -139,7 +140,7 @@ func (c *collector) sendReady(p *Producer, cfg *Config, now time.Time, flushing 
 			k.shard.c.flightBytes.Add(k.userBytes)
 		}
 		p.stats.requestsInFlight.Add(1)
-		go p.send(batch, int64(size), cfg)
+		p.startSend(batch, int64(size), cfg)
 	}
 }
 
@@ -175,7 +176,8 @@ func (p *Producer) failEverything() {
 		s.mu.Unlock()
 	}
 	for _, k := range p.collector.drain() {
-		for _, u := range k.users {
+		for ui := range k.users {
+			u := &k.users[ui]
 			p.fail(u, k.shard, ErrClosed, now)
 		}
 	}

@@ -87,7 +87,8 @@ func (w *wireBuf) encodeAggregate(dst []byte, k *krec) []byte {
 	// is set when it joins an aggregate and is not touched until that aggregate's request ends.
 	// A user's Record is a kpl.Record by its fields, so it is passed by pointer, not copied.
 	w.records, w.places = w.records[:0], w.places[:0]
-	for _, u := range k.users {
+	for i := range k.users {
+		u := &k.users[i]
 		w.records = append(w.records, (*kpl.Record)(&u.rec))
 		w.places = append(w.places, u.place)
 	}

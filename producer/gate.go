@@ -50,6 +50,12 @@ func (g *bufferGate) tryAcquire(size int64) bool {
 // record on a full buffer before paying for its hash key.
 func (g *bufferGate) hasRoom(size int64) bool { return g.fits(g.records.Load(), g.bytes.Load(), size) }
 
+// under says whether the buffer holds fewer than bytes bytes and (unless records is negative)
+// fewer than records records: every part of it then does too.
+func (g *bufferGate) under(bytes, records int64) bool {
+	return g.bytes.Load() < bytes && (records < 0 || g.records.Load() < records)
+}
+
 // fits says whether one more record of size bytes fits beside r records of b bytes.
 func (g *bufferGate) fits(r, b, size int64) bool {
 	return r+1 <= g.maxRecords.Load() && (r == 0 || b+size <= g.maxBytes.Load())

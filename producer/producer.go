@@ -60,6 +60,8 @@ type Producer struct {
 	closeOnce sync.Once
 
 	slots     slotPool
+	senders   senderPool
+	slabs     slabStock // emptied slabs of delivered aggregates
 	keys      *keyCache // hash keys of recent partition keys
 	hooks     hooks
 	parked    wrongShardPark
@@ -78,6 +80,7 @@ func New(ctx context.Context, api KinesisAPI, cfg Config) (*Producer, error) {
 		api:       api,
 		refreshCh: make(chan struct{}, 1),
 		wake:      make(chan struct{}, 1),
+		senders:   senderPool{work: make(chan sendJob)},
 		stop:      make(chan struct{}),
 		keys:      newKeyCache(),
 		epoch:     time.Now(),
@@ -254,12 +257,11 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 	}
 	cfg := p.cfg.Load()
 	now := time.Now()
-	u := newUserRecord()
-	u.rec, u.hash, u.size, u.cb = r, hash, size, cb
 	at := p.nanos(now)
-	u.arrival, u.deadline, u.expiry = at, at+nanotime(cfg.RecordMaxBufferedTime), at+nanotime(cfg.RecordTtl)
+	u := userRecord{rec: r, hash: hash, size: size, cb: cb,
+		arrival: at, deadline: at + nanotime(cfg.RecordMaxBufferedTime), expiry: at + nanotime(cfg.RecordTtl)}
 	p.stats.received.Add(1)
-	shardID := p.routeVia(u, now, m, s, holds) // u may already be resolved and recycled: use r and size below
+	shardID := p.routeVia(&u, now, m, s, holds) // its shard holds a copy of u, in its slab
 	for _, h := range p.hooks.routed {
 		h.OnRecordRouted(shardID, r.PartitionKey, int(size))
 	}
@@ -371,7 +373,8 @@ func (p *Producer) Close(ctx context.Context) error {
 		}
 		close(p.stop)
 		p.wg.Wait()
-		p.slots.wait() // every request goroutine has returned
+		p.slots.wait()      // every request has returned
+		p.senders.wg.Wait() // and every sender has seen p.stop
 		p.settleParked(time.Now(), true)
 		p.failEverything()
 		p.cancel()

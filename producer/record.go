@@ -1,7 +1,6 @@
 package producer
 
 import (
-	"sync"
 	"time"
 
 	"github.com/shardstorm/shardstorm/internal/hashkey"
@@ -46,8 +45,10 @@ type Result struct {
 	Err error
 }
 
-// userRecord is the producer's state for one accepted record, pooled: it is recycled once its
-// callback has returned.
+// userRecord is the producer's state for one accepted record. It is held by value in its
+// aggregate's slab (see slab.go), not pooled one by one: it is copied in when the record joins an
+// aggregate (again when a retry re-buffers it), and a *userRecord points into a slab only while
+// the record is being resolved or re-routed.
 //
 // It is what the producer holds per buffered record beside its data, 100,000 of them at most:
 // its times are nanoseconds on the producer's clock (8 bytes, where a time.Time takes 24) and
@@ -83,12 +84,3 @@ func (p *Producer) nanos(t time.Time) nanotime { return nanotime(t.Sub(p.epoch))
 
 // timeAt is n as a time.
 func (p *Producer) timeAt(n nanotime) time.Time { return p.epoch.Add(time.Duration(n)) }
-
-var userRecordPool = sync.Pool{New: func() any { return new(userRecord) }}
-
-func newUserRecord() *userRecord { return userRecordPool.Get().(*userRecord) }
-
-func (u *userRecord) recycle() {
-	*u = userRecord{}
-	userRecordPool.Put(u)
-}

@@ -12,9 +12,9 @@ func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.T
 	p.countStored(k)
 	p.deliver(k.shard, k.users, 0, shardID, seq, att, now)
 	if k.aggregated {
-		// Its records are resolved and the request is over for it: its users slice can hold
-		// the shard's next aggregate.
-		k.shard.recycleUsers(k.users)
+		// Its records are resolved and the request is over for it: its slab can hold a
+		// shard's next aggregate.
+		p.slabs.give(k.users, p.cfg.Load().MaxBufferedRecords)
 		k.users = nil
 	}
 }
@@ -30,13 +30,14 @@ func (p *Producer) countStored(k *krec) {
 // deliver resolves users as stored at seq in shardID, users[i] being sub-record firstSub+i of an
 // aggregate (sub-sequence 0 for a record sent alone). Records on their first attempt share one
 // Attempts slice (read-only), so a success costs no allocation per record.
-func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, shardID, seq string, att Attempt, now time.Time) {
+func (p *Producer) deliver(s *shardState, users []userRecord, firstSub int, shardID, seq string, att Attempt, now time.Time) {
 	shared := []Attempt{att}
 	var buckets LatencyCounts
 	p.hist.recordDelivered(users, now, &buckets)
 	s.c.endToEnd.add(&buckets)
 	var bytes, retries int64
-	for i, u := range users {
+	for i := range users {
+		u := &users[i]
 		attempts := shared
 		if u.attempts != nil {
 			if anyMayHaveStored(u.attempts) {
@@ -50,7 +51,6 @@ func (p *Producer) deliver(s *shardState, users []*userRecord, firstSub int, sha
 			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: firstSub + i, Attempts: attempts})
 		}
 		u.attempts = nil // now the caller's
-		u.recycle()
 	}
 	n := int64(len(users))
 	if retries != 0 {
@@ -89,9 +89,7 @@ func (p *Producer) resolveFailed(u *userRecord, s *shardState, err *RecordError,
 		u.cb(Result{Record: u.rec, Attempts: u.attempts, Err: err})
 	}
 	u.attempts = nil
-	size := u.size
-	u.recycle()
-	p.gate.release(1, size)
+	p.gate.release(1, u.size)
 }
 
 // retry re-buffers u after a failed attempt, as the KPL does: back into routing (the map may

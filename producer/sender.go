@@ -29,7 +29,8 @@ func (p *Producer) send(batch []*krec, size int64, cfg *Config) {
 		now := time.Now()
 		leaveFlight(batch)
 		for _, k := range batch {
-			for _, u := range k.users {
+			for ui := range k.users {
+				u := &k.users[ui]
 				p.fail(u, k.shard, ErrClosed, now)
 			}
 		}
@@ -112,14 +113,16 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 			k.shard.c.throttledBytes.Add(int64(k.size))
 			tally(k).countThrottled(k)
 			if cfg.FailIfThrottled {
-				for _, u := range k.users {
+				for ui := range k.users {
+					u := &k.users[ui]
 					u.attempts = append(u.attempts, att)
 					p.fail(u, k.shard, ErrThrottled, now)
 				}
 				continue
 			}
 		}
-		for _, u := range k.users {
+		for ui := range k.users {
+			u := &k.users[ui]
 			p.retry(u, k.shard, att, now, true)
 		}
 	}
@@ -138,7 +141,8 @@ func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur 
 	retryable := isRetryable(err) && !p.aborting.Load()
 	for _, k := range batch {
 		k.shard.c.errors.add(code)
-		for _, u := range k.users {
+		for ui := range k.users {
+			u := &k.users[ui]
 			switch {
 			case p.aborting.Load():
 				code, msg := u.lastError() // the last error before Close abandoned this attempt

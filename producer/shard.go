@@ -14,7 +14,10 @@ import (
 // sent raw.
 type krec struct {
 	shard *shardState // the shard it was built for
-	users []*userRecord
+	// users are its user records, by value: an aggregate's slab (see slab.go), or one for a raw
+	// record.
+	users []userRecord
+	one   [1]userRecord // users' storage for a raw record: no allocation beside the krec
 	// data is the record's data: the user's for a raw record; for an aggregate, nil until the
 	// request that sends it encodes it (see encodeAggregate) — a backlog waiting for tokens is
 	// held once, as its users' records, not twice.
@@ -40,21 +43,17 @@ type shardState struct {
 	p                  *Producer
 
 	mu          sync.Mutex
-	agg         kpl.Sizer // sizes the open aggregate; encoding waits until it is sent
-	aggUsers    []*userRecord
+	agg         kpl.Sizer    // sizes the open aggregate; encoding waits until it is sent
+	aggUsers    []userRecord // the open aggregate's records, in its slab
 	aggBytes    int64
 	aggDeadline nanotime // the earliest of its records', on the producer's clock as theirs are
 	aggExpiry   nanotime
-	// spareUsers are the users slices of delivered aggregates, emptied, for the next aggregates
-	// to fill: a new slice per aggregate (and its growth) was most of what the engine
-	// allocated after the records themselves, and every allocation brings a collection nearer.
-	spareUsers [][]*userRecord
-	queue      []*krec // the limiter's queue, by deadline
-	recBucket  tokenBucket
-	byteBucket tokenBucket
-	ratePct    float64 // current rate, percent of the shard limits
-	adaptive   adaptiveState
-	retired    bool // no longer in the shard map: add refuses, the refresher re-routes its records
+	queue       []*krec // the limiter's queue, by deadline
+	recBucket   tokenBucket
+	byteBucket  tokenBucket
+	ratePct     float64 // current rate, percent of the shard limits
+	adaptive    adaptiveState
+	retired     bool // no longer in the shard map: add refuses, the refresher re-routes its records
 
 	c shardCounters
 }
@@ -84,8 +83,8 @@ func newShardState(p *Producer, s mapShard, cfg *Config, now time.Time) *shardSt
 	return st
 }
 
-// add puts a user record into the shard's aggregator (or, raw, straight into its limiter). It
-// returns false if the shard was retired, for the caller to route again.
+// add puts a copy of a user record into the shard's aggregator (or, raw, straight into its
+// limiter). It returns false if the shard was retired, for the caller to route again.
 func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,7 +99,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	kr := kpl.Record{PartitionKey: u.rec.PartitionKey, ExplicitHashKey: u.rec.ExplicitHashKey, Data: u.rec.Data}
 	var pl kpl.Placement
 	if n := s.agg.Len(); n > 0 {
-		pl = s.agg.Place(kr)
+		pl = s.place(kr, u)
 		size := s.agg.Size() + pl.Grow()
 		if size > cfg.AggregationMaxSize || size+len(s.aggUsers[0].rec.PartitionKey) > s.p.maxRec || n >= cfg.AggregationMaxCount {
 			s.sealLocked()
@@ -108,7 +107,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	}
 	if s.agg.Len() == 0 {
 		// A record too big to aggregate even alone goes raw.
-		pl = s.agg.Place(kr)
+		pl = s.place(kr, u)
 		if size := s.agg.Size() + pl.Grow(); size > cfg.AggregationMaxSize || size+len(u.rec.PartitionKey) > s.p.maxRec {
 			s.enqueueLocked(s.rawKrec(u))
 			return true
@@ -116,7 +115,7 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 		s.aggDeadline, s.aggExpiry = u.deadline, u.expiry
 	}
 	u.place = s.agg.AddPlaced(kr, pl)
-	s.aggUsers = append(s.aggUsers, u)
+	s.aggUsers = append(s.aggUsers, *u)
 	s.aggBytes += u.size
 	s.c.aggRecords.Add(1)
 	s.c.aggBytes.Add(u.size)
@@ -128,11 +127,22 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	return true
 }
 
+// place places kr, u's record, in the open aggregate. A record routed by its partition key
+// has that key's MD5 as its hash: the key tables use it rather than hash the key again.
+func (s *shardState) place(kr kpl.Record, u *userRecord) kpl.Placement {
+	if kr.ExplicitHashKey == "" {
+		return s.agg.PlaceHashed(kr, u.hash.Lo)
+	}
+	return s.agg.Place(kr)
+}
+
 func (s *shardState) rawKrec(u *userRecord) *krec {
-	k := &krec{shard: s, users: []*userRecord{u}, data: u.rec.Data, pk: u.rec.PartitionKey, size: int(u.size),
+	k := &krec{shard: s, data: u.rec.Data, pk: u.rec.PartitionKey, size: int(u.size),
 		userBytes: u.size, deadline: s.p.timeAt(u.deadline), expiry: s.p.timeAt(u.expiry)}
+	k.one[0] = *u
+	k.users = k.one[:]
 	if u.rec.ExplicitHashKey != "" {
-		k.ehk = &u.rec.ExplicitHashKey
+		k.ehk = &k.one[0].rec.ExplicitHashKey
 	}
 	s.c.limRecords.Add(1)
 	s.c.limBytes.Add(u.size)
@@ -149,7 +159,8 @@ func (s *shardState) sealLocked() {
 	s.c.aggRecords.Add(-int64(len(users)))
 	s.c.aggBytes.Add(-s.aggBytes)
 	if len(users) == 1 {
-		k := s.rawKrec(users[0])
+		k := s.rawKrec(&users[0])
+		clear(users) // copied into k: the slab serves the next aggregate
 		s.agg.Reset()
 		s.aggUsers, s.aggBytes = s.aggUsers[:0], 0
 		s.enqueueLocked(k)
@@ -162,36 +173,8 @@ func (s *shardState) sealLocked() {
 	s.c.limRecords.Add(int64(len(users)))
 	s.c.limBytes.Add(s.aggBytes)
 	s.agg.Reset()
-	s.aggUsers, s.aggBytes = s.takeSpareUsersLocked(len(users)), 0
+	s.aggUsers, s.aggBytes = s.p.slabs.take(len(users)), 0
 	s.enqueueLocked(k)
-}
-
-// maxSpareUsers bounds the spare slices a shard keeps: enough for the aggregates of the
-// requests in flight to be resolved before the next seals, not so many that an idle shard
-// holds much.
-const maxSpareUsers = 4
-
-// takeSpareUsersLocked returns an empty slice for the next aggregate's users: a spare one if
-// there is one, else a new one sized like the last aggregate.
-func (s *shardState) takeSpareUsersLocked(size int) []*userRecord {
-	if n := len(s.spareUsers); n > 0 {
-		users := s.spareUsers[n-1]
-		s.spareUsers[n-1] = nil
-		s.spareUsers = s.spareUsers[:n-1]
-		return users
-	}
-	return make([]*userRecord, 0, size)
-}
-
-// recycleUsers gives back the users slice of a resolved aggregate, whose records are all
-// resolved and which nothing reads any more.
-func (s *shardState) recycleUsers(users []*userRecord) {
-	clear(users) // the records are recycled: keep none of them reachable from here
-	s.mu.Lock()
-	if len(s.spareUsers) < maxSpareUsers {
-		s.spareUsers = append(s.spareUsers, users[:0])
-	}
-	s.mu.Unlock()
 }
 
 // enqueueLocked inserts k into the limiter queue in deadline order (retried records carry
@@ -257,15 +240,19 @@ func (s *shardState) sweepExpiredLocked(now time.Time, expired []*krec) []*krec 
 }
 
 // drainLocked empties the aggregator and the queue (for a retired shard, or at close) and
-// returns their user records.
+// returns their user records (pointers into slabs that nothing else holds any more).
 func (s *shardState) drainLocked(users []*userRecord) []*userRecord {
-	users = append(users, s.aggUsers...)
+	for i := range s.aggUsers {
+		users = append(users, &s.aggUsers[i])
+	}
 	s.c.aggRecords.Add(-int64(len(s.aggUsers)))
 	s.c.aggBytes.Add(-s.aggBytes)
 	s.agg.Reset()
 	s.aggUsers, s.aggBytes = nil, 0
 	for _, k := range s.queue {
-		users = append(users, k.users...)
+		for i := range k.users {
+			users = append(users, &k.users[i])
+		}
 		s.c.limRecords.Add(-int64(len(k.users)))
 		s.c.limBytes.Add(-k.userBytes)
 	}

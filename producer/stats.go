@@ -99,8 +99,8 @@ func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duratio
 	at := nanotime(start.Sub(h.epoch))
 	buffering := newHDRRun(h.buffering)
 	for _, k := range batch {
-		for _, u := range k.users {
-			buffering.add(time.Duration(at - u.arrival))
+		for i := range k.users {
+			buffering.add(time.Duration(at - k.users[i].arrival))
 		}
 	}
 	buffering.flush()
@@ -109,13 +109,13 @@ func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duratio
 // recordDelivered records the end-to-end time of the user records of one Kinesis record, and
 // counts them in buckets too (for the shard's latencies: one pass over the records, and an
 // atomic add per bucket used instead of one per record).
-func (h *histograms) recordDelivered(users []*userRecord, now time.Time, buckets *LatencyCounts) {
+func (h *histograms) recordDelivered(users []userRecord, now time.Time, buckets *LatencyCounts) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	at := nanotime(now.Sub(h.epoch))
 	endToEnd, inBuckets := newHDRRun(h.endToEnd), bucketRun{c: buckets}
-	for _, u := range users {
-		d := time.Duration(at - u.arrival)
+	for i := range users {
+		d := time.Duration(at - users[i].arrival)
 		endToEnd.add(d)
 		inBuckets.add(d)
 	}

@@ -58,9 +58,9 @@ func (p *Producer) settleParked(now time.Time, force bool) {
 		case stored != nil && allInside(stored, it.k.users):
 			p.deliver(stored, it.k.users, 0, it.storedIn, it.seq, it.att, now)
 		case stored != nil || force || now.Sub(it.since) >= parkTimeout:
-			for _, u := range it.k.users {
+			for i := range it.k.users {
 				p.stats.wrongShardResends.Add(1)
-				p.retry(u, it.k.shard, it.att, now, false)
+				p.retry(&it.k.users[i], it.k.shard, it.att, now, false)
 			}
 		default:
 			keep = append(keep, it)
@@ -85,9 +85,9 @@ func (m *routeMap) stateByID(id string) *shardState {
 
 // allInside reports whether every record's hash key lies in s's range: only then does a KCL
 // consumer of s deliver their aggregate.
-func allInside(s *shardState, users []*userRecord) bool {
-	for _, u := range users {
-		if !s.contains(u.hash) {
+func allInside(s *shardState, users []userRecord) bool {
+	for i := range users {
+		if !s.contains(users[i].hash) {
 			return false
 		}
 	}

@@ -42,7 +42,7 @@ func (a *Aggregator) SizeWith(r Record) int { return a.sz.SizeWith(r) }
 // validated either (Kinesis wants 1..256 characters and decimal hash keys; that is the
 // producer's check).
 func (a *Aggregator) Add(r Record) {
-	p := a.sz.add(r)
+	p := a.sz.add(r, hashKey(r.PartitionKey))
 	if p.newPK {
 		a.pkTable = appendTableEntry(a.pkTable, tagPartitionKeyTable, r.PartitionKey)
 	}

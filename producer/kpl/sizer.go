@@ -8,9 +8,12 @@ package kpl
 //
 // The zero value is an empty Sizer ready to use. It is not safe for concurrent use.
 type Sizer struct {
-	// Table index of each key. The maps hold the callers' key strings until Reset.
-	pkIndex  map[string]uint32
-	ehkIndex map[string]uint32
+	// Table index of each key. The tables hold the callers' key strings until Reset.
+	pkIndex  keyTable
+	ehkIndex keyTable
+	// placedPK and placedEHK are the hashes of the keys of the record placed last, for
+	// AddPlaced to insert them with (a Placement is kept per buffered record: it stays small).
+	placedPK, placedEHK uint64
 	// body is the protobuf's length: the table entries and the records entries.
 	body    int
 	n       int
@@ -27,20 +30,25 @@ func (s *Sizer) Size() int { return MagicLen + s.body + ChecksumLen }
 // FirstPartitionKey is the partition key of the first record added, "" if there is none.
 func (s *Sizer) FirstPartitionKey() string { return s.firstPK }
 
-// SizeWith is the exact value Size would have after Add(r). It costs two map lookups at most
+// SizeWith is the exact value Size would have after Add(r). It costs two table lookups at most
 // and does not allocate.
 func (s *Sizer) SizeWith(r Record) int {
-	p := s.place(r)
+	p := s.place(r, hashKey(r.PartitionKey))
 	return s.Size() + int(p.grow)
 }
 
 // Add counts r in. Like Aggregator.Add it checks no limit and validates no key.
-func (s *Sizer) Add(r Record) { s.add(r) }
+func (s *Sizer) Add(r Record) { s.add(r, hashKey(r.PartitionKey)) }
 
 // Place says where r would go if added now, without adding it: Size()+p.Grow() is SizeWith(r).
 // A producer places a record once, checks its limits, and adds it with AddPlaced, so the key
 // tables are looked up once per record instead of twice.
-func (s *Sizer) Place(r Record) Placement { return s.place(r) }
+func (s *Sizer) Place(r Record) Placement { return s.place(r, hashKey(r.PartitionKey)) }
+
+// PlaceHashed is Place for a caller that has a hash of r's partition key already, such as the
+// low 64 bits of its MD5: equal keys must have equal hashes, and the same key must come with
+// the same hash until Reset (in AddPlaced too).
+func (s *Sizer) PlaceHashed(r Record, pkHash uint64) Placement { return s.place(r, pkHash) }
 
 // AddPlaced adds r at p, which Place(r) returned with no Add or Reset since. It returns p, to
 // keep for AppendPlaced.
@@ -51,8 +59,8 @@ func (s *Sizer) AddPlaced(r Record, p Placement) Placement {
 
 // Reset empties the Sizer, keeping its maps for the next aggregate.
 func (s *Sizer) Reset() {
-	clear(s.pkIndex)
-	clear(s.ehkIndex)
+	s.pkIndex.reset()
+	s.ehkIndex.reset()
 	s.body, s.n, s.firstPK = 0, 0, ""
 }
 
@@ -73,17 +81,19 @@ func (p Placement) Grow() int { return int(p.grow) }
 
 // place says where r would go, without adding it. A new key goes at the end of its table, and
 // its index (the table's length) sets the width of the record's index varint.
-func (s *Sizer) place(r Record) Placement {
+func (s *Sizer) place(r Record, pkHash uint64) Placement {
 	var p Placement
 	var ok bool
 	grow := 0
-	if p.pk, ok = s.pkIndex[r.PartitionKey]; !ok {
-		p.pk, p.newPK = uint32(len(s.pkIndex)), true
+	s.placedPK = pkHash
+	if p.pk, ok = s.pkIndex.find(r.PartitionKey, pkHash); !ok {
+		p.newPK = true
 		grow += tableEntryLen(len(r.PartitionKey))
 	}
 	if p.hasEHK = r.ExplicitHashKey != ""; p.hasEHK {
-		if p.ehk, ok = s.ehkIndex[r.ExplicitHashKey]; !ok {
-			p.ehk, p.newEHK = uint32(len(s.ehkIndex)), true
+		s.placedEHK = hashKey(r.ExplicitHashKey)
+		if p.ehk, ok = s.ehkIndex.find(r.ExplicitHashKey, s.placedEHK); !ok {
+			p.newEHK = true
 			grow += tableEntryLen(len(r.ExplicitHashKey))
 		}
 	}
@@ -93,23 +103,19 @@ func (s *Sizer) place(r Record) Placement {
 }
 
 // add counts r in and returns its placement, for an Aggregator to write the same entries.
-func (s *Sizer) add(r Record) Placement {
-	p := s.place(r)
+func (s *Sizer) add(r Record, pkHash uint64) Placement {
+	p := s.place(r, pkHash)
 	s.commit(r, p)
 	return p
 }
 
 // commit counts r in at p.
 func (s *Sizer) commit(r Record, p Placement) {
-	if s.pkIndex == nil {
-		s.pkIndex = make(map[string]uint32)
-		s.ehkIndex = make(map[string]uint32)
-	}
 	if p.newPK {
-		s.pkIndex[r.PartitionKey] = p.pk
+		s.pkIndex.insert(r.PartitionKey, s.placedPK)
 	}
 	if p.newEHK {
-		s.ehkIndex[r.ExplicitHashKey] = p.ehk
+		s.ehkIndex.insert(r.ExplicitHashKey, s.placedEHK)
 	}
 	s.body += int(p.grow)
 	if s.n == 0 {
