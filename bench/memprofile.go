@@ -26,7 +26,12 @@ type memWatch struct {
 	rss    int64
 	// profileErr is the last error writing the peak's heap profile.
 	profileErr error
+	// timeline is a line per timelineEvery: when the peak came and what made it.
+	timeline strings.Builder
 }
+
+// timelineEvery is how often the timeline (PREFIX.timeline.txt) notes the figures.
+const timelineEvery = 500 * time.Millisecond
 
 // memWatchMetrics are the figures kept: the first two decide the peak.
 var memWatchMetrics = []string{
@@ -62,13 +67,20 @@ func startMemWatch(prefix string) *memWatch {
 		tick := time.NewTicker(memWatchInterval)
 		defer tick.Stop()
 		var peak uint64
-		var lastProfile time.Time
+		var lastProfile, lastLine time.Time
+		fmt.Fprintf(&w.timeline, "%8s %8s %8s %8s %8s %8s %8s %6s\n", "at s", "held", "objects", "unused", "free", "live", "goal", "gcs")
 		for {
 			s := make([]metrics.Sample, len(memWatchMetrics))
 			for i, name := range memWatchMetrics {
 				s[i].Name = name
 			}
 			metrics.Read(s)
+			if time.Since(lastLine) >= timelineEvery {
+				lastLine = time.Now()
+				m := func(i int) float64 { return float64(s[i].Value.Uint64()) / mib }
+				fmt.Fprintf(&w.timeline, "%8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %6d\n", time.Since(start).Seconds(),
+					m(0)-m(1), m(2), m(3), m(4), m(9), m(10), s[13].Value.Uint64())
+			}
 			if held := s[0].Value.Uint64() - s[1].Value.Uint64(); held > peak {
 				peak, w.peak, w.peakAt = held, s, time.Since(start)
 				w.rss, _ = readRSS(os.Getpid())
@@ -117,7 +129,10 @@ func (w *memWatch) stopAndWrite() error {
 		return err
 	}
 	w.write(g)
-	return g.Close()
+	if err := g.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(w.prefix+".timeline.txt", []byte(w.timeline.String()), 0o644)
 }
 
 func (w *memWatch) write(out io.Writer) {

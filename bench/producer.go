@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
+	"github.com/shardstorm/shardstorm/internal/memlimit"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/workload"
 )
@@ -38,6 +39,8 @@ func newProducerContender(ctx context.Context, client *kinesis.Client, cfg child
 	if err != nil {
 		return nil, err
 	}
+	// The process is the generator and this producer: bound its memory as shardstorm run does.
+	memlimit.Apply(memlimit.ForBuffer(p.Config().MaxBufferedBytes))
 	return &producerContender{p: p, t: t}, nil
 }
 

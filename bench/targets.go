@@ -1,6 +1,10 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/shardstorm/shardstorm/producer"
+)
 
 // The issue's targets for shardstorm's defaults.
 const (
@@ -9,6 +13,10 @@ const (
 	// targetCPUPerMillion is issue 19's bound on the producer process's CPU (user + system) per
 	// million user records delivered, at 100-byte records: 2.5 cores for 1 M records/s.
 	targetCPUPerMillion = 2.5
+	// targetOverloadHeadroomMiB is issue 19's bound on the producer process's peak RSS under
+	// overload beyond the records it may buffer: MaxBufferedBytes (the contenders keep the
+	// default) + 64 MiB.
+	targetOverloadHeadroomMiB = 64
 )
 
 // Verdicts.
@@ -130,6 +138,16 @@ func evaluateTargets(cells []CellResult) []Target {
 		c := cs[0]
 		out = append(out, Target{name, verdict(c.Buckets.Delivered > 0 && c.CPUSecondsPerMillion <= targetCPUPerMillion),
 			fmt.Sprintf("%.2f CPU s per M (%.1f CPU s for %s records delivered)", c.CPUSecondsPerMillion, c.CPUSeconds, formatInt(c.Buckets.Delivered))})
+	}
+
+	bound := float64(producer.DefaultMaxBufferedBytes>>20) + targetOverloadHeadroomMiB
+	name = fmt.Sprintf("shardstorm's peak RSS under overload ≤ MaxBufferedBytes + %d MiB (%.0f MiB)", targetOverloadHeadroomMiB, bound)
+	if cs, missing := need(name, "overload/shardstorm"); missing != nil {
+		out = append(out, *missing)
+	} else if c := cs[0]; c.PeakRSSMiB <= 0 {
+		out = append(out, Target{name, NotRun, "no RSS samples on this OS"})
+	} else {
+		out = append(out, Target{name, verdict(c.PeakRSSMiB <= bound), fmt.Sprintf("peak RSS %.1f MiB", c.PeakRSSMiB)})
 	}
 	return out
 }

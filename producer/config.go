@@ -43,19 +43,30 @@ type Config struct {
 	MaxConnections int
 	// RequestTimeout bounds one PutRecords request. KPL default 6 s.
 	RequestTimeout time.Duration
+	// MaxRequestBytesInFlight bounds the bytes of the PutRecords requests in flight (their
+	// Kinesis records' data and partition keys, as CollectionMaxSize counts them): a request
+	// waits until it fits beside those in flight, as it waits for a free connection, and is made
+	// smaller to fit when the collector holds more. One larger than the bound goes alone, when
+	// nothing else is in flight. The records are part of MaxBufferedBytes already; what this
+	// bounds is their copies on the wire, the aggregates' encodings and the request bodies
+	// (base64, 4/3 of the data), which MaxConnections alone let grow to 24 requests of 5 MiB,
+	// about 280 MiB, when a backlog is flushed or the service is slow to answer. Default an
+	// eighth of MaxBufferedBytes, at least 8 MiB (8 MiB in flight carries 80 MiB/s at 100 ms a
+	// request). (The KPL has no bound.)
+	MaxRequestBytesInFlight int64
 
 	// MaxBufferedRecords and MaxBufferedBytes bound what the producer holds (user records not
 	// yet resolved, data + partition key bytes); Put blocks beyond them, TryPut fails. Defaults
 	// 100,000 records and 64 MiB. (The KPL has no bound.)
 	//
 	// The process's memory is more than MaxBufferedBytes: the producer's state per record (about
-	// 200 bytes), the requests in flight, and the garbage collector's headroom, which by default
-	// (GOGC=100) lets the heap grow to twice what is live — under sustained overload, when the
-	// buffer stays full, about 3× MaxBufferedBytes. The producer sets no process-wide GC
-	// settings; a program that is mostly this producer can keep closer to what it holds with a
-	// soft memory limit (debug.SetMemoryLimit or GOMEMLIMIT, e.g. MaxBufferedBytes + 56 MiB: about
-	// 2× MaxBufferedBytes under overload for 10–15 % more CPU, measured with the bench's
-	// overload cell), at the cost of more frequent collections.
+	// 200 bytes), the requests in flight (see MaxRequestBytesInFlight), and the garbage
+	// collector's headroom, which by default (GOGC=100) lets the heap grow to twice what is live
+	// — under sustained overload, when the buffer stays full, about 3× MaxBufferedBytes. The
+	// producer sets no process-wide GC settings; a program that is mostly this producer keeps
+	// within MaxBufferedBytes + 64 MiB with a soft memory limit (debug.SetMemoryLimit or
+	// GOMEMLIMIT) of MaxBufferedBytes + 48 MiB, as shardstorm run does against AWS, at the cost
+	// of more frequent collections (the bench's overload cell: peak RSS 178-188 → 118-119 MiB).
 	MaxBufferedRecords int
 	MaxBufferedBytes   int64
 
@@ -100,6 +111,10 @@ const (
 	DefaultRequestSizeLimit        = 10 * mib
 )
 
+// minRequestBytesInFlight is the least default MaxRequestBytesInFlight: a small buffer bounds
+// what is in flight anyway (its records are in it).
+const minRequestBytesInFlight = 8 * mib
+
 const (
 	mib                  = 1 << 20
 	shardBytesPerSec     = 1 << 20
@@ -143,6 +158,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBufferedBytes == 0 {
 		c.MaxBufferedBytes = DefaultMaxBufferedBytes
+	}
+	if c.MaxRequestBytesInFlight == 0 {
+		c.MaxRequestBytesInFlight = max(c.MaxBufferedBytes/8, minRequestBytesInFlight)
 	}
 	return c
 }
@@ -229,6 +247,9 @@ func (c Config) Validate() error {
 	}
 	if c.RequestTimeout < 0 {
 		bad("RequestTimeout", c.RequestTimeout, "%v is negative", c.RequestTimeout)
+	}
+	if c.MaxRequestBytesInFlight < 0 {
+		bad("MaxRequestBytesInFlight", c.MaxRequestBytesInFlight, "%d is negative", c.MaxRequestBytesInFlight)
 	}
 	if c.MaxBufferedRecords < 0 {
 		bad("MaxBufferedRecords", c.MaxBufferedRecords, "%d is negative", c.MaxBufferedRecords)

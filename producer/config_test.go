@@ -89,3 +89,29 @@ func TestConcurrentReconfiguresEachApplyOnce(t *testing.T) {
 		t.Fatalf("a bad Reconfigure: %v, RateLimit now %v", err, p.Config().RateLimit)
 	}
 }
+
+// MaxRequestBytesInFlight: a negative bound is refused by name; the zero value is an eighth of
+// the buffer, never less than 8 MiB, and follows a larger buffer.
+func TestMaxRequestBytesInFlightDefaultAndValidation(t *testing.T) {
+	err := producer.Config{StreamName: "s", MaxRequestBytesInFlight: -1}.Validate()
+	var ce *producer.ConfigError
+	if !errors.As(err, &ce) || ce.Field != "MaxRequestBytesInFlight" || !strings.Contains(err.Error(), "producer: MaxRequestBytesInFlight: -1 is negative") {
+		t.Fatalf("MaxRequestBytesInFlight -1: %v", err)
+	}
+	if got := producer.DefaultConfig("s").MaxRequestBytesInFlight; got != 8<<20 {
+		t.Errorf("DefaultConfig: MaxRequestBytesInFlight %d, want 8 MiB (an eighth of 64 MiB)", got)
+	}
+	_, client := startEmulator(t, emulator.Config{Streams: []emulator.StreamSpec{{Name: "s", Shards: 1}}})
+	for _, tc := range []struct {
+		buffered, set, want int64
+	}{
+		{16 << 20, 0, 8 << 20},  // a small buffer: at least 8 MiB
+		{1 << 30, 0, 128 << 20}, // a large buffer: an eighth
+		{0, 3 << 20, 3 << 20},   // set: kept
+	} {
+		p := newProducer(t, client, producer.Config{MaxBufferedBytes: tc.buffered, MaxRequestBytesInFlight: tc.set})
+		if got := p.Config().MaxRequestBytesInFlight; got != tc.want {
+			t.Errorf("MaxBufferedBytes %d, MaxRequestBytesInFlight %d: got %d, want %d", tc.buffered, tc.set, got, tc.want)
+		}
+	}
+}

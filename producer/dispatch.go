@@ -113,13 +113,17 @@ func (c *collector) sendReady(p *Producer, cfg *Config, now time.Time, flushing 
 		if !full && !due && !c.hotShard() {
 			return
 		}
-		if !p.slots.tryAcquire(cfg.MaxConnections) {
-			return // a response will wake the dispatcher
-		}
+		// As much as fits in a request and beside the requests in flight (MaxRequestBytesInFlight:
+		// a smaller request now rather than a full one later); the first record in any case,
+		// and tryAcquire says whether it may go now.
+		room := min(int64(cfg.CollectionMaxSize), p.slots.room(cfg.MaxRequestBytesInFlight))
 		n, size := 0, 0
-		for n < len(c.pending) && n < cfg.CollectionMaxCount && (n == 0 || size+c.pending[n].size <= cfg.CollectionMaxSize) {
+		for n < len(c.pending) && n < cfg.CollectionMaxCount && (n == 0 || int64(size+c.pending[n].size) <= room) {
 			size += c.pending[n].size
 			n++
+		}
+		if !p.slots.tryAcquire(cfg.MaxConnections, int64(size), cfg.MaxRequestBytesInFlight) {
+			return // a response will wake the dispatcher
 		}
 		batch := make([]*krec, n)
 		copy(batch, c.pending[:n])
@@ -136,7 +140,7 @@ func (c *collector) sendReady(p *Producer, cfg *Config, now time.Time, flushing 
 			k.shard.c.flightBytes.Add(k.userBytes)
 		}
 		p.stats.requestsInFlight.Add(1)
-		p.startSend(batch, cfg)
+		p.startSend(batch, int64(size), cfg)
 	}
 }
 

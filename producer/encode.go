@@ -53,25 +53,26 @@ func releaseWire(bufs []*wireBuf) {
 // producer's PutRecords serializer once it has written the body (the encodings are copied into
 // it, base64), or the sender once PutRecords returns. Held until the request returned, they
 // kept every request in flight's data a second time (overload: 25 MB of 64 MiB buffered).
-// Both run on the sender's goroutine, inside and after the PutRecords call.
-type requestWire struct{ bufs []*wireBuf }
+// Both run on the sender's goroutine, inside and after the PutRecords call. The serializer
+// leaves it the request's body, whose sender's share the sender gives up once PutRecords returns.
+type requestWire struct {
+	bufs []*wireBuf
+	body *requestBody
+}
 
 func (r *requestWire) release() {
 	releaseWire(r.bufs)
 	r.bufs = nil
+	if r.body != nil {
+		r.body.Release()
+		r.body = nil
+	}
 }
 
 type requestWireKey struct{}
 
 func withRequestWire(ctx context.Context, r *requestWire) context.Context {
 	return context.WithValue(ctx, requestWireKey{}, r)
-}
-
-// releaseRequestWire puts back the encoding buffers of ctx's request, if it has any.
-func releaseRequestWire(ctx context.Context) {
-	if r, ok := ctx.Value(requestWireKey{}).(*requestWire); ok {
-		r.release()
-	}
 }
 
 // encodeAggregate encodes k's user records, in order, as the KPL aggregate its shard sized with

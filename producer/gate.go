@@ -112,28 +112,43 @@ func (g *bufferGate) waitEmpty(ctx context.Context) error {
 	return g.waitUntil(ctx, nil, func() bool { return g.records.Load() == 0 })
 }
 
-// slotPool counts PutRecords requests in flight against MaxConnections (which may change
-// while running). The dispatcher never blocks on it: no free slot means "send later".
+// slotPool counts PutRecords requests in flight against MaxConnections and their bytes against
+// MaxRequestBytesInFlight (either may change while running). The dispatcher never blocks on it:
+// no free slot means "send later".
 type slotPool struct {
 	mu    sync.Mutex
 	inUse int
+	bytes int64 // of the requests in flight, as collector batches count them
 	wg    sync.WaitGroup
 }
 
-func (s *slotPool) tryAcquire(limit int) bool {
+// tryAcquire takes a slot for a request of size bytes: one of limit connections, and room
+// within budget bytes beside those in flight. A request larger than budget is let through when
+// nothing else is in flight, so it cannot wait forever.
+func (s *slotPool) tryAcquire(limit int, size, budget int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.inUse >= limit {
+	if s.inUse >= limit || s.inUse > 0 && s.bytes+size > budget {
 		return false
 	}
 	s.inUse++
+	s.bytes += size
 	s.wg.Add(1)
 	return true
 }
 
-func (s *slotPool) release() {
+// room is how many bytes a request may have now to fit beside those in flight within budget.
+func (s *slotPool) room(budget int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return budget - s.bytes
+}
+
+// release gives back the slot of a request of size bytes.
+func (s *slotPool) release(size int64) {
 	s.mu.Lock()
 	s.inUse--
+	s.bytes -= size
 	s.mu.Unlock()
 	s.wg.Done()
 }

@@ -15,11 +15,12 @@ import (
 
 const codeThrottled = "ProvisionedThroughputExceededException"
 
-// send makes one PutRecords request for batch and resolves or re-buffers every record in it.
-func (p *Producer) send(batch []*krec, cfg *Config) {
+// send makes one PutRecords request for batch, of size bytes, and resolves or re-buffers every
+// record in it.
+func (p *Producer) send(batch []*krec, size int64, cfg *Config) {
 	defer func() {
 		p.stats.requestsInFlight.Add(-1)
-		p.slots.release()
+		p.slots.release(size)
 		p.poke() // a connection is free
 	}()
 	if p.aborting.Load() {
@@ -48,7 +49,7 @@ func (p *Producer) send(batch []*krec, cfg *Config) {
 	start := time.Now()
 	out, err := p.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: p.ref.name, StreamARN: p.ref.arn, Records: entries}, p.opts...)
 	cancel()
-	wire.release() // if the serializer has not
+	wire.release() // the encodings if the serializer has not, and the sender's share of the body
 	end := time.Now()
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)

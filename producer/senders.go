@@ -17,6 +17,7 @@ type senderPool struct {
 
 type sendJob struct {
 	batch []*krec
+	size  int64 // the batch's bytes, as the slots count them
 	cfg   *Config
 }
 
@@ -24,8 +25,8 @@ type sendJob struct {
 const senderIdle = 5 * time.Second
 
 // startSend sends batch on an idle sender, or on a new one. Dispatcher goroutine only.
-func (p *Producer) startSend(batch []*krec, cfg *Config) {
-	j := sendJob{batch, cfg}
+func (p *Producer) startSend(batch []*krec, size int64, cfg *Config) {
+	j := sendJob{batch, size, cfg}
 	select {
 	case p.senders.work <- j:
 	default:
@@ -39,7 +40,7 @@ func (p *Producer) senderLoop(j sendJob) {
 	idle := time.NewTimer(senderIdle)
 	defer idle.Stop()
 	for {
-		p.send(j.batch, j.cfg)
+		p.send(j.batch, j.size, j.cfg)
 		j = sendJob{} // its records are resolved: keep none reachable while idle
 		idle.Reset(senderIdle)
 		select {

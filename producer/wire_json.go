@@ -52,10 +52,20 @@ func (m *putRecordsSerializer) HandleSerialize(ctx context.Context, in middlewar
 	if !ok || !ok2 {
 		return m.sdk.HandleSerialize(ctx, in, next)
 	}
-	body, ok := appendPutRecordsJSON(nil, input)
+	size, ok := putRecordsJSONSize(input)
 	if !ok {
 		return m.sdk.HandleSerialize(ctx, in, next)
 	}
+	// The body in a pooled buffer when the producer's sender waits for its release (see
+	// requestBody), else in one of its own.
+	wire, _ := ctx.Value(requestWireKey{}).(*requestWire)
+	var rb *requestBody
+	var body []byte
+	if wire != nil {
+		rb = getRequestBody(size)
+		body = rb.b
+	}
+	body, _ = appendPutRecordsJSON(body, input)
 	// What the SDK's awsJson 1.1 protocol sets for an operation with an input.
 	req.Method = http.MethodPost
 	if len(req.URL.Path) == 0 {
@@ -70,38 +80,22 @@ func (m *putRecordsSerializer) HandleSerialize(ctx context.Context, in middlewar
 	in.Request = sreq
 	// The records' data is in body now: their encodings may serve the next request. (The input's
 	// Data still points at them; nothing after this step reads it: retries re-send body.)
-	releaseRequestWire(ctx)
-	return next.HandleSerialize(awshttp.WithOwnedBody(ctx, body), in) // body is this request's alone
+	if rb == nil {
+		return next.HandleSerialize(awshttp.WithOwnedBody(ctx, body), in) // body is this request's alone
+	}
+	rb.b = body
+	wire.release()
+	wire.body = rb // released by the sender once PutRecords returns
+	return next.HandleSerialize(awshttp.WithSharedBody(ctx, body, rb), in)
 }
 
 // appendPutRecordsJSON appends in's JSON body as the SDK writes it — members in the SDK's order,
 // Data in standard base64 — and reports false, having appended nothing useful, for an input it
 // does not write exactly as the SDK would.
 func appendPutRecordsJSON(dst []byte, in *kinesis.PutRecordsInput) ([]byte, bool) {
-	if in.DryRun != nil || in.StreamId != nil || in.Records == nil {
+	size, ok := putRecordsJSONSize(in)
+	if !ok {
 		return dst, false
-	}
-	size := len(`{"Records":[]}`)
-	for i := range in.Records {
-		e := &in.Records[i]
-		if e.Data == nil || e.PartitionKey == nil || !plainJSON(*e.PartitionKey) {
-			return dst, false
-		}
-		size += len(`{"Data":"","PartitionKey":""},`) + base64.StdEncoding.EncodedLen(len(e.Data)) + len(*e.PartitionKey)
-		if e.ExplicitHashKey != nil {
-			if !plainJSON(*e.ExplicitHashKey) {
-				return dst, false
-			}
-			size += len(`,"ExplicitHashKey":""`) + len(*e.ExplicitHashKey)
-		}
-	}
-	for _, s := range []*string{in.StreamARN, in.StreamName} {
-		if s != nil {
-			if !plainJSON(*s) {
-				return dst, false
-			}
-			size += len(`,"StreamName":""`) + len(*s)
-		}
 	}
 	if cap(dst)-len(dst) < size {
 		dst = append(make([]byte, 0, len(dst)+size), dst...)
@@ -134,6 +128,37 @@ func appendPutRecordsJSON(dst []byte, in *kinesis.PutRecordsInput) ([]byte, bool
 		dst = append(dst, '"')
 	}
 	return append(dst, '}'), true
+}
+
+// putRecordsJSONSize is the size of in's JSON body as appendPutRecordsJSON writes it (at most:
+// StreamARN's member name is shorter than StreamName's), false for an input it does not write.
+func putRecordsJSONSize(in *kinesis.PutRecordsInput) (int, bool) {
+	if in.DryRun != nil || in.StreamId != nil || in.Records == nil {
+		return 0, false
+	}
+	size := len(`{"Records":[]}`)
+	for i := range in.Records {
+		e := &in.Records[i]
+		if e.Data == nil || e.PartitionKey == nil || !plainJSON(*e.PartitionKey) {
+			return 0, false
+		}
+		size += len(`{"Data":"","PartitionKey":""},`) + base64.StdEncoding.EncodedLen(len(e.Data)) + len(*e.PartitionKey)
+		if e.ExplicitHashKey != nil {
+			if !plainJSON(*e.ExplicitHashKey) {
+				return 0, false
+			}
+			size += len(`,"ExplicitHashKey":""`) + len(*e.ExplicitHashKey)
+		}
+	}
+	for _, s := range []*string{in.StreamARN, in.StreamName} {
+		if s != nil {
+			if !plainJSON(*s) {
+				return 0, false
+			}
+			size += len(`,"StreamName":""`) + len(*s)
+		}
+	}
+	return size, true
 }
 
 // plainJSON reports whether s is written as it is inside a JSON string: printable ASCII other

@@ -9,8 +9,10 @@ package awshttp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"sync"
 )
 
 // Doer is the SDK's HTTP client interface (aws.HTTPClient).
@@ -37,28 +39,100 @@ type ownBody struct{ inner Doer }
 // ownedBodyKey is the context key of WithOwnedBody.
 type ownedBodyKey struct{}
 
+// ownedBody is what WithOwnedBody and WithSharedBody put in a request's context.
+type ownedBody struct {
+	b      []byte
+	shared SharedBody // nil: the bytes are never reused
+}
+
 // WithOwnedBody returns ctx saying that the requests made with it send body, bytes their
 // caller wrote for them and never changes: OwnBody gives the transport those instead of a
 // copy. The producer's PutRecords serializer says so of the bodies it writes: the copy held a
 // request's data a third time (after its records and their encoding), up to 7 MiB a request,
 // all the while the request was in flight.
 func WithOwnedBody(ctx context.Context, body []byte) context.Context {
-	return context.WithValue(ctx, ownedBodyKey{}, body)
+	return context.WithValue(ctx, ownedBodyKey{}, ownedBody{b: body})
+}
+
+// SharedBody is the owner of a body's bytes who reuses them once nobody reads them: OwnBody
+// retains it for each reader of the body it gives the transport and releases it when the
+// transport closes that reader (net/http closes every request body it is given, on errors
+// too). A transport that never closes one only keeps the bytes from being reused.
+type SharedBody interface {
+	Retain()
+	Release()
+}
+
+// WithSharedBody is WithOwnedBody for bytes that shared reuses once released: each reader the
+// transport gets holds them until it is closed, and reads nothing after.
+func WithSharedBody(ctx context.Context, body []byte, shared SharedBody) context.Context {
+	return context.WithValue(ctx, ownedBodyKey{}, ownedBody{b: body, shared: shared})
 }
 
 func (c ownBody) Do(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.Body != http.NoBody {
-		b, owned := req.Context().Value(ownedBodyKey{}).([]byte)
+		ob, owned := req.Context().Value(ownedBodyKey{}).(ownedBody)
+		b := ob.b
 		if !owned || int64(len(b)) != req.ContentLength { // not the body it was said to be
 			var err error
 			if b, err = readBody(req); err != nil {
 				return nil, err
 			}
+			ob.shared = nil
 		}
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		if ob.shared != nil {
+			// On a copy of the request: the SDK closes the body of the request it built once
+			// Do returns, and only the transport may close these readers, when it is done.
+			req = req.WithContext(req.Context())
+			req.Body = newSharedReader(b, ob.shared)
+			req.GetBody = func() (io.ReadCloser, error) { return newSharedReader(b, ob.shared), nil }
+		} else {
+			req.Body = io.NopCloser(bytes.NewReader(b))
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		}
 	}
 	return c.inner.Do(req)
+}
+
+// errReadAfterClose is what a shared body's reader answers once closed: its bytes may be
+// another request's by then.
+var errReadAfterClose = errors.New("awshttp: read of a closed request body")
+
+// sharedReader reads a SharedBody's bytes until it is closed. Close waits for a Read in
+// progress (net/http may close a body from another goroutine than the one writing it, when an
+// answer comes before the whole body went), so no read of the bytes follows their release.
+type sharedReader struct {
+	mu     sync.Mutex
+	r      bytes.Reader
+	shared SharedBody // nil once closed
+}
+
+func newSharedReader(b []byte, shared SharedBody) *sharedReader {
+	shared.Retain()
+	sr := &sharedReader{shared: shared}
+	sr.r.Reset(b)
+	return sr
+}
+
+func (sr *sharedReader) Read(p []byte) (int, error) {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	if sr.shared == nil {
+		return 0, errReadAfterClose
+	}
+	return sr.r.Read(p)
+}
+
+func (sr *sharedReader) Close() error {
+	sr.mu.Lock()
+	shared := sr.shared
+	sr.shared = nil
+	sr.r.Reset(nil)
+	sr.mu.Unlock()
+	if shared != nil {
+		shared.Release()
+	}
+	return nil
 }
 
 // readBody reads the whole body into a buffer of its declared length (a PutRecords body of

@@ -107,3 +107,60 @@ func TestOwnBodyGivesAnOwnedBodyUncopied(t *testing.T) {
 type doerFunc func(*http.Request) (*http.Response, error)
 
 func (f doerFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
+
+// countingShared is a SharedBody that counts its references.
+type countingShared struct{ refs, released int }
+
+func (c *countingShared) Retain()  { c.refs++ }
+func (c *countingShared) Release() { c.refs--; c.released++ }
+
+// A shared body's bytes are held by every reader the transport gets (the body, and each one
+// GetBody makes for a retried connection) until the transport closes it, and a closed reader
+// reads nothing more: its owner may be writing another request into the bytes by then.
+func TestSharedBodyIsHeldUntilTheTransportClosesEveryReader(t *testing.T) {
+	body := []byte(`{"Records":[]}`)
+	shared := &countingShared{}
+	ctx := WithSharedBody(context.Background(), body, shared)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://127.0.0.1/", &closingReader{Reader: strings.NewReader(string(body))})
+	req.ContentLength = int64(len(body))
+	var readers []io.ReadCloser
+	transport := doerFunc(func(req *http.Request) (*http.Response, error) {
+		again, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		readers = append(readers, req.Body, again)
+		return &http.Response{StatusCode: 200, Body: http.NoBody}, nil
+	})
+	if _, err := OwnBody(transport).Do(req); err != nil {
+		t.Fatal(err)
+	}
+	req.Body.Close() // the SDK closes the body of the request it built once Do returns
+	if shared.refs != 2 {
+		t.Fatalf("%d references held by the transport's 2 open readers", shared.refs)
+	}
+	for i, r := range readers {
+		if got, err := io.ReadAll(r); err != nil || string(got) != string(body) {
+			t.Fatalf("reader %d read %q, %v", i, got, err)
+		}
+	}
+	readers[0].Close()
+	readers[0].Close() // twice: released once
+	if shared.refs != 1 || shared.released != 1 {
+		t.Fatalf("after one reader closed (twice): %d references, %d releases; want 1, 1", shared.refs, shared.released)
+	}
+	if n, err := readers[0].Read(make([]byte, 1)); n != 0 || err == nil {
+		t.Fatalf("a closed reader read %d bytes, %v", n, err)
+	}
+	readers[1].Close()
+	if shared.refs != 0 {
+		t.Fatalf("%d references after every reader closed", shared.refs)
+	}
+
+	// A body other than the one declared is copied, and the shared one is not held.
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, "http://127.0.0.1/", strings.NewReader(`{}`))
+	req.ContentLength = 2
+	if _, err := OwnBody(transport).Do(req); err != nil || shared.refs != 0 {
+		t.Fatalf("a body not the shared one: %v, %d references", err, shared.refs)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/shardstorm/shardstorm/emulator"
 	"github.com/shardstorm/shardstorm/internal/app"
+	"github.com/shardstorm/shardstorm/internal/memlimit"
 	"github.com/shardstorm/shardstorm/internal/profiling"
 	"github.com/shardstorm/shardstorm/producer"
 	"github.com/shardstorm/shardstorm/tui"
@@ -274,6 +275,9 @@ func startRun(f *app.RunSettings, opts app.Options, args []string, stdout, stder
 	defer sig.stop()
 	ctx := sig.ctx
 
+	if limit, ok := app.MemoryLimit(opts); ok {
+		memlimit.Apply(limit) // process-wide: the command's to set, not the producer library's
+	}
 	opts.Status = stderr // "waiting for ListShards at URL…" while a start-up call keeps the run waiting
 	run, err := app.Start(ctx, opts)
 	if err != nil && sig.signalled.Load() {
