@@ -65,7 +65,7 @@ func (m *putRecordsSerializer) HandleSerialize(ctx context.Context, in middlewar
 		rb = getRequestBody(size)
 		body = rb.b
 	}
-	body, _ = appendPutRecordsJSON(body, input)
+	body = writePutRecordsJSON(body, input, size)
 	// What the SDK's awsJson 1.1 protocol sets for an operation with an input.
 	req.Method = http.MethodPost
 	if len(req.URL.Path) == 0 {
@@ -97,6 +97,12 @@ func appendPutRecordsJSON(dst []byte, in *kinesis.PutRecordsInput) ([]byte, bool
 	if !ok {
 		return dst, false
 	}
+	return writePutRecordsJSON(dst, in, size), true
+}
+
+// writePutRecordsJSON appends in's JSON body, of at most size bytes, to dst: in is one that
+// putRecordsJSONSize accepted and sized (the serializer sizes it once, to pick its buffer).
+func writePutRecordsJSON(dst []byte, in *kinesis.PutRecordsInput, size int) []byte {
 	if cap(dst)-len(dst) < size {
 		dst = append(make([]byte, 0, len(dst)+size), dst...)
 	}
@@ -127,7 +133,7 @@ func appendPutRecordsJSON(dst []byte, in *kinesis.PutRecordsInput) ([]byte, bool
 		dst = append(dst, *in.StreamName...)
 		dst = append(dst, '"')
 	}
-	return append(dst, '}'), true
+	return append(dst, '}')
 }
 
 // putRecordsJSONSize is the size of in's JSON body as appendPutRecordsJSON writes it (at most:
