@@ -127,13 +127,15 @@ func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
 	return true
 }
 
-// place places kr, u's record, in the open aggregate. A record routed by its partition key
-// has that key's MD5 as its hash: the key tables use it rather than hash the key again.
+// place places kr, u's record, in the open aggregate. The key tables take the partition key's
+// MD5 as its hash: a record routed by its key has it already; one routed by an explicit hash key
+// gets it from the key cache, as the Sizer wants one hash per key (the same key, hashed two
+// ways, took two places in the table).
 func (s *shardState) place(kr kpl.Record, u *userRecord) kpl.Placement {
 	if kr.ExplicitHashKey == "" {
 		return s.agg.PlaceHashed(kr, u.hash.Lo)
 	}
-	return s.agg.Place(kr)
+	return s.agg.PlaceHashed(kr, s.p.keys.hashOf(kr.PartitionKey).Lo)
 }
 
 func (s *shardState) rawKrec(u *userRecord) *krec {
