@@ -10,7 +10,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // succeed resolves every user record of k, stored at seq in shardID.
 func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.Time) {
 	p.countStored(k)
-	p.deliver(k.shard, k.users, 0, shardID, seq, att, now)
+	p.deliver(k.shard, k.users, 0, shardID, seq, att, att.Start, now)
 	if k.aggregated {
 		// Its records are resolved and the request is over for it: its slab can hold a
 		// shard's next aggregate.
@@ -28,12 +28,13 @@ func (p *Producer) countStored(k *krec) {
 }
 
 // deliver resolves users as stored at seq in shardID, users[i] being sub-record firstSub+i of an
-// aggregate (sub-sequence 0 for a record sent alone). Records on their first attempt share one
+// aggregate (sub-sequence 0 for a record sent alone). sent is when the request that delivered
+// them started, zero when their buffering time was counted already (recordDelivered). Records on their first attempt share one
 // Attempts slice (read-only), so a success costs no allocation per record.
-func (p *Producer) deliver(s *shardState, users []userRecord, firstSub int, shardID, seq string, att Attempt, now time.Time) {
+func (p *Producer) deliver(s *shardState, users []userRecord, firstSub int, shardID, seq string, att Attempt, sent, now time.Time) {
 	shared := []Attempt{att}
 	var buckets LatencyCounts
-	p.hist.recordDelivered(users, now, &buckets)
+	p.hist.recordDelivered(users, sent, now, &buckets)
 	s.c.endToEnd.add(&buckets)
 	var bytes, retries int64
 	for i := range users {
