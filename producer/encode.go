@@ -12,10 +12,6 @@ import (
 // every allocation brings the next collection, which scans all the buffered records, closer.
 type wireBuf struct {
 	b []byte
-	// records and places are scratch for encodeAggregate: the records to encode and their
-	// placements, side by side, as kpl.AppendPlaced takes them.
-	records []*kpl.Record
-	places  []kpl.Placement
 }
 
 var wireBufs = sync.Pool{New: func() any { return new(wireBuf) }}
@@ -33,7 +29,7 @@ func (k *krec) wireData(bufs []*wireBuf) ([]byte, []*wireBuf) {
 		// too small for the next larger one, and replaced, about once per request.
 		w.b = make([]byte, 0, max(size, k.shard.p.cfg.Load().AggregationMaxSize))
 	}
-	w.b = w.encodeAggregate(w.b[:0], k)
+	w.b = encodeAggregate(w.b[:0], k)
 	return w.b, append(bufs, w)
 }
 
@@ -43,8 +39,6 @@ func (k *krec) wireData(bufs []*wireBuf) ([]byte, []*wireBuf) {
 func releaseWire(bufs []*wireBuf) {
 	for _, w := range bufs {
 		w.b = w.b[:0]
-		clear(w.records) // the records are the users': keep none reachable from the pool
-		w.records = w.records[:0]
 		wireBufs.Put(w)
 	}
 }
@@ -80,17 +74,25 @@ func withRequestWire(ctx context.Context, r *requestWire) context.Context {
 // built again). Encoding at send time keeps only the records of requests in flight encoded: the
 // records waiting in the limiter's queue (the backlog, under overload most of MaxBufferedBytes)
 // are not held a second time as their encoding.
-func (w *wireBuf) encodeAggregate(dst []byte, k *krec) []byte {
+func encodeAggregate(dst []byte, k *krec) []byte {
 	// The same records in the same order encode to exactly the size the Sizer gave when k was
 	// sealed (TestAppendPlacedIsTheEncoding): keys are strings and the producer holds its own
 	// copy of each Data slice header, so no length can have changed since; a record's placement
 	// is set when it joins an aggregate and is not touched until that aggregate's request ends.
-	// A user's Record is a kpl.Record by its fields, so it is passed by pointer, not copied.
-	w.records, w.places = w.records[:0], w.places[:0]
-	for i := range k.users {
-		u := &k.users[i]
-		w.records = append(w.records, (*kpl.Record)(&u.rec))
-		w.places = append(w.places, u.place)
+	// A user's Record is a kpl.Record by its fields, so it is passed by pointer, not copied; the
+	// records are written from their slab, with nothing gathered first (kpl.PlacedWriter).
+	users := k.users
+	w := kpl.NewPlacedWriter(dst)
+	for i := range users {
+		w.PartitionKey((*kpl.Record)(&users[i].rec), users[i].place)
 	}
-	return kpl.AppendPlaced(dst, w.records, w.places)
+	if w.HasExplicitHashKeys() {
+		for i := range users {
+			w.ExplicitHashKey((*kpl.Record)(&users[i].rec), users[i].place)
+		}
+	}
+	for i := range users {
+		w.Record((*kpl.Record)(&users[i].rec), users[i].place)
+	}
+	return w.Finish()
 }
