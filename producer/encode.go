@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
 	"github.com/shardstorm/shardstorm/producer/kpl"
 )
 
@@ -16,21 +18,40 @@ type wireBuf struct {
 
 var wireBufs = sync.Pool{New: func() any { return new(wireBuf) }}
 
-// wireData is the data k is sent with: the user's own for a raw record, the encoded aggregate
-// for an aggregate (encoded anew at every call: a request encodes it once), in a buffer taken
-// from wireBufs and appended to bufs, to be put back by releaseWire when the request is over.
-func (k *krec) wireData(bufs []*wireBuf) ([]byte, []*wireBuf) {
-	if !k.aggregated {
-		return k.data, bufs
+// encodeRequest returns the entries of the PutRecords request sending batch, and the buffers
+// its aggregates are encoded into, taken from wireBufs, to be put back by releaseWire when the
+// request is over. A raw record is sent with the user's own data; an aggregate is encoded anew
+// (a request encodes it once), and the aggregates' checksums are computed together at the end
+// (kpl.AppendChecksums hashes several at once).
+func encodeRequest(batch []*krec) ([]types.PutRecordsRequestEntry, []*wireBuf) {
+	entries := make([]types.PutRecordsRequestEntry, len(batch))
+	var bufs []*wireBuf
+	var open [][]byte // the aggregates, awaiting their checksums
+	for i, k := range batch {
+		entries[i] = types.PutRecordsRequestEntry{Data: k.data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
+		if !k.aggregated {
+			continue
+		}
+		w := wireBufs.Get().(*wireBuf)
+		if size := k.size - len(k.pk); cap(w.b) < size { // k.size counts the outer partition key too
+			// Room for any aggregate of the current limit: a buffer sized to one aggregate was
+			// too small for the next larger one, and replaced, about once per request.
+			w.b = make([]byte, 0, max(size, k.shard.p.cfg.Load().AggregationMaxSize))
+		}
+		w.b = encodeAggregate(w.b[:0], k)
+		bufs = append(bufs, w)
+		if open == nil {
+			open = make([][]byte, 0, len(batch)-i)
+		}
+		open = append(open, w.b)
 	}
-	w := wireBufs.Get().(*wireBuf)
-	if size := k.size - len(k.pk); cap(w.b) < size { // k.size counts the outer partition key too
-		// Room for any aggregate of the current limit: a buffer sized to one aggregate was
-		// too small for the next larger one, and replaced, about once per request.
-		w.b = make([]byte, 0, max(size, k.shard.p.cfg.Load().AggregationMaxSize))
+	kpl.AppendChecksums(open) // in place: each buffer has room for the whole aggregate
+	for i, k := range batch {
+		if k.aggregated {
+			entries[i].Data, open = open[0], open[1:]
+		}
 	}
-	w.b = encodeAggregate(w.b[:0], k)
-	return w.b, append(bufs, w)
+	return entries, bufs
 }
 
 // releaseWire puts a request's encoding buffers back. Only once PutRecords has returned: the
@@ -69,7 +90,7 @@ func withRequestWire(ctx context.Context, r *requestWire) context.Context {
 	return context.WithValue(ctx, requestWireKey{}, r)
 }
 
-// encodeAggregate encodes k's user records, in order, as the KPL aggregate its shard sized with
+// encodeAggregate encodes k's user records, in order, up to its checksum, as the KPL aggregate its shard sized with
 // a kpl.Sizer when it sealed k, from the placements the Sizer gave each record (no key table is
 // built again). Encoding at send time keeps only the records of requests in flight encoded: the
 // records waiting in the limiter's queue (the backlog, under overload most of MaxBufferedBytes)
@@ -94,5 +115,5 @@ func encodeAggregate(dst []byte, k *krec) []byte {
 	for i := range users {
 		w.Record((*kpl.Record)(&users[i].rec), users[i].place)
 	}
-	return w.Finish()
+	return w.Unfinished() // its checksum is appended with the request's others
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -36,13 +35,7 @@ func (p *Producer) send(batch []*krec, size int64, cfg *Config) {
 		}
 		return
 	}
-	entries := make([]types.PutRecordsRequestEntry, len(batch))
-	var bufs []*wireBuf
-	for i, k := range batch {
-		var data []byte
-		data, bufs = k.wireData(bufs)
-		entries[i] = types.PutRecordsRequestEntry{Data: data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
-	}
+	entries, bufs := encodeRequest(batch)
 	ctx, cancel := context.WithTimeout(p.ctx, cfg.RequestTimeout)
 	wire := &requestWire{bufs: bufs}
 	ctx = withRequestWire(ctx, wire)

@@ -133,6 +133,10 @@ func (w *PlacedWriter) Record(r *Record, p Placement) {
 	w.b = appendRecordEntry(w.b, uint64(p.pk), uint64(p.ehk), p.hasEHK, r.Data)
 }
 
+// Unfinished returns the aggregated record appended to dst so far, without its checksum: for
+// AppendChecksums, which checksums several at once, to finish.
+func (w *PlacedWriter) Unfinished() []byte { return w.b }
+
 // Finish appends the checksum and returns the aggregated record appended to dst.
 func (w *PlacedWriter) Finish() []byte {
 	sum := md5.Sum(w.b[w.start:])

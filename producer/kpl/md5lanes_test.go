@@ -1,0 +1,69 @@
+package kpl
+
+import (
+	"bytes"
+	"crypto/md5"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestAppendChecksumsIsMD5: whatever the number of aggregates and their lengths (every tail
+// length, across the padding's one- and two-block cases, and lanes finishing at different
+// blocks), each gets the MD5 of its protobuf appended, exactly as Finish appends it, with or
+// without room in its slice.
+func TestAppendChecksumsIsMD5(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	lengths := []int{0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 4096, 51200}
+	for trial := range 400 {
+		n := 1 + rng.IntN(20)
+		aggs, want := make([][]byte, n), make([][]byte, n)
+		for i := range aggs {
+			size := lengths[rng.IntN(len(lengths))]
+			if trial%2 == 1 {
+				size = rng.IntN(3000)
+			}
+			a := make([]byte, MagicLen+size, MagicLen+size+rng.IntN(2)*ChecksumLen)
+			for j := range a {
+				a[j] = byte(rng.Uint32())
+			}
+			sum := md5.Sum(a[MagicLen:])
+			want[i] = append(bytes.Clone(a), sum[:]...)
+			aggs[i] = a
+		}
+		AppendChecksums(aggs)
+		for i := range aggs {
+			if !bytes.Equal(aggs[i], want[i]) {
+				t.Fatalf("trial %d, aggregate %d of %d (%d bytes): checksum % x, want % x", trial, i, n,
+					len(want[i])-ChecksumLen, aggs[i][max(len(aggs[i])-ChecksumLen, 0):], want[i][len(want[i])-ChecksumLen:])
+			}
+		}
+	}
+}
+
+// BenchmarkAppendChecksums: eight 50 KiB aggregates (a request to eight shards) checksummed at
+// once, and one by one as Finish does.
+//
+//	go test ./producer/kpl -run '^$' -bench AppendChecksums -cpu 1
+func BenchmarkAppendChecksums(b *testing.B) {
+	aggs := make([][]byte, 8)
+	for i := range aggs {
+		aggs[i] = make([]byte, 51200, 51200+ChecksumLen)
+	}
+	b.Run("lanes", func(b *testing.B) {
+		b.SetBytes(8 * 51200)
+		for b.Loop() {
+			for i := range aggs {
+				aggs[i] = aggs[i][:51200]
+			}
+			AppendChecksums(aggs)
+		}
+	})
+	b.Run("one-by-one", func(b *testing.B) {
+		b.SetBytes(8 * 51200)
+		for b.Loop() {
+			for i := range aggs {
+				aggs[i] = appendChecksum(aggs[i][:51200])
+			}
+		}
+	})
+}
