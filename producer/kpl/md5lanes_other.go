@@ -2,7 +2,7 @@
 
 package kpl
 
-// laneCount: without the AVX2 block function, messages are hashed one at a time.
-const laneCount = 1
+// laneCount: without the AVX2 and AVX-512 block functions, messages are hashed one at a time.
+var laneCount = 1
 
-func blockLanes(*md5lanes, uintptr, int) { panic("kpl: no MD5 lanes on this platform") }
+func blockLanes(*md5lanes, uintptr, uint64, int) { panic("kpl: no MD5 lanes on this platform") }

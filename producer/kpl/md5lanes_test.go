@@ -3,6 +3,7 @@ package kpl
 import (
 	"bytes"
 	"crypto/md5"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -10,12 +11,28 @@ import (
 // TestAppendChecksumsIsMD5: whatever the number of aggregates and their lengths (every tail
 // length, across the padding's one- and two-block cases, and lanes finishing at different
 // blocks), each gets the MD5 of its protobuf appended, exactly as Finish appends it, with or
-// without room in its slice.
+// without room in its slice: in every lane width the CPU has (one, eight with AVX2, sixteen
+// with AVX-512).
 func TestAppendChecksumsIsMD5(t *testing.T) {
+	widths := []int{1}
+	if laneCount >= 8 {
+		widths = append(widths, 8)
+	}
+	if laneCount == 16 {
+		widths = append(widths, 16)
+	}
+	defer func(n int) { laneCount = n }(laneCount)
+	for _, w := range widths {
+		laneCount = w
+		t.Run(fmt.Sprint(w, "-lanes"), testAppendChecksums)
+	}
+}
+
+func testAppendChecksums(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	lengths := []int{0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 4096, 51200}
 	for trial := range 400 {
-		n := 1 + rng.IntN(20)
+		n := 1 + rng.IntN(40)
 		aggs, want := make([][]byte, n), make([][]byte, n)
 		for i := range aggs {
 			size := lengths[rng.IntN(len(lengths))]
@@ -40,30 +57,32 @@ func TestAppendChecksumsIsMD5(t *testing.T) {
 	}
 }
 
-// BenchmarkAppendChecksums: eight 50 KiB aggregates (a request to eight shards) checksummed at
-// once, and one by one as Finish does.
+// BenchmarkAppendChecksums: eight and sixteen 50 KiB aggregates (a request to eight or sixteen
+// shards) checksummed at once, and one by one as Finish does.
 //
 //	go test ./producer/kpl -run '^$' -bench AppendChecksums -cpu 1
 func BenchmarkAppendChecksums(b *testing.B) {
-	aggs := make([][]byte, 8)
-	for i := range aggs {
-		aggs[i] = make([]byte, 51200, 51200+ChecksumLen)
+	for _, n := range []int{8, 16} {
+		aggs := make([][]byte, n)
+		for i := range aggs {
+			aggs[i] = make([]byte, 51200, 51200+ChecksumLen)
+		}
+		b.Run(fmt.Sprint(n, "/lanes"), func(b *testing.B) {
+			b.SetBytes(int64(n) * 51200)
+			for b.Loop() {
+				for i := range aggs {
+					aggs[i] = aggs[i][:51200]
+				}
+				AppendChecksums(aggs)
+			}
+		})
+		b.Run(fmt.Sprint(n, "/one-by-one"), func(b *testing.B) {
+			b.SetBytes(int64(n) * 51200)
+			for b.Loop() {
+				for i := range aggs {
+					aggs[i] = appendChecksum(aggs[i][:51200])
+				}
+			}
+		})
 	}
-	b.Run("lanes", func(b *testing.B) {
-		b.SetBytes(8 * 51200)
-		for b.Loop() {
-			for i := range aggs {
-				aggs[i] = aggs[i][:51200]
-			}
-			AppendChecksums(aggs)
-		}
-	})
-	b.Run("one-by-one", func(b *testing.B) {
-		b.SetBytes(8 * 51200)
-		for b.Loop() {
-			for i := range aggs {
-				aggs[i] = appendChecksum(aggs[i][:51200])
-			}
-		}
-	})
 }
