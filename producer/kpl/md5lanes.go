@@ -163,7 +163,7 @@ func (l *md5lanes) run() bool {
 		}
 		// Offsets must be positive (a lane at offset 0 is left out) and stay within 32 bits.
 		base := low - 4
-		if high-base > math.MaxInt32 {
+		if high-base > maxLaneSpread {
 			return false
 		}
 		var active uint64
@@ -188,6 +188,10 @@ func (l *md5lanes) run() bool {
 		}
 	}
 }
+
+// maxLaneSpread is how far apart the lanes' blocks may lie: block8 and block16 take 32-bit
+// offsets. (A variable: a test lowers it to try the fallback.)
+var maxLaneSpread uintptr = math.MaxInt32 - 64
 
 // md5Consts are MD5's 64 round constants.
 var md5Consts = [64]uint32{

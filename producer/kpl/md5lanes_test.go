@@ -26,6 +26,12 @@ func TestAppendChecksumsIsMD5(t *testing.T) {
 		laneCount = w
 		t.Run(fmt.Sprint(w, "-lanes"), testAppendChecksums)
 	}
+	// Aggregates lying too far apart for the block functions' 32-bit offsets are hashed one by
+	// one (the spread is lowered to a few bytes: any two buffers lie further apart).
+	defer func(s uintptr) { maxLaneSpread = s }(maxLaneSpread)
+	maxLaneSpread = 8
+	laneCount = widths[len(widths)-1]
+	t.Run("too-far-apart", testAppendChecksums)
 }
 
 func testAppendChecksums(t *testing.T) {
