@@ -113,7 +113,7 @@ func writePutRecordsJSON(dst []byte, in *kinesis.PutRecordsInput, size int) []by
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"Data":"`...)
-		dst = base64.StdEncoding.AppendEncode(dst, e.Data)
+		dst = appendBase64(dst, e.Data)
 		if e.ExplicitHashKey != nil {
 			dst = append(dst, `","ExplicitHashKey":"`...)
 			dst = append(dst, *e.ExplicitHashKey...)
