@@ -85,7 +85,7 @@ func newShardState(p *Producer, s mapShard, cfg *Config, now time.Time) *shardSt
 
 // add puts a copy of a user record into the shard's aggregator (or, raw, straight into its
 // limiter). It returns false if the shard was retired, for the caller to route again.
-func (s *shardState) add(u *userRecord, now time.Time, raw bool) bool {
+func (s *shardState) add(u *userRecord, raw bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.retired {
