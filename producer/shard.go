@@ -119,6 +119,7 @@ func (s *shardState) add(u *userRecord, raw bool) bool {
 	}
 	u.place = s.agg.AddPlaced(kr, pl)
 	s.aggUsers = append(s.aggUsers, *u)
+	prefetchNextSlot(s.aggUsers) // for the shard's next record (see prefetch.go)
 	s.aggBytes += u.size
 	s.publishAggLocked()
 	s.aggDeadline = min(s.aggDeadline, u.deadline)
