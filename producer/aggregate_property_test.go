@@ -27,6 +27,7 @@ func genShardMap(t *rapid.T) *shardMap {
 		start = hashkey.Key{Hi: c}
 	}
 	m.shards = append(m.shards, mapShard{id: shardIDFor(len(cuts)), start: start, end: hashkey.Max})
+	m.index()
 	return m
 }
 
