@@ -27,6 +27,7 @@ func genShardMap(t *rapid.T) *shardMap {
 		start = hashkey.Key{Hi: c}
 	}
 	m.shards = append(m.shards, mapShard{id: shardIDFor(len(cuts)), start: start, end: hashkey.Max})
+	m.index()
 	return m
 }
 
@@ -75,7 +76,7 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 			arrival := at + nanotime(i)
 			u := &userRecord{rec: r, hash: h, size: int64(len(r.Data) + len(r.PartitionKey)), arrival: arrival, deadline: at + nanotime(time.Second), expiry: at + nanotime(time.Minute)}
 			put[arrival] = true
-			p.route(u, now)
+			p.route(u)
 		}
 		var out []*krec
 		for _, s := range p.smap.Load().states {

@@ -43,7 +43,9 @@ func backlogLimit(cfg *Config) (bytes, records int64) {
 // backlog is what the shard holds between Put and the service's answer, read without locks:
 // the stage counters are read against the flow (flight, collector, limiter, aggregator), so a
 // record moving forward meanwhile is missed rather than counted twice; but a batch released
-// from the limiter to the collector, or a retry coming back, can still be counted twice.
+// from the limiter to the collector, or a retry coming back, can still be counted twice. The
+// aggregator's counters lag its open aggregate by less than a publication step (see
+// publishAggLocked).
 func (s *shardState) backlog() (bytes, records int64) {
 	c := &s.c
 	fb, fr := c.flightBytes.Load(), c.flightRecords.Load()
@@ -59,7 +61,9 @@ func (s *shardState) backlog() (bytes, records int64) {
 func (s *shardState) backlogExact() (bytes, records int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.backlog()
+	bytes, records = s.backlog()
+	// The open aggregate as it is, not as last published.
+	return bytes + s.aggBytes - s.aggPubBytes, records + int64(len(s.aggUsers)) - s.aggPubRecords
 }
 
 // hasRoom says whether the shard may take one more record. The lock-free reading can only
@@ -68,7 +72,9 @@ func (s *shardState) backlogExact() (bytes, records int64) {
 func (s *shardState) hasRoom(cfg *Config) bool {
 	maxBytes, maxRecords := backlogLimit(cfg)
 	under := func(b, r int64) bool { return b < maxBytes && (maxRecords < 0 || r < maxRecords) }
-	if under(s.backlog()) {
+	// The lock-free reading lags the open aggregate by less than a publication step: a shard
+	// under its bound by more than a step is under it.
+	if b, r := s.backlog(); under(b+aggPublishBytes, r+aggPublishRecords) {
 		return true
 	}
 	return under(s.backlogExact())

@@ -71,7 +71,7 @@ func (p *Producer) expireOrReroute(k *krec, now time.Time) {
 		if p.nanos(now) >= u.expiry {
 			p.fail(u, k.shard, ErrExpired, now)
 		} else {
-			p.route(u, now)
+			p.route(u)
 		}
 	}
 }

@@ -61,7 +61,13 @@ func (g *bufferGate) fits(r, b, size int64) bool {
 	return r+1 <= g.maxRecords.Load() && (r == 0 || b+size <= g.maxBytes.Load())
 }
 
+// acquire takes room for one record of size bytes, waiting for it until ctx is done or stop
+// closes. It tries once before registering as a waiter: waitUntil's lock and waiter count cost
+// every Put two lock operations and two atomic adds more (8 % of the engine's time at 100 bytes).
 func (g *bufferGate) acquire(ctx context.Context, size int64, stop <-chan struct{}) error {
+	if g.tryAcquire(size) {
+		return nil
+	}
 	return g.waitUntil(ctx, stop, func() bool { return g.tryAcquire(size) })
 }
 

@@ -256,12 +256,11 @@ func (p *Producer) put(ctx context.Context, r Record, cb func(Result), wait bool
 		return ErrClosed
 	}
 	cfg := p.cfg.Load()
-	now := time.Now()
-	at := p.nanos(now)
+	at := p.sinceEpoch()
 	u := userRecord{rec: r, hash: hash, size: size, cb: cb,
 		arrival: at, deadline: at + nanotime(cfg.RecordMaxBufferedTime), expiry: at + nanotime(cfg.RecordTtl)}
 	p.stats.received.Add(1)
-	shardID := p.routeVia(&u, now, m, s, holds) // its shard holds a copy of u, in its slab
+	shardID := p.routeVia(&u, m, s, holds) // its shard holds a copy of u, in its slab
 	for _, h := range p.hooks.routed {
 		h.OnRecordRouted(shardID, r.PartitionKey, int(size))
 	}
@@ -317,24 +316,24 @@ func hashOf(r Record) (hashkey.Key, bool) {
 // route hands a record to the aggregator of the shard its hash key belongs to in the current
 // map, and returns that shard's id. A shard retired by a map swap between the lookup and its lock
 // sends the record back here.
-func (p *Producer) route(u *userRecord, now time.Time) string {
+func (p *Producer) route(u *userRecord) string {
 	m := p.smap.Load()
 	s, holds := m.shardFor(u.hash)
-	return p.routeVia(u, now, m, s, holds)
+	return p.routeVia(u, m, s, holds)
 }
 
 // routeVia is route with the first lookup done (s and holds from map m), so Put looks the shard
 // up once for its backlog check and its routing; a map swapped since is caught by add.
-func (p *Producer) routeVia(u *userRecord, now time.Time, m *routeMap, s *shardState, holds bool) string {
+func (p *Producer) routeVia(u *userRecord, m *routeMap, s *shardState, holds bool) string {
 	for {
 		if !holds {
 			p.requestRefresh()
 		}
-		if s.add(u, now, !holds) {
+		if s.add(u, !holds) {
 			return s.id
 		}
 		if p.smap.Load() == m { // retired with no new map: the producer has closed
-			p.fail(u, nil, ErrClosed, now)
+			p.fail(u, nil, ErrClosed, time.Now())
 			return ""
 		}
 		m = p.smap.Load()

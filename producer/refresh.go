@@ -54,7 +54,7 @@ func (p *Producer) installMap(m *shardMap) {
 		s.mu.Unlock()
 	}
 	for _, u := range users {
-		p.route(u, now)
+		p.route(u)
 	}
 	if len(byID) > 0 {
 		p.stats.mapChanges.Add(1)

@@ -124,5 +124,5 @@ func (p *Producer) retry(u *userRecord, s *shardState, att Attempt, now time.Tim
 	}
 	cfg := p.cfg.Load()
 	u.deadline = min(p.nanos(now)+nanotime(cfg.RecordMaxBufferedTime/2), u.expiry)
-	p.route(u, now)
+	p.route(u)
 }

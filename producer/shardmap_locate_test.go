@@ -34,6 +34,7 @@ func TestLocateIsTheFirstShardEndingAtOrAbove(t *testing.T) {
 				start.Hi++
 			}
 		}
+		m.index()
 		h := key.Draw(t, "h")
 		want, wantHolds := len(m.shards)-1, false
 		for i, s := range m.shards {
@@ -44,6 +45,55 @@ func TestLocateIsTheFirstShardEndingAtOrAbove(t *testing.T) {
 		}
 		if got, holds := m.locate(h); got != want || holds != wantHolds {
 			t.Fatalf("locate(%v) = %d, %v; a scan says %d, %v", h, got, holds, want, wantHolds)
+		}
+	})
+}
+
+// The same over the whole hash key space, where the index (firstByTop) decides where the search
+// starts: maps of up to 300 shards cut anywhere, with gaps, and keys drawn anywhere or at a
+// shard's edges.
+func TestLocateOverTheWholeKeySpace(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		cuts := rapid.SliceOfNDistinct(rapid.Uint64(), 1, 300, func(v uint64) uint64 { return v }).Draw(t, "cuts")
+		sort.Slice(cuts, func(i, j int) bool { return cuts[i] < cuts[j] })
+		m := &shardMap{}
+		start := hashkey.Key{}
+		for i, c := range cuts {
+			end := hashkey.Key{Hi: c, Lo: rapid.Uint64().Draw(t, "endLo")}
+			if end.Cmp(start) < 0 {
+				continue
+			}
+			m.shards = append(m.shards, mapShard{id: shardIDFor(i), start: start, end: end})
+			if end == hashkey.Max {
+				break
+			}
+			start = hashkey.Key{Hi: end.Hi, Lo: end.Lo + 1}
+			if start.Lo == 0 {
+				start.Hi++
+			}
+			if rapid.IntRange(0, 9).Draw(t, "gap") == 0 && start.Lo < ^uint64(0) {
+				start.Lo++ // a gap of one hash key: the map caught mid-reshard
+			}
+		}
+		if len(m.shards) == 0 {
+			return
+		}
+		m.index()
+		edge := m.shards[rapid.IntRange(0, len(m.shards)-1).Draw(t, "edgeShard")]
+		h := rapid.SampledFrom([]hashkey.Key{
+			{Hi: rapid.Uint64().Draw(t, "hi"), Lo: rapid.Uint64().Draw(t, "lo")},
+			edge.start, edge.end,
+			{Hi: edge.end.Hi, Lo: edge.end.Lo + 1},
+		}).Draw(t, "h")
+		want, wantHolds := len(m.shards)-1, false
+		for i, s := range m.shards {
+			if s.end.Cmp(h) >= 0 {
+				want, wantHolds = i, s.start.Cmp(h) <= 0
+				break
+			}
+		}
+		if got, holds := m.locate(h); got != want || holds != wantHolds {
+			t.Fatalf("%d shards: locate(%v) = %d, %v; a scan says %d, %v", len(m.shards), h, got, holds, want, wantHolds)
 		}
 	})
 }

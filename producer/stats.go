@@ -247,7 +247,6 @@ func (p *Producer) Stats() Stats {
 	for _, s := range m.states {
 		ss := ShardStats{
 			ShardID: s.id, StartingHashKey: s.startText, EndingHashKey: s.endText,
-			AggregatorRecords: s.c.aggRecords.Load(), AggregatorBytes: s.c.aggBytes.Load(),
 			LimiterRecords: s.c.limRecords.Load(), LimiterBytes: s.c.limBytes.Load(),
 			CollectorRecords: s.c.colRecords.Load(), CollectorBytes: s.c.colBytes.Load(),
 			InFlightRecords: s.c.flightRecords.Load(), InFlightBytes: s.c.flightBytes.Load(),
@@ -265,6 +264,7 @@ func (p *Producer) Stats() Stats {
 		ss.RecordTokens, ss.RecordCapacity = s.recBucket.level, s.recBucket.capacity
 		ss.ByteTokens, ss.ByteCapacity = s.byteBucket.level, s.byteBucket.capacity
 		ss.RatePercent = s.ratePct
+		ss.AggregatorRecords, ss.AggregatorBytes = int64(len(s.aggUsers)), s.aggBytes // exact, under the lock (see publishAggLocked)
 		s.mu.Unlock()
 		st.Shards = append(st.Shards, ss)
 	}

