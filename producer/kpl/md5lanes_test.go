@@ -68,7 +68,7 @@ func testAppendChecksums(t *testing.T) {
 //
 //	go test ./producer/kpl -run '^$' -bench AppendChecksums -cpu 1
 func BenchmarkAppendChecksums(b *testing.B) {
-	for _, n := range []int{8, 16} {
+	for _, n := range []int{2, 3, 4, 8, 16} {
 		aggs := make([][]byte, n)
 		for i := range aggs {
 			aggs[i] = make([]byte, 51200, 51200+ChecksumLen)
