@@ -120,9 +120,11 @@ func (g *Generator) Run(ctx context.Context) error {
 		maxSeen time.Duration
 		woke    time.Time // when the timer last woke the loop
 		// now is the loop's latest reading of the clock, taken fresh reads ago (see
-		// clockReuse); stale forces a new reading.
-		now   time.Time
-		fresh int
+		// clockReuse); stale forces a new reading. nowOff is now less last.wall: records are
+		// timed by their offsets from their segment's start (see schedule.dueOffset).
+		now    time.Time
+		nowOff time.Duration
+		fresh  int
 	)
 	const stale = clockReuse
 	fresh = stale
@@ -134,8 +136,9 @@ func (g *Generator) Run(ctx context.Context) error {
 		if s != last {
 			g.observed.Store(s)
 			last = s
+			nowOff = now.Sub(s.wall)
 		}
-		a, due, ok := s.due(float64(n))
+		a, off, ok := s.dueOffset(float64(n))
 		if !ok || (dur > 0 && a >= dur) {
 			// Nothing more is due before the end (or ever, under these settings): wait for the
 			// end of the run or for a change.
@@ -153,15 +156,16 @@ func (g *Generator) Run(ctx context.Context) error {
 			fresh = stale
 			continue
 		}
-		if fresh >= stale || due.After(now) {
+		if fresh >= stale || off > nowOff {
 			now, fresh = g.clock.Now(), 0
+			nowOff = now.Sub(s.wall)
 		}
-		if due.After(now) {
+		if off > nowOff {
 			// A timer wake-up costs the scheduler more than a record costs to build, so at high
 			// rates the loop sleeps at least a quantum after its last wake-up and then hands over
 			// everything due meanwhile: no record is handed over more than the quantum after
 			// its time because of it, and the quantum is below LateAfter.
-			at := due
+			at := s.wall.Add(off)
 			if next := woke.Add(quantum); next.After(at) {
 				at = next
 			}
@@ -173,10 +177,11 @@ func (g *Generator) Run(ctx context.Context) error {
 			if fired {
 				woke = g.clock.Now()
 				now, fresh = woke, 0
+				nowOff = now.Sub(s.wall)
 			}
 			continue // recheck: the schedule may have changed while waiting
 		}
-		lag := now.Sub(due)
+		lag := nowOff - off
 		g.c.lag.Store(int64(lag))
 		if lag > maxSeen {
 			maxSeen = lag
@@ -185,6 +190,10 @@ func (g *Generator) Run(ctx context.Context) error {
 		if lag > g.spec.MaxLag {
 			n = g.dropBehind(s, n, now)
 			continue
+		}
+		var due time.Time // only payloads that print it need it (Source.usesDue)
+		if g.src.usesDue {
+			due = s.wall.Add(off)
 		}
 		if err := g.handOver(ctx, g.src.Next(n, due), now, lag); err != nil {
 			if ctx.Err() != nil {
