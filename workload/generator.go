@@ -50,6 +50,9 @@ type Generator struct {
 	doneAfter atomic.Int64
 
 	c counters
+	// pend holds the counts of records handed over since Run last added them to c (see
+	// publish); Run's goroutine only.
+	pend pendingCounts
 }
 
 // New checks cfg and builds a generator, reading any payload file now.
@@ -109,6 +112,7 @@ func (g *Generator) Run(ctx context.Context) error {
 	w := &waiter{clock: g.clock, wake: g.wake}
 	defer func() {
 		w.stop()
+		g.publish()
 		g.doneAfter.Store(int64(g.sched.Load().activeAt(g.clock.Now())))
 		g.done.Store(true)
 	}()
@@ -146,6 +150,7 @@ func (g *Generator) Run(ctx context.Context) error {
 			if dur > 0 && !s.paused {
 				end = s.wallAt(max(dur, s.segA))
 			}
+			g.publish()
 			reached, err := w.until(ctx, end)
 			if err != nil {
 				return err
@@ -157,6 +162,7 @@ func (g *Generator) Run(ctx context.Context) error {
 			continue
 		}
 		if fresh >= stale || off > nowOff {
+			g.publish() // before any wait, and at least every clockReuse records
 			now, fresh = g.clock.Now(), 0
 			nowOff = now.Sub(s.wall)
 		}
@@ -182,7 +188,7 @@ func (g *Generator) Run(ctx context.Context) error {
 			continue // recheck: the schedule may have changed while waiting
 		}
 		lag := nowOff - off
-		g.c.lag.Store(int64(lag))
+		g.pend.lag, g.pend.lagSet = lag, true
 		if lag > maxSeen {
 			maxSeen = lag
 			g.c.maxLag.Store(int64(lag))
@@ -230,7 +236,8 @@ const pacingQuantum = 4 * time.Millisecond
 // handOver gives one record to the sink at now (the loop's reading of the clock) and counts
 // the outcome; it returns an error only when Run must stop.
 func (g *Generator) handOver(ctx context.Context, r Record, now time.Time, lag time.Duration) error {
-	g.c.scheduled.Add(1)
+	p := &g.pend
+	p.scheduled++
 	var err error
 	switch {
 	case g.tryAt != nil:
@@ -238,23 +245,60 @@ func (g *Generator) handOver(ctx context.Context, r Record, now time.Time, lag t
 	case g.try != nil:
 		err = g.try.TryEmit(r)
 	default:
+		g.publish() // Emit may block for any time: Stats counts the record meanwhile
 		err = g.sink.Emit(ctx, r)
 	}
 	switch {
 	case err == nil:
-		g.c.emitted.Add(1)
-		g.c.emittedBytes.Add(uint64(len(r.Data) + len(r.PartitionKey)))
+		p.emitted++
+		p.emittedBytes += uint64(len(r.Data) + len(r.PartitionKey))
 		if lag > g.spec.LateAfter {
-			g.c.late.Add(1)
+			p.late++
 		}
 		return nil
 	case errors.Is(err, ErrSinkFull):
-		g.c.droppedFull.Add(1)
+		p.droppedFull++
 		g.src.recycle(r.Data) // refused: the sink did not keep it
 		return nil
 	}
-	g.c.failed.Add(1)
+	p.failed++
 	return err
+}
+
+// pendingCounts are the counts of records handed over that Stats does not show yet.
+type pendingCounts struct {
+	scheduled, emitted, emittedBytes, late, droppedFull, failed uint64
+	lag                                                         time.Duration
+	lagSet                                                      bool
+}
+
+// publish adds the pending counts to the ones Stats reads. The send loop counts its records
+// in plain fields and publishes them before it waits or blocks, and on every reading of the
+// clock (at least every clockReuse records handed over with TryEmit): an atomic add per
+// counter per record was 5 locked instructions a record, about 50 ns on this project's VM.
+// Scheduled is added first, so a snapshot never shows more outcomes than scheduled records.
+func (g *Generator) publish() {
+	p := &g.pend
+	if p.scheduled != 0 {
+		g.c.scheduled.Add(p.scheduled)
+	}
+	if p.emitted != 0 {
+		g.c.emitted.Add(p.emitted)
+		g.c.emittedBytes.Add(p.emittedBytes)
+	}
+	if p.late != 0 {
+		g.c.late.Add(p.late)
+	}
+	if p.droppedFull != 0 {
+		g.c.droppedFull.Add(p.droppedFull)
+	}
+	if p.failed != 0 {
+		g.c.failed.Add(p.failed)
+	}
+	if p.lagSet {
+		g.c.lag.Store(int64(p.lag))
+	}
+	*p = pendingCounts{}
 }
 
 // waiter sleeps on one reusable timer while watching for schedule changes and cancellation.
@@ -301,6 +345,7 @@ func (w *waiter) stop() {
 // now (at least record n, which the caller found that late), so a long stall costs one
 // computation rather than one per record. It returns the next record's index.
 func (g *Generator) dropBehind(s *schedule, n uint64, now time.Time) uint64 {
+	g.publish()
 	m := n + 1
 	// Records i < h were due before the cut, so more than MaxLag ago.
 	if h := math.Ceil(s.hitsAtWall(now.Add(-g.spec.MaxLag))); h > float64(m) && h < math.MaxUint64/2 {
