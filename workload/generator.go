@@ -50,6 +50,9 @@ type Generator struct {
 	doneAfter atomic.Int64
 
 	c counters
+	// pend holds the counts of records handed over since Run last added them to c (see
+	// publish); Run's goroutine only.
+	pend pendingCounts
 }
 
 // New checks cfg and builds a generator, reading any payload file now.
@@ -109,6 +112,7 @@ func (g *Generator) Run(ctx context.Context) error {
 	w := &waiter{clock: g.clock, wake: g.wake}
 	defer func() {
 		w.stop()
+		g.publish()
 		g.doneAfter.Store(int64(g.sched.Load().activeAt(g.clock.Now())))
 		g.done.Store(true)
 	}()
@@ -120,9 +124,11 @@ func (g *Generator) Run(ctx context.Context) error {
 		maxSeen time.Duration
 		woke    time.Time // when the timer last woke the loop
 		// now is the loop's latest reading of the clock, taken fresh reads ago (see
-		// clockReuse); stale forces a new reading.
-		now   time.Time
-		fresh int
+		// clockReuse); stale forces a new reading. nowOff is now less last.wall: records are
+		// timed by their offsets from their segment's start (see schedule.dueOffset).
+		now    time.Time
+		nowOff time.Duration
+		fresh  int
 	)
 	const stale = clockReuse
 	fresh = stale
@@ -134,8 +140,9 @@ func (g *Generator) Run(ctx context.Context) error {
 		if s != last {
 			g.observed.Store(s)
 			last = s
+			nowOff = now.Sub(s.wall)
 		}
-		a, due, ok := s.due(float64(n))
+		a, off, ok := s.dueOffset(float64(n))
 		if !ok || (dur > 0 && a >= dur) {
 			// Nothing more is due before the end (or ever, under these settings): wait for the
 			// end of the run or for a change.
@@ -143,6 +150,7 @@ func (g *Generator) Run(ctx context.Context) error {
 			if dur > 0 && !s.paused {
 				end = s.wallAt(max(dur, s.segA))
 			}
+			g.publish()
 			reached, err := w.until(ctx, end)
 			if err != nil {
 				return err
@@ -153,15 +161,17 @@ func (g *Generator) Run(ctx context.Context) error {
 			fresh = stale
 			continue
 		}
-		if fresh >= stale || due.After(now) {
+		if fresh >= stale || off > nowOff {
+			g.publish() // before any wait, and at least every clockReuse records
 			now, fresh = g.clock.Now(), 0
+			nowOff = now.Sub(s.wall)
 		}
-		if due.After(now) {
+		if off > nowOff {
 			// A timer wake-up costs the scheduler more than a record costs to build, so at high
 			// rates the loop sleeps at least a quantum after its last wake-up and then hands over
 			// everything due meanwhile: no record is handed over more than the quantum after
 			// its time because of it, and the quantum is below LateAfter.
-			at := due
+			at := s.wall.Add(off)
 			if next := woke.Add(quantum); next.After(at) {
 				at = next
 			}
@@ -173,11 +183,12 @@ func (g *Generator) Run(ctx context.Context) error {
 			if fired {
 				woke = g.clock.Now()
 				now, fresh = woke, 0
+				nowOff = now.Sub(s.wall)
 			}
 			continue // recheck: the schedule may have changed while waiting
 		}
-		lag := now.Sub(due)
-		g.c.lag.Store(int64(lag))
+		lag := nowOff - off
+		g.pend.lag, g.pend.lagSet = lag, true
 		if lag > maxSeen {
 			maxSeen = lag
 			g.c.maxLag.Store(int64(lag))
@@ -185,6 +196,10 @@ func (g *Generator) Run(ctx context.Context) error {
 		if lag > g.spec.MaxLag {
 			n = g.dropBehind(s, n, now)
 			continue
+		}
+		var due time.Time // only payloads that print it need it (Source.usesDue)
+		if g.src.usesDue {
+			due = s.wall.Add(off)
 		}
 		if err := g.handOver(ctx, g.src.Next(n, due), now, lag); err != nil {
 			if ctx.Err() != nil {
@@ -221,7 +236,8 @@ const pacingQuantum = 4 * time.Millisecond
 // handOver gives one record to the sink at now (the loop's reading of the clock) and counts
 // the outcome; it returns an error only when Run must stop.
 func (g *Generator) handOver(ctx context.Context, r Record, now time.Time, lag time.Duration) error {
-	g.c.scheduled.Add(1)
+	p := &g.pend
+	p.scheduled++
 	var err error
 	switch {
 	case g.tryAt != nil:
@@ -229,23 +245,60 @@ func (g *Generator) handOver(ctx context.Context, r Record, now time.Time, lag t
 	case g.try != nil:
 		err = g.try.TryEmit(r)
 	default:
+		g.publish() // Emit may block for any time: Stats counts the record meanwhile
 		err = g.sink.Emit(ctx, r)
 	}
 	switch {
 	case err == nil:
-		g.c.emitted.Add(1)
-		g.c.emittedBytes.Add(uint64(len(r.Data) + len(r.PartitionKey)))
+		p.emitted++
+		p.emittedBytes += uint64(len(r.Data) + len(r.PartitionKey))
 		if lag > g.spec.LateAfter {
-			g.c.late.Add(1)
+			p.late++
 		}
 		return nil
 	case errors.Is(err, ErrSinkFull):
-		g.c.droppedFull.Add(1)
+		p.droppedFull++
 		g.src.recycle(r.Data) // refused: the sink did not keep it
 		return nil
 	}
-	g.c.failed.Add(1)
+	p.failed++
 	return err
+}
+
+// pendingCounts are the counts of records handed over that Stats does not show yet.
+type pendingCounts struct {
+	scheduled, emitted, emittedBytes, late, droppedFull, failed uint64
+	lag                                                         time.Duration
+	lagSet                                                      bool
+}
+
+// publish adds the pending counts to the ones Stats reads. The send loop counts its records
+// in plain fields and publishes them before it waits or blocks, and on every reading of the
+// clock (at least every clockReuse records handed over with TryEmit): an atomic add per
+// counter per record was 5 locked instructions a record, about 50 ns on this project's VM.
+// Scheduled is added first, so a snapshot never shows more outcomes than scheduled records.
+func (g *Generator) publish() {
+	p := &g.pend
+	if p.scheduled != 0 {
+		g.c.scheduled.Add(p.scheduled)
+	}
+	if p.emitted != 0 {
+		g.c.emitted.Add(p.emitted)
+		g.c.emittedBytes.Add(p.emittedBytes)
+	}
+	if p.late != 0 {
+		g.c.late.Add(p.late)
+	}
+	if p.droppedFull != 0 {
+		g.c.droppedFull.Add(p.droppedFull)
+	}
+	if p.failed != 0 {
+		g.c.failed.Add(p.failed)
+	}
+	if p.lagSet {
+		g.c.lag.Store(int64(p.lag))
+	}
+	*p = pendingCounts{}
 }
 
 // waiter sleeps on one reusable timer while watching for schedule changes and cancellation.
@@ -292,6 +345,7 @@ func (w *waiter) stop() {
 // now (at least record n, which the caller found that late), so a long stall costs one
 // computation rather than one per record. It returns the next record's index.
 func (g *Generator) dropBehind(s *schedule, n uint64, now time.Time) uint64 {
+	g.publish()
 	m := n + 1
 	// Records i < h were due before the cut, so more than MaxLag ago.
 	if h := math.Ceil(s.hitsAtWall(now.Add(-g.spec.MaxLag))); h > float64(m) && h < math.MaxUint64/2 {

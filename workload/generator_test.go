@@ -3,6 +3,7 @@ package workload
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -508,5 +509,39 @@ func TestDefaultPacingQuantum(t *testing.T) {
 	}
 	if len(wakes) > 100/4+1 {
 		t.Fatalf("the loop handed records over at %d distinct times in 100 ms: more than once a quantum", len(wakes))
+	}
+}
+
+// TestJSONTimestampIsTheScheduledTime: a JSON payload's {{unix_ms}} is the record's scheduled
+// time, before and after a rate change, not the time it was built.
+func TestJSONTimestampIsTheScheduledTime(t *testing.T) {
+	spec := constSpec(100)
+	spec.Payload = PayloadSpec{Kind: PayloadJSON, Template: `{"seq":{{seq}},"ms":{{unix_ms}}}`}
+	h := startGen(t, spec)
+	h.settle()
+	h.advance(time.Second, 3*time.Millisecond)
+	if err := h.gen.SetRate(1000); err != nil {
+		t.Fatal(err)
+	}
+	h.settle()
+	h.advance(100*time.Millisecond, 3*time.Millisecond)
+	recs := h.sink.records()
+	if len(recs) < 190 {
+		t.Fatalf("%d records, want 100 at 100/s then ~100 at 1000/s", len(recs))
+	}
+	for i, r := range recs {
+		var doc struct{ Seq, MS int64 }
+		if err := json.Unmarshal(r.Data, &doc); err != nil || doc.Seq != int64(i) {
+			t.Fatalf("record %d: %s (%v)", i, r.Data, err)
+		}
+		// Records 0..100 are due every 10 ms from the start (record 100 at the change, 1 s);
+		// then one a millisecond.
+		want := t0.UnixMilli() + 10*int64(i)
+		if i > 100 {
+			want = t0.UnixMilli() + 1000 + int64(i-100)
+		}
+		if doc.MS != want {
+			t.Fatalf("record %d is stamped %d ms after the start, want %d", i, doc.MS-t0.UnixMilli(), want-t0.UnixMilli())
+		}
 	}
 }

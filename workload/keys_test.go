@@ -3,6 +3,7 @@ package workload
 import (
 	"crypto/md5"
 	"encoding/binary"
+	"encoding/hex"
 	"math"
 	"regexp"
 	"slices"
@@ -365,6 +366,25 @@ func TestKeyTableNamesEveryKey(t *testing.T) {
 			if got, want := tab.key(i), c.prefix+strconv.Itoa(c.first+i); got != want {
 				t.Fatalf("%s%d.. key %d = %q, want %q", c.prefix, c.first, i, got, want)
 			}
+		}
+	}
+}
+
+// TestUUIDIsTheDrawsInHex: a random key is the seed's next two draws, big-endian, with the
+// version 4 and RFC 4122 variant bits set, in lower-case hex with dashes at 8, 13, 18 and 23
+// (checked against encoding/hex).
+func TestUUIDIsTheDrawsInHex(t *testing.T) {
+	r, want := newPCG(3, streamKeys, 0), newPCG(3, streamKeys, 0)
+	for i := range 20_000 {
+		key := string(appendUUID([]byte("x"), r))[1:]
+		var b [16]byte
+		binary.BigEndian.PutUint64(b[:8], want.Uint64())
+		binary.BigEndian.PutUint64(b[8:], want.Uint64())
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		h := hex.EncodeToString(b[:])
+		if w := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]; key != w {
+			t.Fatalf("key %d = %q, want %q", i, key, w)
 		}
 	}
 }

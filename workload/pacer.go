@@ -96,10 +96,10 @@ func newPiecewise(t, r []float64, periodic bool) piecewise {
 	return p
 }
 
-func (p piecewise) perPeriod() float64 { return p.cum[len(p.cum)-1] }
+func (p *piecewise) perPeriod() float64 { return p.cum[len(p.cum)-1] }
 
 // segment returns i with t[i] ≤ x < t[i+1], or the last index when x ≥ t[last].
-func (p piecewise) segment(x float64) int {
+func (p *piecewise) segment(x float64) int {
 	i := sort.SearchFloat64s(p.t, x) // first t[i] ≥ x
 	if i < len(p.t) && p.t[i] == x {
 		for i+1 < len(p.t) && p.t[i+1] == x { // a step at x: the rate after it applies
@@ -110,7 +110,7 @@ func (p piecewise) segment(x float64) int {
 	return i - 1
 }
 
-func (p piecewise) fold(x float64) (cycles, local float64) {
+func (p *piecewise) fold(x float64) (cycles, local float64) {
 	if p.period == 0 {
 		return 0, x
 	}
@@ -128,7 +128,7 @@ func (p piecewise) fold(x float64) (cycles, local float64) {
 	return cycles, min(max(local, 0), math.Nextafter(p.period, 0))
 }
 
-func (p piecewise) rateAt(x float64) float64 {
+func (p *piecewise) rateAt(x float64) float64 {
 	_, x = p.fold(max(x, 0))
 	i := p.segment(x)
 	if i >= len(p.t)-1 {
@@ -137,7 +137,7 @@ func (p piecewise) rateAt(x float64) float64 {
 	return p.r[i] + (p.r[i+1]-p.r[i])*(x-p.t[i])/(p.t[i+1]-p.t[i])
 }
 
-func (p piecewise) hitsAt(x float64) float64 {
+func (p *piecewise) hitsAt(x float64) float64 {
 	if x <= 0 {
 		return 0
 	}
@@ -152,7 +152,7 @@ func (p piecewise) hitsAt(x float64) float64 {
 	return base + p.cum[i] + dx*(p.r[i]+p.rateAt(x))/2
 }
 
-func (p piecewise) at(h float64) (float64, bool) {
+func (p *piecewise) at(h float64) (float64, bool) {
 	if h <= 0 {
 		return 0, true
 	}
@@ -204,11 +204,11 @@ type piecewisePacer struct {
 	name string
 }
 
-func (p piecewisePacer) Rate(t time.Duration) float64 { return p.pw.rateAt(seconds(t)) }
-func (p piecewisePacer) Hits(t time.Duration) float64 { return p.pw.hitsAt(seconds(t)) }
-func (p piecewisePacer) String() string               { return p.name }
+func (p *piecewisePacer) Rate(t time.Duration) float64 { return p.pw.rateAt(seconds(t)) }
+func (p *piecewisePacer) Hits(t time.Duration) float64 { return p.pw.hitsAt(seconds(t)) }
+func (p *piecewisePacer) String() string               { return p.name }
 
-func (p piecewisePacer) At(h float64) (time.Duration, bool) {
+func (p *piecewisePacer) At(h float64) (time.Duration, bool) {
 	s, ok := p.pw.at(h)
 	if !ok {
 		return 0, false

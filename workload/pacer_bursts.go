@@ -27,5 +27,5 @@ func Bursts(base, peak float64, every, length time.Duration) (Pacer, error) {
 	quiet, end := seconds(every-length), seconds(every)
 	pw := newPiecewise([]float64{0, quiet, quiet, end}, []float64{base, base, peak, peak}, true)
 	name := "bursts:" + fmtFloat(base) + ":" + fmtFloat(peak) + ":" + fmtDuration(every) + ":" + fmtDuration(length)
-	return piecewisePacer{pw, name}, nil
+	return &piecewisePacer{pw, name}, nil
 }

@@ -37,5 +37,5 @@ func Periodic(minRate, maxRate float64, day time.Duration) (Pacer, error) {
 		r[h] = minRate + (maxRate-minRate)*(dayCurve[h%24]-lo)/(hi-lo)
 	}
 	name := "periodic:" + fmtFloat(minRate) + "-" + fmtFloat(maxRate) + ":" + fmtDuration(day)
-	return piecewisePacer{newPiecewise(t, r, true), name}, nil
+	return &piecewisePacer{newPiecewise(t, r, true), name}, nil
 }

@@ -15,5 +15,5 @@ func Ramp(from, to float64, over time.Duration) (Pacer, error) {
 		return nil, err
 	}
 	pw := newPiecewise([]float64{0, seconds(over)}, []float64{from, to}, false)
-	return piecewisePacer{pw, "ramp:" + fmtFloat(from) + "-" + fmtFloat(to) + ":" + fmtDuration(over)}, nil
+	return &piecewisePacer{pw, "ramp:" + fmtFloat(from) + "-" + fmtFloat(to) + ":" + fmtDuration(over)}, nil
 }

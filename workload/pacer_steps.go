@@ -43,5 +43,5 @@ func Steps(steps ...Step) (Pacer, error) {
 		r = append(r, s.Rate)
 		parts = append(parts, fmtFloat(s.Rate)+"@"+fmtDuration(s.For))
 	}
-	return piecewisePacer{newPiecewise(t, r, false), "steps:" + strings.Join(parts, ",")}, nil
+	return &piecewisePacer{newPiecewise(t, r, false), "steps:" + strings.Join(parts, ",")}, nil
 }

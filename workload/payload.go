@@ -125,5 +125,5 @@ func newPayloadGen(p PayloadSpec, seed uint64, maxRecordBytes int) (payloadGen, 
 	case PayloadFile:
 		return newFilePayload(p.Path, maxRecordBytes)
 	}
-	return &randomPayload{rng: newChaCha8(seed, streamPayload, 0)}, nil
+	return newRandomPayload(seed), nil
 }

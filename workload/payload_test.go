@@ -2,6 +2,7 @@ package workload
 
 import (
 	"bytes"
+	"compress/flate"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -140,54 +141,79 @@ func TestRandomPayloadOwnedBySink(t *testing.T) {
 	}
 }
 
-// TestRandomPayloadIsTheSeedsStream: whatever the record sizes, refusals and slabs, the records'
-// bytes are the seed's ChaCha8 stream read in order (so a seed gives the same payloads as
-// before slabs), and a sink appending to one record never writes into the next.
-func TestRandomPayloadIsTheSeedsStream(t *testing.T) {
-	p := &randomPayload{rng: newChaCha8(11, streamPayload, 0)}
-	var got [][]byte
-	size := func(i int) int { // mostly slab-sized, some not, a few large
+// TestRandomPayloadIsTheSeeds: whatever the record sizes, refusals and slabs, a seed gives
+// every record the same bytes (a refused record's data, filled again for a later record, gets
+// that record's bytes), another seed others, and a sink appending to one record never writes
+// into the next.
+func TestRandomPayloadIsTheSeeds(t *testing.T) {
+	size := func(i int) int { // mostly slab-sized, some not, a few large (several chunks)
 		switch {
 		case i%97 == 96:
-			return 5000
+			return 5000 + i
 		case i%31 == 30:
 			return 800
 		}
 		return 1 + i*7919%600
 	}
-	for i := range 2000 {
-		n := size(i)
-		b := p.make(n, 1<<20, uint64(i), t0)
-		if len(b) != n {
-			t.Fatalf("record %d: %d bytes, want %d", i, len(b), n)
+	run := func(seed uint64, refuse func(i int) bool) [][]byte {
+		p := newRandomPayload(seed)
+		var got [][]byte
+		for i := range 2000 {
+			n := size(i)
+			b := p.make(n, 1<<20, uint64(i), t0)
+			if len(b) != n {
+				t.Fatalf("record %d: %d bytes, want %d", i, len(b), n)
+			}
+			if refuse(i) { // refused: its data comes back and is filled again
+				p.recycle(b)
+				got = append(got, nil)
+				continue
+			}
+			got = append(got, b)
 		}
-		if i%7 == 3 { // refused: its data comes back and is filled again
-			p.recycle(b)
-			continue
-		}
-		got = append(got, b)
+		return got
 	}
+	got := run(11, func(i int) bool { return i%7 == 3 })
 	before := make([][]byte, len(got))
 	for i, b := range got {
 		before[i] = bytes.Clone(b)
-		_ = append(b, 0xff) // a sink may append: it must not reach the next record
+		if b != nil {
+			_ = append(b, 0xff) // a sink may append: it must not reach the next record
+		}
 	}
 	for i, b := range got {
 		if !bytes.Equal(b, before[i]) {
 			t.Fatalf("record %d changed when a sink appended to another", i)
 		}
 	}
-	want := newChaCha8(11, streamPayload, 0)
-	for i := range 2000 {
-		n := size(i)
-		b := make([]byte, n)
-		_, _ = want.Read(b)
-		if i%7 == 3 {
-			continue
+	all, other := run(11, func(int) bool { return false }), run(12, func(int) bool { return false })
+	for i, b := range got {
+		if b != nil && !bytes.Equal(b, all[i]) {
+			t.Fatalf("record %d (%d bytes) differs when records before it were refused", i, len(b))
 		}
-		if !bytes.Equal(got[0], b) {
-			t.Fatalf("record %d (%d bytes) is not the seed's stream read in order", i, n)
+		if len(b) >= 8 && bytes.Equal(b, other[i]) {
+			t.Fatalf("record %d (%d bytes) is the same under seeds 11 and 12", i, len(b))
 		}
-		got = got[1:]
+	}
+}
+
+// TestRandomPayloadIncompressible: random records do not compress, one by one or together (a
+// compressor over a request's records finds no run repeated between them), small or larger
+// than the chunk filled from one pair of offsets.
+func TestRandomPayloadIncompressible(t *testing.T) {
+	for _, c := range []struct{ size, records int }{{100, 20_000}, {1000, 2000}, {randomChunk*3 + 5, 40}} {
+		p := newRandomPayload(3)
+		var all bytes.Buffer
+		for i := range c.records {
+			all.Write(p.make(c.size, 1<<20, uint64(i), t0))
+		}
+		var z bytes.Buffer
+		w, _ := flate.NewWriter(&z, flate.BestCompression)
+		_, _ = w.Write(all.Bytes())
+		_ = w.Close()
+		// Stored (incompressible) blocks cost 5 bytes per 64 KiB over the input.
+		if z.Len() < all.Len() {
+			t.Errorf("%d records of %d bytes: %d bytes compress to %d", c.records, c.size, all.Len(), z.Len())
+		}
 	}
 }

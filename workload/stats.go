@@ -9,7 +9,9 @@ import (
 //
 // Every record whose scheduled time has come is counted once in Scheduled and then ends in
 // exactly one of Emitted, Dropped or Failed (Scheduled = Emitted + Dropped + Failed, plus one
-// while a record is being handed to the sink).
+// while a record is being handed to the sink). With TryEmit the generator adds its counts in
+// runs of at most 16 records (and whenever it waits), so a snapshot taken while it sends
+// flat out can be that many records behind.
 type Stats struct {
 	// Scheduled counts records whose scheduled time has come.
 	Scheduled uint64
@@ -29,10 +31,10 @@ type Stats struct {
 	// Failed counts records the sink refused with another error (Run then stops), including
 	// one whose Emit was cut short by the end of Run's context.
 	Failed uint64
-	// Lag is how far behind its scheduled time the latest record was handed over or dropped;
-	// MaxLag the most any record has been. With TryEmit the generator reads the clock once for
-	// up to 16 records handed over in a row, so a lag (and Late) can read short by the time
-	// the records before it in that run took: microseconds.
+	// Lag is how far behind its scheduled time the latest record counted was handed over or
+	// dropped; MaxLag the most any record has been. With TryEmit the generator reads the clock
+	// once for up to 16 records handed over in a row, so a lag (and Late) can read short by
+	// the time the records before it in that run took: microseconds.
 	Lag, MaxLag time.Duration
 	// TargetRate is the rate the schedule asks for now, in records/s (0 while paused and
 	// once Run has returned).
