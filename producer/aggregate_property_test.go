@@ -86,10 +86,11 @@ func TestAggregatesWithinLimitsAndKCLSafe(t *testing.T) {
 			s.mu.Unlock()
 		}
 		seen := 0
-		for _, k := range out {
-			// What a request sends: the aggregates are encoded then, and must come out at
-			// exactly the size they were sealed (and rate-limited and batched) at.
-			data, _ := k.wireData(nil)
+		// What a request sends: the aggregates are encoded then, and must come out at exactly
+		// the size they were sealed (and rate-limited and batched) at.
+		entries, _ := encodeRequest(out)
+		for ki, k := range out {
+			data := entries[ki].Data
 			if k.size != len(data)+len(k.pk) || k.size > p.maxRec {
 				t.Fatalf("Kinesis record sized %d bytes is %d (data) + %d (key); record limit %d", k.size, len(data), len(k.pk), p.maxRec)
 			}

@@ -10,7 +10,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // succeed resolves every user record of k, stored at seq in shardID.
 func (p *Producer) succeed(k *krec, shardID, seq string, att Attempt, now time.Time) {
 	p.countStored(k)
-	p.deliver(k.shard, k.users, 0, shardID, seq, att, now)
+	p.deliver(k.shard, k, shardID, seq, att, att.Start, now)
 	if k.aggregated {
 		// Its records are resolved and the request is over for it: its slab can hold a
 		// shard's next aggregate.
@@ -27,32 +27,34 @@ func (p *Producer) countStored(k *krec) {
 	p.stats.kinesisBytes.Add(int64(k.size))
 }
 
-// deliver resolves users as stored at seq in shardID, users[i] being sub-record firstSub+i of an
-// aggregate (sub-sequence 0 for a record sent alone). Records on their first attempt share one
-// Attempts slice (read-only), so a success costs no allocation per record.
-func (p *Producer) deliver(s *shardState, users []userRecord, firstSub int, shardID, seq string, att Attempt, now time.Time) {
-	shared := []Attempt{att}
+// deliver resolves k's user records as stored at seq in shardID, users[i] being sub-record i of
+// an aggregate (sub-sequence 0 for a record sent alone), on shard s. sent is when the request
+// that delivered them started, zero when their buffering time was counted already
+// (recordDelivered).
+//
+// Records on their first attempt share one Attempts slice (read-only), so a success costs no
+// allocation per record, and one Result: each gets it with its own Record and sub-sequence
+// number. The records' bytes are k's; only retried records have retries to count.
+func (p *Producer) deliver(s *shardState, k *krec, shardID, seq string, att Attempt, sent, now time.Time) {
+	users := k.users
 	var buckets LatencyCounts
-	p.hist.recordDelivered(users, now, &buckets)
+	p.hist.recordDelivered(users, sent, now, &buckets)
 	s.c.endToEnd.add(&buckets)
-	var bytes, retries int64
+	res := Result{ShardID: shardID, SequenceNumber: seq, Attempts: []Attempt{att}}
+	var retries int64
 	for i := range users {
 		u := &users[i]
-		attempts := shared
 		if u.attempts != nil {
-			if anyMayHaveStored(u.attempts) {
-				p.stats.ackedMaybeDuplicated.Add(1)
-			}
-			attempts = append(u.attempts, att)
+			retries += int64(u.retries)
+			p.deliverRetried(u, i, res, att)
+			continue
 		}
-		bytes += u.size
-		retries += int64(u.retries)
 		if u.cb != nil {
-			u.cb(Result{Record: u.rec, ShardID: shardID, SequenceNumber: seq, SubSequenceNumber: firstSub + i, Attempts: attempts})
+			res.Record, res.SubSequenceNumber = u.rec, i
+			u.cb(res)
 		}
-		u.attempts = nil // now the caller's
 	}
-	n := int64(len(users))
+	n, bytes := int64(len(users)), k.userBytes
 	if retries != 0 {
 		p.stats.retriesOfPut.Add(retries)
 	}
@@ -61,6 +63,19 @@ func (p *Producer) deliver(s *shardState, users []userRecord, firstSub int, shar
 	p.stats.userPut.Add(n)
 	p.stats.userBytesPut.Add(bytes)
 	p.gate.release(n, bytes)
+}
+
+// deliverRetried resolves u, sub-record i, after earlier attempts: its Result lists them all.
+func (p *Producer) deliverRetried(u *userRecord, i int, res Result, att Attempt) {
+	if anyMayHaveStored(u.attempts) {
+		p.stats.ackedMaybeDuplicated.Add(1)
+	}
+	res.Attempts = append(u.attempts, att)
+	u.attempts = nil // now the caller's
+	if u.cb != nil {
+		res.Record, res.SubSequenceNumber = u.rec, i
+		u.cb(res)
+	}
 }
 
 // fail resolves u with an error of the given kind. s may be nil (a record failed at close

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -36,13 +35,7 @@ func (p *Producer) send(batch []*krec, size int64, cfg *Config) {
 		}
 		return
 	}
-	entries := make([]types.PutRecordsRequestEntry, len(batch))
-	var bufs []*wireBuf
-	for i, k := range batch {
-		var data []byte
-		data, bufs = k.wireData(bufs)
-		entries[i] = types.PutRecordsRequestEntry{Data: data, PartitionKey: &k.pk, ExplicitHashKey: k.ehk}
-	}
+	entries, bufs := encodeRequest(batch)
 	ctx, cancel := context.WithTimeout(p.ctx, cfg.RequestTimeout)
 	wire := &requestWire{bufs: bufs}
 	ctx = withRequestWire(ctx, wire)
@@ -54,7 +47,7 @@ func (p *Producer) send(batch []*krec, size int64, cfg *Config) {
 	dur := end.Sub(start)
 	p.stats.requests.Add(1)
 	p.stats.requestRecords.Add(int64(len(batch)))
-	p.hist.recordSent(batch, start, dur)
+	p.hist.recordRequest(dur)
 	leaveFlight(batch)
 	if err == nil && len(out.Records) != len(batch) {
 		err = &smithy.GenericAPIError{Code: "MalformedResponse", Message: "PutRecords answered a different number of records than sent"}
@@ -98,6 +91,7 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 				p.requestRefresh()
 			}
 			if k.aggregated && shardID != k.shard.id {
+				p.hist.recordBuffering(k.users, start)
 				p.park(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur, Code: codeWrongShard,
 					Message: "aggregate stored in " + shardID + ", built for " + k.shard.id}, now)
 				continue
@@ -105,6 +99,7 @@ func (p *Producer) handleResponse(batch []*krec, out *kinesis.PutRecordsOutput, 
 			p.succeed(k, shardID, aws.ToString(e.SequenceNumber), Attempt{Start: start, Duration: dur}, now)
 			continue
 		}
+		p.hist.recordBuffering(k.users, start)
 		code, msg := aws.ToString(e.ErrorCode), aws.ToString(e.ErrorMessage)
 		att := Attempt{Start: start, Duration: dur, Code: code, Message: msg}
 		k.shard.c.errors.add(code)
@@ -140,6 +135,7 @@ func (p *Producer) requestFailed(batch []*krec, err error, start time.Time, dur 
 	att := Attempt{Start: start, Duration: dur, Code: code, Message: msg, Unanswered: mayHaveReached(err)}
 	retryable := isRetryable(err) && !p.aborting.Load()
 	for _, k := range batch {
+		p.hist.recordBuffering(k.users, start)
 		k.shard.c.errors.add(code)
 		for ui := range k.users {
 			u := &k.users[ui]

@@ -68,58 +68,59 @@ func (e *errorCounts) snapshot(into map[string]int64) {
 }
 
 // histograms are HDR histograms of latencies in microseconds, from 1 µs to 1 hour at 3
-// significant digits.
+// significant digits, as their counts (see hdrCounts).
 type histograms struct {
 	mu                           sync.Mutex
-	buffering, request, endToEnd *hdrhistogram.Histogram
+	buffering, request, endToEnd hdrCounts
 	epoch                        time.Time // the producer's, which user records' times count from
 }
 
 func (h *histograms) init(epoch time.Time) {
 	h.epoch = epoch
-	h.buffering = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
-	h.request = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
-	h.endToEnd = hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
+	h.buffering, h.request, h.endToEnd = newHDRCounts(), newHDRCounts(), newHDRCounts()
 }
 
-func record(h *hdrhistogram.Histogram, d time.Duration) {
-	us := d.Microseconds()
-	if us < 1 {
-		us = 1
-	}
-	_ = h.RecordValue(min(us, h.HighestTrackableValue())) // cannot fail once clamped
+// recordRequest records one request's round trip.
+func (h *histograms) recordRequest(dur time.Duration) {
+	h.mu.Lock()
+	h.request.add(dur)
+	h.mu.Unlock()
 }
 
-// recordSent records one request's round trip and, for each of its user records, the time it
-// waited before the request started: one lock per request, not per record.
-func (h *histograms) recordSent(batch []*krec, start time.Time, dur time.Duration) {
+// recordBuffering records, for each of users, the time it waited before the request that sent
+// it started: for the records whose request or entry failed (recordDelivered counts the
+// delivered ones' with their end-to-end time, in the same pass).
+func (h *histograms) recordBuffering(users []userRecord, start time.Time) {
+	at := nanotime(start.Sub(h.epoch))
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	record(h.request, dur)
-	at := nanotime(start.Sub(h.epoch))
-	buffering := newHDRRun(h.buffering)
-	for _, k := range batch {
-		for i := range k.users {
-			buffering.add(time.Duration(at - k.users[i].arrival))
-		}
+	for i := range users {
+		h.buffering.add(time.Duration(at - users[i].arrival))
 	}
-	buffering.flush()
 }
 
 // recordDelivered records the end-to-end time of the user records of one Kinesis record, and
 // counts them in buckets too (for the shard's latencies: one pass over the records, and an
-// atomic add per bucket used instead of one per record).
-func (h *histograms) recordDelivered(users []userRecord, now time.Time, buckets *LatencyCounts) {
+// atomic add per bucket used instead of one per record). sent is when the request that
+// delivered them started, for their buffering time; zero when that was counted already (an
+// aggregate delivered after waiting for a shard map, see wrongshard.go).
+func (h *histograms) recordDelivered(users []userRecord, sent, now time.Time, buckets *LatencyCounts) {
+	at := nanotime(now.Sub(h.epoch))
+	inBuckets := newBucketRun(buckets, at)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	at := nanotime(now.Sub(h.epoch))
-	endToEnd, inBuckets := newHDRRun(h.endToEnd), bucketRun{c: buckets}
+	buffering, endToEnd := h.buffering, h.endToEnd
+	sentAt, buffered := nanotime(sent.Sub(h.epoch)), !sent.IsZero()
 	for i := range users {
-		d := time.Duration(at - users[i].arrival)
-		endToEnd.add(d)
-		inBuckets.add(d)
+		a := users[i].arrival
+		if buffered {
+			buffering.add(time.Duration(sentAt - a))
+		}
+		endToEnd.add(time.Duration(at - a))
+		if !inBuckets.joins(a) {
+			inBuckets.start(a)
+		}
 	}
-	endToEnd.flush()
 	inBuckets.flush()
 }
 
@@ -268,9 +269,9 @@ func (p *Producer) Stats() Stats {
 		st.Shards = append(st.Shards, ss)
 	}
 	p.hist.mu.Lock()
-	st.Stream.BufferingTime = hdrhistogram.Import(p.hist.buffering.Export())
-	st.Stream.RequestTime = hdrhistogram.Import(p.hist.request.Export())
-	st.Stream.EndToEndTime = hdrhistogram.Import(p.hist.endToEnd.Export())
+	st.Stream.BufferingTime = p.hist.buffering.histogram()
+	st.Stream.RequestTime = p.hist.request.histogram()
+	st.Stream.EndToEndTime = p.hist.endToEnd.histogram()
 	p.hist.mu.Unlock()
 	return st
 }

@@ -56,7 +56,7 @@ func (p *Producer) settleParked(now time.Time, force bool) {
 		stored := m.stateByID(it.storedIn)
 		switch {
 		case stored != nil && allInside(stored, it.k.users):
-			p.deliver(stored, it.k.users, 0, it.storedIn, it.seq, it.att, now)
+			p.deliver(stored, it.k, it.storedIn, it.seq, it.att, time.Time{}, now) // buffering counted when sent
 		case stored != nil || force || now.Sub(it.since) >= parkTimeout:
 			for i := range it.k.users {
 				p.stats.wrongShardResends.Add(1)

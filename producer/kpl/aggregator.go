@@ -2,6 +2,7 @@ package kpl
 
 import (
 	"crypto/md5"
+	"encoding/binary"
 	"slices"
 )
 
@@ -70,32 +71,76 @@ func (a *Aggregator) Encode(dst []byte) []byte {
 // the records a Sizer placed, in the order it placed them (Sizer.Place and AddPlaced). The bytes
 // are exactly those an Aggregator fed the same records would Encode, but no key table is looked
 // up: the placements say which records start a table entry and which indices each record
-// carries. Pass dst with room for the Sizer's Size() to grow it not at all. The records are
-// passed by pointer and the placements in a slice beside them so that encoding costs no call
-// and no copy of a Record per record.
+// carries. Pass dst with room for the Sizer's Size() to grow it not at all. A caller that keeps
+// its records and placements otherwise than in two slices writes them with a PlacedWriter.
 func AppendPlaced(dst []byte, records []*Record, places []Placement) []byte {
 	places = places[:len(records)]
-	dst = append(dst, magic[:]...)
-	start := len(dst)
-	hasEHK := false
+	w := NewPlacedWriter(dst)
 	for i, p := range places {
-		if p.newPK {
-			dst = appendTableEntry(dst, tagPartitionKeyTable, records[i].PartitionKey)
-		}
-		hasEHK = hasEHK || p.newEHK
+		w.PartitionKey(records[i], p)
 	}
-	if hasEHK {
+	if w.HasExplicitHashKeys() {
 		for i, p := range places {
-			if p.newEHK {
-				dst = appendTableEntry(dst, tagExplicitHashKeyTable, records[i].ExplicitHashKey)
-			}
+			w.ExplicitHashKey(records[i], p)
 		}
 	}
 	for i, p := range places {
-		dst = appendRecordEntry(dst, uint64(p.pk), uint64(p.ehk), p.hasEHK, records[i].Data)
+		w.Record(records[i], p)
 	}
-	sum := md5.Sum(dst[start:])
-	return append(dst, sum[:]...)
+	return w.Finish()
+}
+
+// PlacedWriter writes the aggregated record of records a Sizer placed, given one at a time, in
+// the order the Sizer placed them, in three passes (the sections of the protobuf): PartitionKey
+// for every record; then, if HasExplicitHashKeys, ExplicitHashKey for every record; then Record
+// for every record; and Finish. It is AppendPlaced for a caller that keeps its records and their
+// placements in its own structures (a producer keeps them in its buffered records), so that
+// nothing is gathered into slices first.
+type PlacedWriter struct {
+	b      []byte
+	start  int  // where the protobuf starts in b
+	hasEHK bool // a record placed so far starts an explicit hash key table entry
+}
+
+// NewPlacedWriter starts an aggregated record at the end of dst; pass dst with room for the
+// Sizer's Size() to grow it not at all.
+func NewPlacedWriter(dst []byte) PlacedWriter {
+	dst = append(dst, magic[:]...)
+	return PlacedWriter{b: dst, start: len(dst)}
+}
+
+// PartitionKey writes r's partition key table entry, if r, at p, starts one.
+func (w *PlacedWriter) PartitionKey(r *Record, p Placement) {
+	if p.newPK {
+		w.b = appendTableEntry(w.b, tagPartitionKeyTable, r.PartitionKey)
+	}
+	w.hasEHK = w.hasEHK || p.newEHK
+}
+
+// HasExplicitHashKeys reports whether a record given to PartitionKey has an explicit hash key
+// table entry: only then is the ExplicitHashKey pass needed.
+func (w *PlacedWriter) HasExplicitHashKeys() bool { return w.hasEHK }
+
+// ExplicitHashKey writes r's explicit hash key table entry, if r, at p, starts one.
+func (w *PlacedWriter) ExplicitHashKey(r *Record, p Placement) {
+	if p.newEHK {
+		w.b = appendTableEntry(w.b, tagExplicitHashKeyTable, r.ExplicitHashKey)
+	}
+}
+
+// Record writes r's records entry.
+func (w *PlacedWriter) Record(r *Record, p Placement) {
+	w.b = appendRecordEntry(w.b, uint64(p.pk), uint64(p.ehk), p.hasEHK, r.Data)
+}
+
+// Unfinished returns the aggregated record appended to dst so far, without its checksum: for
+// AppendChecksums, which checksums several at once, to finish.
+func (w *PlacedWriter) Unfinished() []byte { return w.b }
+
+// Finish appends the checksum and returns the aggregated record appended to dst.
+func (w *PlacedWriter) Finish() []byte {
+	sum := md5.Sum(w.b[w.start:])
+	return append(w.b, sum[:]...)
 }
 
 // Reset empties the Aggregator, keeping its buffers and maps for the next aggregate.
@@ -107,6 +152,10 @@ func (a *Aggregator) Reset() {
 }
 
 func appendTableEntry(b []byte, tag byte, key string) []byte {
+	if len(key) < 0x80 { // a key's length is one byte (keys are at most 256 characters)
+		b = append(b, tag, byte(len(key)))
+		return append(b, key...)
+	}
 	b = append(b, tag)
 	b = appendVarint(b, uint64(len(key)))
 	return append(b, key...)
@@ -115,9 +164,27 @@ func appendTableEntry(b []byte, tag byte, key string) []byte {
 // appendRecordEntry appends one records entry: the Record's fields in number order, as a
 // protobuf library writes them. partition_key_index is written even when 0: proto2 writes a
 // required field whatever its value.
+//
+// Every record of an aggregate goes through here when it is sent. Most have no explicit hash
+// key, and a key index and a body below 2^14 (varints of one or two bytes): their entry's head
+// is written with three stores once the room for the entry is made, rather than appended field
+// by field (a capacity check per byte).
 func appendRecordEntry(b []byte, pk, ehk uint64, hasEHK bool, data []byte) []byte {
+	n := len(data)
+	body := uint64(recordBodyLen(pk, ehk, hasEHK, n))
+	if !hasEHK && pk < 1<<14 && body < 1<<14 {
+		l := len(b)
+		if cap(b)-l < shortHeadRoom+n {
+			b = slices.Grow(b, shortHeadRoom+n)
+		}
+		h := b[l : l+shortHeadRoom]
+		at := putShortField(h, 0, tagRecords, body)
+		at = putShortField(h, at, tagPartitionKeyIndex, pk)
+		at = putShortField(h, at, tagData, uint64(n))
+		return append(b[:l+at], data...)
+	}
 	b = append(b, tagRecords)
-	b = appendVarint(b, uint64(recordBodyLen(pk, ehk, hasEHK, len(data))))
+	b = appendVarint(b, body)
 	b = append(b, tagPartitionKeyIndex)
 	b = appendVarint(b, pk)
 	if hasEHK {
@@ -127,4 +194,19 @@ func appendRecordEntry(b []byte, pk, ehk uint64, hasEHK bool, data []byte) []byt
 	b = append(b, tagData)
 	b = appendVarint(b, uint64(len(data)))
 	return append(b, data...)
+}
+
+// shortHeadRoom is the room putShortField needs for a head of three fields: each writes four
+// bytes from where the last one's two or three ended.
+const shortHeadRoom = 12
+
+// putShortField writes a one-byte tag and v (below 2^14) as a varint at h[at:], storing four
+// bytes of which the last one or two are scratch, and returns where the field ends.
+func putShortField(h []byte, at int, tag byte, v uint64) int {
+	x, w := uint32(tag)|uint32(v)<<8, 2
+	if v >= 0x80 {
+		x, w = uint32(tag)|uint32(v&0x7f|0x80)<<8|uint32(v>>7)<<16, 3
+	}
+	binary.LittleEndian.PutUint32(h[at:], x)
+	return at + w
 }

@@ -141,3 +141,42 @@ func wrap(pb []byte) []byte {
 	out := append(magic[:], pb...)
 	return append(out, sum[:]...)
 }
+
+// TestRecordEntryAtVarintEdges: a records entry is its fields written one by one with
+// binary.AppendUvarint, for key indices, data lengths and bodies on either side of the one- and
+// two-byte varint edges (appendRecordEntry writes the common ones' heads at once).
+func TestRecordEntryAtVarintEdges(t *testing.T) {
+	reference := func(pk, ehk uint64, hasEHK bool, data []byte) []byte {
+		var body []byte
+		body = append(body, tagPartitionKeyIndex)
+		body = binary.AppendUvarint(body, pk)
+		if hasEHK {
+			body = append(body, tagExplicitHashKeyIndex)
+			body = binary.AppendUvarint(body, ehk)
+		}
+		body = append(body, tagData)
+		body = binary.AppendUvarint(body, uint64(len(data)))
+		body = append(body, data...)
+		out := append([]byte{tagRecords}, binary.AppendUvarint(nil, uint64(len(body)))...)
+		return append(out, body...)
+	}
+	indices := []uint64{0, 1, 127, 128, 129, 1<<14 - 1, 1 << 14, 1<<21 + 5}
+	lengths := []int{0, 1, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 16370, 16371, 16372, 16373, 16374, 16375, 16376, 16377, 16378, 16379, 16380, 16383, 16384, 16385, 20000}
+	for _, pk := range indices {
+		for _, n := range lengths {
+			data := bytes.Repeat([]byte{byte(n)}, n)
+			for _, hasEHK := range []bool{false, true} {
+				want := reference(pk, pk/3, hasEHK, data)
+				for _, prefix := range [][]byte{nil, {1, 2, 3}, make([]byte, 5, 5+len(want))} {
+					got := appendRecordEntry(bytes.Clone(prefix), pk, pk/3, hasEHK, data)
+					if !bytes.Equal(got[:len(prefix)], prefix) || !bytes.Equal(got[len(prefix):], want) {
+						t.Fatalf("pk %d, %d bytes, ehk %v: got % x…, want % x…", pk, n, hasEHK, got[len(prefix):min(len(got), len(prefix)+12)], want[:min(len(want), 12)])
+					}
+					if recordEntryLen(pk, pk/3, hasEHK, n) != len(want) {
+						t.Fatalf("pk %d, %d bytes: recordEntryLen %d, entry %d bytes", pk, n, recordEntryLen(pk, pk/3, hasEHK, n), len(want))
+					}
+				}
+			}
+		}
+	}
+}
