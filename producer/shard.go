@@ -1,6 +1,7 @@
 package producer
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -118,7 +119,14 @@ func (s *shardState) add(u *userRecord, raw bool) bool {
 		s.aggDeadline, s.aggExpiry = u.deadline, u.expiry
 	}
 	u.place = s.agg.AddPlaced(kr, pl)
-	s.aggUsers = append(s.aggUsers, *u)
+	// Copied once into its slot: append(s.aggUsers, *u) copied the 160 bytes to a temporary
+	// first.
+	n := len(s.aggUsers)
+	if n == cap(s.aggUsers) {
+		s.aggUsers = slices.Grow(s.aggUsers, 1)
+	}
+	s.aggUsers = s.aggUsers[:n+1]
+	s.aggUsers[n] = *u
 	prefetchNextSlot(s.aggUsers) // for the shard's next record (see prefetch.go)
 	s.aggBytes += u.size
 	s.publishAggLocked()
