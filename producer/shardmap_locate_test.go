@@ -36,16 +36,7 @@ func TestLocateIsTheFirstShardEndingAtOrAbove(t *testing.T) {
 		}
 		m.index()
 		h := key.Draw(t, "h")
-		want, wantHolds := len(m.shards)-1, false
-		for i, s := range m.shards {
-			if s.end.Cmp(h) >= 0 {
-				want, wantHolds = i, s.start.Cmp(h) <= 0
-				break
-			}
-		}
-		if got, holds := m.locate(h); got != want || holds != wantHolds {
-			t.Fatalf("locate(%v) = %d, %v; a scan says %d, %v", h, got, holds, want, wantHolds)
-		}
+		checkLocate(t, m, h)
 	})
 }
 
@@ -85,15 +76,20 @@ func TestLocateOverTheWholeKeySpace(t *testing.T) {
 			edge.start, edge.end,
 			{Hi: edge.end.Hi, Lo: edge.end.Lo + 1},
 		}).Draw(t, "h")
-		want, wantHolds := len(m.shards)-1, false
-		for i, s := range m.shards {
-			if s.end.Cmp(h) >= 0 {
-				want, wantHolds = i, s.start.Cmp(h) <= 0
-				break
-			}
-		}
-		if got, holds := m.locate(h); got != want || holds != wantHolds {
-			t.Fatalf("%d shards: locate(%v) = %d, %v; a scan says %d, %v", len(m.shards), h, got, holds, want, wantHolds)
-		}
+		checkLocate(t, m, h)
 	})
+}
+
+// checkLocate fails t unless m.locate(h) is what a plain scan of m's shards says.
+func checkLocate(t *rapid.T, m *shardMap, h hashkey.Key) {
+	want, wantHolds := len(m.shards)-1, false
+	for i, s := range m.shards {
+		if s.end.Cmp(h) >= 0 {
+			want, wantHolds = i, s.start.Cmp(h) <= 0
+			break
+		}
+	}
+	if got, holds := m.locate(h); got != want || holds != wantHolds {
+		t.Fatalf("%d shards: locate(%v) = %d, %v; a scan says %d, %v", len(m.shards), h, got, holds, want, wantHolds)
+	}
 }
