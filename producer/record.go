@@ -64,7 +64,7 @@ type userRecord struct {
 	attempts []Attempt // failed attempts so far; nil until a retry
 	retries  int
 	// place is where the record sits in its shard's open or sealed aggregate, set when it is
-	// aggregated: the request that sends the aggregate encodes it from these (kpl.AppendPlaced).
+	// aggregated: the request that sends the aggregate encodes it from these (kpl.PlacedWriter).
 	place kpl.Placement
 }
 

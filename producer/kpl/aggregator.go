@@ -63,8 +63,15 @@ func (a *Aggregator) Encode(dst []byte) []byte {
 	dst = append(dst, a.pkTable...)
 	dst = append(dst, a.ehkTable...)
 	dst = append(dst, a.records...)
-	sum := md5.Sum(dst[start:])
-	return append(dst, sum[:]...)
+	return appendChecksum(dst, start)
+}
+
+// appendChecksum appends the checksum of an aggregated record whose protobuf is b[start:]: the
+// MD5 that ends it. Every way of encoding one (Encode, PlacedWriter.Finish, AppendChecksums'
+// one-by-one path) ends here.
+func appendChecksum(b []byte, start int) []byte {
+	sum := md5.Sum(b[start:])
+	return append(b, sum[:]...)
 }
 
 // AppendPlaced appends to dst the aggregated record of records, records[i] being at places[i]:
@@ -133,15 +140,13 @@ func (w *PlacedWriter) Record(r *Record, p Placement) {
 	w.b = appendRecordEntry(w.b, uint64(p.pk), uint64(p.ehk), p.hasEHK, r.Data)
 }
 
-// Unfinished returns the aggregated record appended to dst so far, without its checksum: for
-// AppendChecksums, which checksums several at once, to finish.
-func (w *PlacedWriter) Unfinished() []byte { return w.b }
+// Unfinished returns the aggregated record written so far, from its magic (not what dst held
+// before it), without its checksum: for AppendChecksums, which checksums several at once and
+// takes each aggregate from its magic, to finish.
+func (w *PlacedWriter) Unfinished() []byte { return w.b[w.start-MagicLen:] }
 
-// Finish appends the checksum and returns the aggregated record appended to dst.
-func (w *PlacedWriter) Finish() []byte {
-	sum := md5.Sum(w.b[w.start:])
-	return append(w.b, sum[:]...)
-}
+// Finish appends the checksum and returns dst with the aggregated record appended.
+func (w *PlacedWriter) Finish() []byte { return appendChecksum(w.b, w.start) }
 
 // Reset empties the Aggregator, keeping its buffers and maps for the next aggregate.
 func (a *Aggregator) Reset() {

@@ -21,7 +21,7 @@ import (
 func AppendChecksums(aggregates [][]byte) {
 	if laneCount == 1 || len(aggregates) < 2 {
 		for i, a := range aggregates {
-			aggregates[i] = appendChecksum(a)
+			aggregates[i] = appendChecksum(a, MagicLen)
 		}
 		return
 	}
@@ -30,7 +30,7 @@ func AppendChecksums(aggregates [][]byte) {
 		group := aggregates[:min(len(aggregates), laneCount)]
 		aggregates = aggregates[len(group):]
 		if len(group) == 1 {
-			group[0] = appendChecksum(group[0])
+			group[0] = appendChecksum(group[0], MagicLen)
 			continue
 		}
 		l.sum(group)
@@ -39,10 +39,6 @@ func AppendChecksums(aggregates [][]byte) {
 	lanesPool.Put(l)
 }
 
-func appendChecksum(a []byte) []byte {
-	sum := md5.Sum(a[MagicLen:])
-	return append(a, sum[:]...)
-}
 
 // md5lanes hashes up to sixteen messages at once. It is on the heap (lanesPool), not the stack:
 // block8 reads the messages' tails from it by address, and a goroutine's stack may move.
@@ -100,7 +96,7 @@ func (l *md5lanes) sum(aggregates [][]byte) {
 	if !l.run() {
 		// The messages lie too far apart for block8's 32-bit offsets: one by one.
 		for i, a := range aggregates {
-			aggregates[i] = appendChecksum(a)
+			aggregates[i] = appendChecksum(a, MagicLen)
 		}
 		return
 	}

@@ -86,7 +86,7 @@ func BenchmarkAppendChecksums(b *testing.B) {
 			b.SetBytes(int64(n) * 51200)
 			for b.Loop() {
 				for i := range aggs {
-					aggs[i] = appendChecksum(aggs[i][:51200])
+					aggs[i] = appendChecksum(aggs[i][:51200], MagicLen)
 				}
 			}
 		})

@@ -71,6 +71,23 @@ func TestAppendPlacedIsTheEncoding(t *testing.T) {
 			if string(got) != string(want) || len(got) != sz.Size() {
 				t.Fatalf("AppendPlaced: %d bytes %x\nAggregator.Encode: %d bytes %x (Sizer: %d)", len(got), got, len(want), want, sz.Size())
 			}
+			// The same written after whatever dst held, finished by AppendChecksums (as a request
+			// finishes its aggregates): Unfinished gives the record alone, from its magic.
+			w := NewPlacedWriter(rapid.SliceOfN(rapid.Byte(), 0, 8).Draw(t, "dst"))
+			for i := range records {
+				w.PartitionKey(records[i], placed[i])
+			}
+			for i := range records {
+				w.ExplicitHashKey(records[i], placed[i])
+			}
+			for i := range records {
+				w.Record(records[i], placed[i])
+			}
+			finished := [][]byte{w.Unfinished()}
+			AppendChecksums(finished)
+			if string(finished[0]) != string(want) {
+				t.Fatalf("PlacedWriter after a prefix, finished by AppendChecksums: %x\nAggregator.Encode: %x", finished[0], want)
+			}
 		}
 	})
 }
