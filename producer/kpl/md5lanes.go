@@ -39,7 +39,6 @@ func AppendChecksums(aggregates [][]byte) {
 	lanesPool.Put(l)
 }
 
-
 // md5lanes hashes up to sixteen messages at once. It is on the heap (lanesPool), not the stack:
 // block8 reads the messages' tails from it by address, and a goroutine's stack may move.
 type md5lanes struct {
