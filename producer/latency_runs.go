@@ -103,15 +103,10 @@ func newBucketRun(c *LatencyCounts, at nanotime) bucketRun {
 	return bucketRun{c: c, at: at, in: noArrivals}
 }
 
-// add counts the record that arrived at a as LatencyCounts.Record counts its latency.
-func (r *bucketRun) add(a nanotime) {
-	if !r.joins(a) {
-		r.start(a)
-	}
-}
-
-// joins counts the record that arrived at a if it is of the run, and reports whether it was
-// (add, inlined: a loop calls it for every record and start once per run).
+// joins counts the record that arrived at a if it is of the run, and reports whether it was;
+// if not, start begins the next run with it. Two calls rather than one: joins is inlined in
+// the loop that calls it for every record (recordDelivered), which one function calling both
+// would not be.
 func (r *bucketRun) joins(a nanotime) bool {
 	if !r.in.holds(a) {
 		return false

@@ -16,6 +16,13 @@ func record(h *hdrhistogram.Histogram, d time.Duration) {
 	_ = h.RecordValue(min(max(d.Microseconds(), 1), h.HighestTrackableValue()))
 }
 
+// add counts the record that arrived at a as recordDelivered counts it in its bucket run.
+func (r *bucketRun) add(a nanotime) {
+	if !r.joins(a) {
+		r.start(a)
+	}
+}
+
 // hdrEdges are values at and around the HDR buckets' edges, and random ones of every magnitude.
 func hdrEdges(rng *rand.Rand) []int64 {
 	values := []int64{1, 2, 3, 1023, 1024, 2047, 2048, 2049, 2050, 4095, 4096, 4097, 4098, 1 << 20, 1<<20 - 1, 1<<20 + 1<<9, hdrTop - 1, hdrTop}
